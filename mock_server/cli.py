@@ -1,0 +1,88 @@
+"""The ``eulabel-mock`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from .app import create_app
+from .routing import state_of
+from .server import serve
+
+ENV = "EULABEL_MOCK_"
+
+
+def _env(name: str, default: str | None) -> str | None:
+    return os.environ.get(ENV + name, default)
+
+
+def _delay(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError("must be between 0 and 3600 seconds")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be between 0 and 65535")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="eulabel-mock",
+        description="A local, stateful mock of the EUlabel API. Every option can also be set as "
+                    f"an environment variable {ENV}<OPTION>, e.g. {ENV}PORT=0.",
+    )
+    p.add_argument("--host", default=_env("HOST", "127.0.0.1"), help="interface to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=_port, default=_env("PORT", "8080"), help="port; 0 picks a free one (default 8080)")
+    p.add_argument("--fixtures", default=_env("FIXTURES", None), help="directory of seed JSON files")
+    p.add_argument("--error-format", choices=("flat", "nested"), default=_env("ERROR_FORMAT", "flat"),
+                   help="error body shape: flat (Gen-2, default) or nested (Gen-1)")
+    p.add_argument("--revocation-delay", type=_delay, default=_env("REVOCATION_DELAY", "0"), metavar="SECONDS",
+                   help="seconds a revoked key keeps authenticating (default 0: immediate)")
+    p.add_argument("--seed", type=int, default=_env("SEED", None), help="make ids and secrets reproducible")
+    p.add_argument("--access-log", action="store_true", default=_env("ACCESS_LOG", "") not in ("", "0", "false"),
+                   help="log one line per request to stderr (paths only, never credentials)")
+    return p
+
+
+def ready_line(base_url: str, sessions: Sequence[tuple[str, str]]) -> str:
+    cookies = " ".join(f"{org}:eulabel_session={token}" for org, token in sessions)
+    return f"eulabel-mock ready {base_url} {cookies}".rstrip()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    config = {
+        "ERROR_FORMAT": args.error_format,
+        "REVOCATION_DELAY": args.revocation_delay,
+        "SEED": args.seed,
+        "ACCESS_LOG": args.access_log,
+    }
+    if args.fixtures:
+        config["FIXTURES"] = args.fixtures
+    try:
+        app = create_app(config)
+    except (OSError, ValueError) as exc:
+        print(f"eulabel-mock: cannot start: {exc}", file=sys.stderr)
+        return 2
+    state = state_of(app)
+    sessions = [(org.id, org.sessions[0]) for org in state.organizations.values() if org.sessions]
+
+    def announce(base_url: str) -> None:
+        print(ready_line(base_url, sessions), flush=True)
+
+    try:
+        serve(app, args.host, args.port, announce)
+    except OSError as exc:
+        print(f"eulabel-mock: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    return 0

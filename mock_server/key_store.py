@@ -1,0 +1,123 @@
+"""API keys: creation, masked listing, revocation and the bearer lookup on every request."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from .clock import Clock, iso
+from .errors import NotFound
+
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+SECRET_CHARS = 32  # 32 base62 characters carry about 190 random bits
+PREFIX_CHARS = 4  # characters of the random part shown in the masked prefix
+
+
+@dataclass(slots=True)
+class ApiKey:
+    """A stored key. The secret itself is never kept: only its keyed hash."""
+
+    id: str
+    org_id: str
+    name: str
+    scopes: frozenset[str]
+    scope_list: tuple[str, ...]
+    prefix: str
+    secret_hash: bytes = field(repr=False)
+    environment: str
+    created_at: float
+    last_used_at: float | None = None
+    revoked_at: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "scopes": list(self.scope_list),
+            "prefix": self.prefix,
+            "environment": self.environment,
+            "createdAt": iso(self.created_at),
+            "lastUsedAt": iso(self.last_used_at) if self.last_used_at is not None else None,
+        }
+
+
+class ApiKeyStore:
+    """Keys of every organisation, indexed by id and by the keyed hash of their secret."""
+
+    def __init__(self, rng: random.Random, clock: Clock, lock: threading.RLock,
+                 pepper: bytes, revocation_delay: float = 0.0, environment: str = "test") -> None:
+        self._rng = rng
+        self._clock = clock
+        self._lock = lock
+        self._pepper = pepper
+        self.revocation_delay = revocation_delay
+        self.environment = environment
+        self._by_id: dict[str, ApiKey] = {}
+        self._by_hash: dict[bytes, ApiKey] = {}
+
+    def digest(self, secret: str) -> bytes:
+        return hmac.new(self._pepper, secret.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+
+    def create(self, org_id: str, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
+        """Create a key and return it with its secret, which is not kept."""
+        with self._lock:
+            secret = f"sk_{self.environment}_" + "".join(self._rng.choice(ALPHABET) for _ in range(SECRET_CHARS))
+            key = ApiKey(
+                id=f"key_{self._rng.getrandbits(96):024x}",
+                org_id=org_id,
+                name=name,
+                scopes=frozenset(scopes),
+                scope_list=tuple(scopes),
+                prefix=secret[: len(f"sk_{self.environment}_") + PREFIX_CHARS],
+                secret_hash=self.digest(secret),
+                environment=self.environment,
+                created_at=self._clock.now(),
+            )
+            self._by_id[key.id] = key
+            self._by_hash[key.secret_hash] = key
+            return key, secret
+
+    def list(self, org_id: str) -> list[ApiKey]:
+        """The organisation's active keys, oldest first (dicts keep insertion order)."""
+        with self._lock:
+            return [k for k in self._by_id.values() if k.org_id == org_id and k.revoked_at is None]
+
+    def get(self, org_id: str, key_id: str) -> ApiKey:
+        """The organisation's active key with this id.
+
+        :raise NotFound: unknown, revoked, or another organisation's key.
+        """
+        key = self._by_id.get(key_id)
+        if key is None or key.org_id != org_id or key.revoked_at is not None:
+            raise NotFound("No active API key with this id.")
+        return key
+
+    def revoke(self, org_id: str, key_id: str) -> ApiKey:
+        """Revoke the key for good; it stops authenticating after the revocation delay."""
+        with self._lock:
+            key = self.get(org_id, key_id)
+            key.revoked_at = self._clock.now()
+            if self.revocation_delay <= 0:
+                self._by_hash.pop(key.secret_hash, None)
+            return key
+
+    def authenticate(self, secret: str) -> ApiKey | None:
+        """The key this secret belongs to, if it still authenticates; records its use."""
+        digest = self.digest(secret)
+        key = self._by_hash.get(digest)
+        if key is None or not hmac.compare_digest(key.secret_hash, digest):
+            return None
+        now = self._clock.now()
+        if key.revoked_at is not None and now >= key.revoked_at + self.revocation_delay:
+            with self._lock:
+                self._by_hash.pop(digest, None)
+            return None
+        key.last_used_at = now
+        return key
+
+    def __len__(self) -> int:
+        return len(self._by_id)

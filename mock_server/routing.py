@@ -1,0 +1,75 @@
+"""Routes built from openapi.yaml: each operation gets auth, validation, then its handler."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, request
+
+from .auth import bearer_key, require_scopes, session_org
+from .key_store import ApiKey
+from .spec import Operation
+from .store import State
+from .validation import check_path, parse_body, parse_query
+
+EXTENSION = "eulabel_mock"
+
+
+@dataclass(slots=True)
+class Call:
+    """One validated request, as a handler sees it."""
+
+    state: State
+    org_id: str
+    key: ApiKey | None
+    query: dict[str, Any]
+    body: Any
+    path: dict[str, Any]
+
+
+Handler = Callable[[Call], Response]
+
+
+def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    resp = Response(json.dumps(body, separators=(",", ":")), status, mimetype="application/json")
+    if headers:
+        resp.headers.update(headers)
+    return resp
+
+
+def state_of(app: Flask) -> State:
+    return app.extensions[EXTENSION]  # type: ignore[no-any-return]
+
+
+def add_routes(app: Flask, operations: list[Operation], handlers: Mapping[str, Handler]) -> None:
+    """Serve every operation of the spec; refuse to start if one has no handler."""
+    missing = sorted({op.operation_id for op in operations} - set(handlers))
+    if missing:
+        raise RuntimeError(f"openapi.yaml operations without a handler: {', '.join(missing)}")
+    for op in operations:
+        app.add_url_rule(op.rule, endpoint=op.operation_id, view_func=_view(app, op, handlers[op.operation_id]),
+                         methods=[op.method])
+
+
+def _view(app: Flask, op: Operation, handler: Handler) -> Callable[..., Response]:
+    def view(**path: Any) -> Response:
+        state = state_of(app)
+        key = None
+        if op.auth == "bearer":
+            key = bearer_key(state, request)
+            require_scopes(key, op.scopes)
+            org_id = key.org_id
+        elif op.auth == "session":
+            org_id = session_org(state, request)
+        else:
+            org_id = ""
+        check_path(op, path)
+        query = parse_query(op, request)
+        body = parse_body(op, request) if op.body_validator is not None else None
+        return handler(Call(state, org_id, key, query, body, path))
+
+    view.__name__ = op.operation_id
+    return view

@@ -1,0 +1,93 @@
+"""All of the mock's state, behind one lock, rebuilt from the fixtures by ``reset()``."""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .clock import Clock
+from .errors import NotFound
+from .key_store import ApiKeyStore
+from .product_store import ProductStore
+
+
+@dataclass(slots=True)
+class Organization:
+    id: str
+    name: str
+    sessions: list[str] = field(default_factory=list)
+
+
+class State:
+    """Organisations, sessions, keys and products of one mock instance."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.lock = threading.RLock()
+        self.config = config
+        # The pepper outlives resets so that nothing keyed by it goes stale between tests.
+        self.pepper = secrets.token_bytes(32)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything and load the fixtures again, as a fresh start would."""
+        with self.lock:
+            seed = self.config.get("SEED")
+            self.rng: random.Random = random.Random(seed) if seed is not None else secrets.SystemRandom()
+            self.clock = Clock()
+            self.organizations: dict[str, Organization] = {}
+            self.sessions: dict[str, str] = {}
+            self.keys = ApiKeyStore(
+                self.rng, self.clock, self.lock, self.pepper,
+                revocation_delay=float(self.config.get("REVOCATION_DELAY", 0.0)),
+            )
+            self.products = ProductStore(self.rng, self.clock, self.lock)
+            load_fixtures(self, Path(self.config["FIXTURES"]))
+
+    def add_organization(self, org_id: str | None = None, name: str | None = None) -> Organization:
+        with self.lock:
+            org_id = org_id or f"org_{self.rng.getrandbits(48):012x}"
+            org = self.organizations.get(org_id)
+            if org is None:
+                org = self.organizations[org_id] = Organization(org_id, name or org_id)
+            return org
+
+    def add_session(self, org_id: str, token: str | None = None) -> str:
+        """Open a dashboard session for an existing organisation and return the cookie value."""
+        with self.lock:
+            if org_id not in self.organizations:
+                raise NotFound("No organisation with this id.", param="organizationId")
+            token = token or f"sess_{self.rng.getrandbits(128):032x}"
+            self.sessions[token] = org_id
+            self.organizations[org_id].sessions.append(token)
+            return token
+
+    def session_org(self, token: str) -> str | None:
+        return self.sessions.get(token)
+
+
+def load_fixtures(state: State, directory: Path) -> None:
+    """Seed organisations, sessions and products through the same calls the API uses."""
+    orgs = _read(directory / "organizations.json", {"organizations": []})
+    for org in orgs["organizations"]:
+        state.add_organization(org["id"], org.get("name"))
+        for token in org.get("sessions", []):
+            state.add_session(org["id"], token)
+    products = _read(directory / "products.json", {})
+    for org_id, items in products.items():
+        if org_id.startswith("$"):
+            continue
+        for item in items:
+            state.products.create(org_id, **item)
+
+
+def _read(path: Path, default: Any) -> Any:
+    if not path.exists():
+        return default
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
