@@ -7,7 +7,9 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
+from . import persistence
 from .app import create_app
 from .routing import state_of
 from .server import serve
@@ -49,7 +51,33 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=_env("SEED", None), help="make ids and secrets reproducible")
     p.add_argument("--access-log", action="store_true", default=_env("ACCESS_LOG", "") not in ("", "0", "false"),
                    help="log one line per request to stderr (paths only, never credentials)")
+    p.add_argument("--state", default=_env("STATE", None), metavar="FILE",
+                   help="keep the state in FILE across restarts (hashes only, never a secret); default: memory")
+    p.add_argument("--journal-size", type=_size, default=_env("JOURNAL_SIZE", "1000"), metavar="N",
+                   help="requests kept by GET /_mock/journal (default 1000; 0 records none)")
     return p
+
+
+def _size(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError("must be between 0 and 1000000")
+    return value
+
+
+def app_config(args: argparse.Namespace) -> dict[str, Any]:
+    """The app's config from parsed options (which already fold in the environment)."""
+    config: dict[str, Any] = {
+        "ERROR_FORMAT": args.error_format,
+        "REVOCATION_DELAY": args.revocation_delay,
+        "SEED": args.seed,
+        "ACCESS_LOG": args.access_log,
+        "JOURNAL_SIZE": args.journal_size,
+        "STATE_FILE": args.state,
+    }
+    if args.fixtures:
+        config["FIXTURES"] = args.fixtures
+    return config
 
 
 def ready_line(base_url: str, sessions: Sequence[tuple[str, str]]) -> str:
@@ -61,16 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     logging.getLogger("waitress").setLevel(logging.ERROR)
-    config = {
-        "ERROR_FORMAT": args.error_format,
-        "REVOCATION_DELAY": args.revocation_delay,
-        "SEED": args.seed,
-        "ACCESS_LOG": args.access_log,
-    }
-    if args.fixtures:
-        config["FIXTURES"] = args.fixtures
     try:
-        app = create_app(config)
+        app = create_app(app_config(args))
     except (OSError, ValueError) as exc:
         print(f"eulabel-mock: cannot start: {exc}", file=sys.stderr)
         return 2
@@ -85,4 +105,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"eulabel-mock: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
+    finally:
+        persistence.flush(app)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .clock import Clock, iso
@@ -91,3 +91,20 @@ class ProductStore:
         """One page of the organisation's products, oldest first, and the total count."""
         items = self._by_org.get(org_id, ())
         return list(items[offset : offset + limit]), len(items)
+
+    def to_state(self) -> list[dict[str, Any]]:
+        """Every product as JSON for the state file, in creation order."""
+        with self._lock:
+            return [asdict(p) for p in self._by_id.values()]
+
+    def from_state(self, rows: list[dict[str, Any]]) -> None:
+        """Replace every product by the ones saved with ``to_state``."""
+        with self._lock:
+            self._by_id.clear()
+            self._by_org.clear()
+            self._by_gtin.clear()
+            for row in rows:
+                product = Product(**row)
+                self._by_id[product.id] = product
+                self._by_org.setdefault(product.org_id, []).append(product)
+                self._by_gtin[(product.org_id, product.gtin)] = product
