@@ -71,3 +71,8 @@ class Api:
 @pytest.fixture
 def api(app: Flask) -> Api:
     return Api(app)
+
+
+def leaks(secret: str, text: str) -> bool:
+    """Whether ``text`` holds the secret; assert on the result so a failure never prints the secret."""
+    return secret in text
