@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -8,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server import create_app
+from mock_server.pytest_plugin import eulabel_mock, eulabel_mock_config, eulabel_mock_server  # noqa: F401
 from mock_server.routing import state_of
 from mock_server.store import State
 
@@ -76,3 +81,28 @@ def api(app: Flask) -> Api:
 def leaks(secret: str, text: str) -> bool:
     """Whether ``text`` holds the secret; assert on the result so a failure never prints the secret."""
     return secret in text
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def make_venv(directory: Path, *pip_args: str) -> Path:
+    """A virtualenv over the global site-packages with ``pip install *pip_args``; returns its python."""
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(directory)], check=True)
+    python = directory / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *pip_args],
+                   check=True, cwd=REPO, env=clean_env())
+    return python
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without anything that would put this checkout on sys.path."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")
+           and not k.startswith(("PYTEST_XDIST", "EULABEL"))}
+    return {**env, **extra}
+
+
+@pytest.fixture(scope="session")
+def installed_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A python where eulabel-mock is installed from a built wheel (not editable), as users get it."""
+    return make_venv(tmp_path_factory.mktemp("venv") / "wheel", "--no-deps", str(REPO))
