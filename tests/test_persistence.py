@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Api, leaks
 
 from mock_server import create_app
 from mock_server.cli import main
 from mock_server.persistence import StateFileError, snapshot
 from mock_server.routing import state_of
-
-from conftest import Api, leaks
 
 
 def start(path: Path, **config: Any) -> Api:

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO, clean_env
 
 from mock_server import EulabelMock
-
-from conftest import REPO, clean_env, make_venv
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"^(?P<indent>[ ]*)```(?P<lang>\S*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.S | re.M)
