@@ -117,9 +117,12 @@ def install(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
         g.journal_started = time.perf_counter()
+        g.journal_body = None
         if journal_of(app).size and not request.path.startswith(CONTROL_PREFIX):
-            # Read (and cache) the body now: the handlers consume the stream.
-            request.get_data(cache=True)
+            # Read (and cache) the body now: the handlers consume the stream. A body over the size
+            # limit raises here and gets its 413; it is then recorded as not read.
+            g.journal_body = b""
+            g.journal_body = request.get_data(cache=True)
 
     @app.after_request
     def _record(resp: Response) -> Response:
@@ -137,7 +140,7 @@ def install(app: Flask) -> None:
             "fault": g.get("fault_id"),
             "request": {
                 "headers": redact_headers(request.headers.items()),
-                "body": redact_body(request.get_data(cache=True), request.mimetype),
+                "body": _request_body(),
             },
             "response": {
                 "headers": redact_headers(resp.headers.items()),
@@ -145,6 +148,11 @@ def install(app: Flask) -> None:
             },
         })
         return resp
+
+
+def _request_body() -> Any:
+    raw = g.get("journal_body")
+    return None if raw is None else redact_body(raw, request.mimetype)
 
 
 _FILTERS = {"method", "path", "status", "limit"}

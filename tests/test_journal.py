@@ -124,3 +124,11 @@ def test_journal_records_the_bodies_of_error_responses(client: FlaskClient) -> N
     assert entry["status"] == 400
     assert entry["request"]["body"] == "{bad"
     assert entry["response"]["body"]["error"] == "bad_request"
+
+
+def test_a_body_over_the_size_limit_gets_a_413_and_is_journaled_without_it(client: FlaskClient) -> None:
+    client.set_cookie("eulabel_session", QUINTA)
+    r = client.post("/v1/auth/api-keys", data=b"x" * (1024 * 1024 + 1), content_type="application/json")
+    assert (r.status_code, r.json["error"]) == (413, "payload_too_large")
+    [entry] = journal(client)
+    assert (entry["status"], entry["request"]["body"]) == (413, None)

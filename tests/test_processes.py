@@ -31,6 +31,12 @@ def test_the_control_plane_is_refused_too(client: FlaskClient) -> None:
     assert r.status_code == 503
 
 
+def test_refused_requests_are_still_journaled(client: FlaskClient) -> None:
+    client.post("/v1/auth/api-keys", json={"name": "x"}, environ_overrides={"wsgi.multiprocess": True})
+    [entry] = client.get("/_mock/journal").json["data"]
+    assert (entry["status"], entry["request"]["body"]) == (503, None)
+
+
 def test_a_single_process_server_is_served(client: FlaskClient) -> None:
     assert client.get("/_mock/ready", environ_overrides={"wsgi.multiprocess": False}).status_code == 200
 
