@@ -33,7 +33,18 @@ class StateFileError(ValueError):
 
 
 def stores(state: State) -> dict[str, Any]:
-    return {name: obj for name, obj in vars(state).items() if hasattr(obj, "to_state") and hasattr(obj, "from_state")}
+    """The state's stores by attribute name.
+
+    :raise StateFileError: a ``...Store`` that cannot be saved: it would be lost silently.
+    """
+    found = {}
+    for name, obj in vars(state).items():
+        if hasattr(obj, "to_state") and hasattr(obj, "from_state"):
+            found[name] = obj
+        elif type(obj).__name__.endswith("Store"):
+            raise StateFileError(f"{type(obj).__name__} ({name}) cannot be kept in a state file: "
+                                 "give it to_state() and from_state()")
+    return found
 
 
 def snapshot(state: State) -> dict[str, Any]:

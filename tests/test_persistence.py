@@ -104,6 +104,16 @@ def test_a_new_store_takes_part_by_defining_to_state_and_from_state(tmp_path: Pa
     assert snapshot(state)["stores"]["notes"] == ["remember me"]
 
 
+def test_a_store_without_to_state_refuses_rather_than_being_lost(tmp_path: Path) -> None:
+    class PassportStore:
+        pass
+
+    state = state_of(create_app())
+    state.passports = PassportStore()  # type: ignore[attr-defined]
+    with pytest.raises(StateFileError, match="PassportStore .passports. cannot be kept"):
+        snapshot(state)
+
+
 @pytest.mark.parametrize("content, message", [
     ("{not json", "not valid JSON"),
     ('{"format": "something-else"}', "not an eulabel-mock state file"),
