@@ -60,42 +60,12 @@ class _QuietHandler(WSGIRequestHandler):
         """Tests read the journal instead of one stderr line per request."""
 
 
-class EulabelMock:
-    """One mock, served on a real socket (port 0: the OS picks a free one) until ``stop()``."""
+class MockClient:
+    """Helpers over the API and control plane of a mock that is already running at ``base_url``."""
 
-    def __init__(self, config: Mapping[str, Any] | None = None, host: str = "127.0.0.1") -> None:
-        self.config = dict(config or {})
-        self.host = host
-        self.app = create_app(self.config)
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
-        self.base_url = ""
-        self.session: Session = Session("", "")
-
-    def start(self) -> EulabelMock:
-        # The socket listens once make_server returns, so requests queue until the loop runs:
-        # no readiness wait is needed.
-        self._server = make_server(self.host, 0, self.app, threaded=True, request_handler=_QuietHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="eulabel-mock", daemon=True)
-        self._thread.start()
-        self.base_url = f"http://{self.host}:{self._server.server_port}"
-        self.session = self.new_session(DEFAULT_ORG)
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
-
-    def __enter__(self) -> EulabelMock:
-        return self.start()
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stop()
+    def __init__(self, base_url: str, session: Session | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = session or Session("", "")
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -191,6 +161,44 @@ class EulabelMock:
 
     def clear_faults(self) -> None:
         self._expect(self.request("DELETE", "/_mock/faults"), 204, "clear faults")
+
+
+
+class EulabelMock(MockClient):
+    """One mock, served on a real socket (port 0: the OS picks a free one) until ``stop()``."""
+
+    def __init__(self, config: Mapping[str, Any] | None = None, host: str = "127.0.0.1") -> None:
+        self.config = dict(config or {})
+        self.host = host
+        self.app = create_app(self.config)
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        super().__init__("")
+
+    def start(self) -> EulabelMock:
+        # The socket listens once make_server returns, so requests queue until the loop runs:
+        # no readiness wait is needed.
+        self._server = make_server(self.host, 0, self.app, threaded=True, request_handler=_QuietHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="eulabel-mock", daemon=True)
+        self._thread.start()
+        self.base_url = f"http://{self.host}:{self._server.server_port}"
+        self.session = self.new_session(DEFAULT_ORG)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = self._thread = None
+
+    def __enter__(self) -> EulabelMock:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
 
 
 def _reply(status: int, headers: Any, raw: bytes) -> Reply:

@@ -152,3 +152,28 @@ def test_flush_keeps_last_used_at_of_read_only_calls(tmp_path: Path) -> None:
     flush(first.app)
     [key] = start(path).list_keys().json["data"]
     assert key["lastUsedAt"] is not None
+
+
+def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import REPO, clean_env
+
+    from mock_server.testing import MockClient, Session
+
+    path = tmp_path / "state.json"
+    proc = subprocess.Popen([sys.executable, "-m", "mock_server", "--port", "0", "--state", str(path)], cwd=REPO,
+                            env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        base_url = proc.stdout.readline().split()[2]
+        client = MockClient(base_url, Session("sess_quinta_demo", "org_quinta"))
+        _, secret = client.create_key()
+        assert client.request("GET", "/v1/products", bearer=secret).status == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    [row] = json.loads(path.read_text())["stores"]["keys"]
+    assert row["last_used_at"] is not None
