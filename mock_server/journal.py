@@ -73,7 +73,7 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
             value = f"{scheme} {REDACTED}" if rest else REDACTED
         elif lower in ("cookie", "set-cookie"):
             value = "; ".join(_redact_cookie(part) for part in value.split(";"))
-        else:
+        elif "sk_" in value:
             value = mask_secrets(value)
         out[name] = f"{out[name]}, {value}" if name in out else value
     return out
@@ -91,9 +91,12 @@ def redact_body(raw: bytes, mimetype: str | None) -> Any:
     text = raw.decode("utf-8", "replace")
     if mimetype and (mimetype == "application/json" or mimetype.endswith("+json")):
         try:
-            return _mask_json(json.loads(text))
+            parsed = json.loads(text)
         except (ValueError, RecursionError):
             pass
+        else:
+            # Without "sk_" or a \u escape (which could spell it) no string can hold a secret.
+            return _mask_json(parsed) if "sk_" in text or "\\u" in text else parsed
     if len(text) > BODY_LIMIT:
         text = text[:BODY_LIMIT] + "…"
     return mask_secrets(text)

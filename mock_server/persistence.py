@@ -12,6 +12,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -119,8 +120,13 @@ class StateFile:
                                  "fix or remove it to start afresh") from None
 
     def save(self, data: Any) -> None:
-        text = json.dumps(data, separators=(",", ":"))
+        self.save_from(lambda: data)
+
+    def save_from(self, make: Callable[[], Any]) -> None:
+        """Write what ``make()`` returns; it runs under the file's lock, so a later write never
+        carries an older snapshot than an earlier one."""
         with self._lock:
+            text = json.dumps(make(), separators=(",", ":"))
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -165,7 +171,7 @@ def install(app: Flask, path: str | os.PathLike[str]) -> None:
     def _save(resp: Response) -> Response:
         # Failed calls too: a key committed before a fault dropped its response must be kept.
         if request.method not in _READS:
-            state_file.save(snapshot(state))
+            state_file.save_from(lambda: snapshot(state))
         return resp
 
 
@@ -173,4 +179,5 @@ def flush(app: Flask) -> None:
     """Write the state now (e.g. at shutdown, to keep ``lastUsedAt`` of read-only calls)."""
     state_file = app.extensions.get(EXTENSION)
     if state_file is not None:
-        state_file.save(snapshot(state_of(app)))
+        state = state_of(app)
+        state_file.save_from(lambda: snapshot(state))

@@ -132,3 +132,11 @@ def test_a_body_over_the_size_limit_gets_a_413_and_is_journaled_without_it(clien
     assert (r.status_code, r.json["error"]) == (413, "payload_too_large")
     [entry] = journal(client)
     assert (entry["status"], entry["request"]["body"]) == (413, None)
+
+
+def test_a_secret_spelled_with_json_escapes_is_masked_too() -> None:
+    from mock_server.journal import redact_body
+
+    fake = "sk_test_" + "Zq9" * 10 + "xy"
+    escaped = json.dumps({"note": fake}).replace("_", "\\u005f").encode()
+    assert redact_body(escaped, "application/json") == {"note": fake[:12] + "…"}
