@@ -153,6 +153,8 @@ def test_ci_job_installs_runs_the_suite_and_always_uploads_its_reports() -> None
     assert [s["run"] for s in steps if s.get("name") == "Install"] == [of_kind("install")[0].strip()]
     [suite] = [s["run"] for s in steps if s.get("name") == "Contract suite"]
     assert "--junitxml reports/" in suite and "--claims-report reports/" in suite
+    [step] = [s for s in steps if s.get("name") == "Contract suite"]
+    assert step["env"] == {"EULABEL_SESSION": "sess_quinta_demo", "EULABEL_SESSION_2": "sess_textil_demo"}
     upload = steps[-1]
     assert (upload["uses"].split("@")[0], upload["if"], upload["with"]["path"]) == (
         "actions/upload-artifact", "always()", "reports/")
@@ -200,10 +202,11 @@ def test_ci_job_contract_suite_step_passes_against_the_started_mock(installed_py
     needs_contract_suite()
     base_url, pid = run_start_step(installed_python, tmp_path)
     try:
-        [suite] = [s["run"] for s in workflow_steps() if s.get("name") == "Contract suite"]
+        [step] = [s for s in workflow_steps() if s.get("name") == "Contract suite"]
         work = tmp_path / "checkout"
         shutil.copytree(REPO, work, ignore=shutil.ignore_patterns(".git", "reports", ".*cache*", "__pycache__"))
-        proc = subprocess.run(["bash", "-ec", suite], cwd=work, env=clean_env(BASE_URL=base_url),
+        env = clean_env(BASE_URL=base_url, **step.get("env", {}))
+        proc = subprocess.run(["bash", "-ec", step["run"]], cwd=work, env=env,
                               capture_output=True, text=True, timeout=900)
         assert proc.returncode == 0, proc.stdout[-3000:]
         assert (work / "reports" / "junit.xml").exists() and (work / "reports" / "claims.md").exists()
