@@ -14,7 +14,10 @@ from typing import Any
 from .clock import Clock
 from .errors import NotFound
 from .key_store import ApiKeyStore
+from .passport_store import PassportStore
 from .product_store import ProductStore
+from .rate_limit import DEFAULT as DEFAULT_RATE_LIMIT
+from .rate_limit import RateLimiter, parse
 
 
 @dataclass(slots=True)
@@ -25,7 +28,7 @@ class Organization:
 
 
 class State:
-    """Organisations, sessions, keys and products of one mock instance."""
+    """Organisations, sessions, keys, products, passports and rate-limit counters of one mock instance."""
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self.lock = threading.RLock()
@@ -47,6 +50,9 @@ class State:
                 revocation_delay=float(self.config.get("REVOCATION_DELAY", 0.0)),
             )
             self.products = ProductStore(self.rng, self.clock, self.lock)
+            self.passports = PassportStore(self.rng, self.clock, self.lock, self.products)
+            limit = parse(self.config.get("RATE_LIMIT", DEFAULT_RATE_LIMIT))
+            self.rate_limiter: RateLimiter | None = RateLimiter(limit, self.clock) if limit else None
             load_fixtures(self, Path(self.config["FIXTURES"]))
 
     def add_organization(self, org_id: str | None = None, name: str | None = None) -> Organization:
@@ -72,7 +78,7 @@ class State:
 
 
 def load_fixtures(state: State, directory: Path) -> None:
-    """Seed organisations, sessions and products through the same calls the API uses."""
+    """Seed organisations, sessions, products and passports through the same calls the API uses."""
     orgs = _read(directory / "organizations.json", {"organizations": []})
     for org in orgs["organizations"]:
         state.add_organization(org["id"], org.get("name"))
@@ -84,6 +90,12 @@ def load_fixtures(state: State, directory: Path) -> None:
             continue
         for item in items:
             state.products.create(org_id, **item)
+    passports = _read(directory / "passports.json", {})
+    for org_id, items in passports.items():
+        if org_id.startswith("$"):
+            continue
+        for item in items:
+            state.passports.submit(org_id, **item)
 
 
 def _read(path: Path, default: Any) -> Any:
