@@ -76,9 +76,9 @@ def _view(app: Flask, op: Operation, handler: Handler) -> Callable[..., Response
             err.headers.update(headers)
             raise
         except HTTPException as exc:
-            err = from_http(exc)
-            err.headers.update(headers)
-            raise err from None
+            converted = from_http(exc)
+            converted.headers.update(headers)
+            raise converted from None
         resp.headers.update(headers)
         return resp
 
