@@ -101,6 +101,10 @@ class PassportStore:
             raise NotFound("No passport with this id.")
         return passport
 
+    def find_by_product(self, product_id: str) -> Passport | None:
+        passport_id = self._by_product.get(product_id)
+        return self._by_id[passport_id] if passport_id is not None else None
+
     def _new(self, product: Product, data: dict[str, Any]) -> Passport:
         now = self._clock.now()
         lacking = tuple(missing(product.category, data))
