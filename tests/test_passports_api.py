@@ -7,6 +7,7 @@ import re
 import pytest
 from flask import Flask
 
+from mock_server.routing import state_of
 from mock_server.store import State
 from tests.bearer import COMPLETE_WINE_DATA, TEXTIL, KeyClient, key_client, new_session
 
@@ -159,3 +160,14 @@ def test_fixtures_seed_a_published_and_a_draft_passport(state: State, gtin14: st
     assert product is not None
     passport = state.passports.find_by_product(product.id)
     assert passport is not None and passport.status == status
+
+
+def test_reset_forgets_created_products_and_passports_and_reseeds(app: Flask, state: State) -> None:
+    session = new_session(app)
+    client = key_client(app, ["passports:write"], session=session)
+    assert client.post("/v1/passports", first_call()).status_code == 201
+    assert app.test_client().post("/_mock/reset").status_code == 204
+    fresh = state_of(app)
+    assert fresh.products.find_by_gtin("org_tests", "0" + GTIN) is None
+    assert fresh.products.page("org_quinta", 100, 0)[1] == 2
+    assert len(fresh.passports) == 2
