@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .clock import Clock, iso
@@ -17,6 +17,8 @@ QR_BASE = "https://eulabel.eu/01/"
 
 @dataclass(slots=True)
 class Product:
+    """A product; never changed after creation, so its wire form is built once."""
+
     id: str
     org_id: str
     name: str
@@ -25,8 +27,9 @@ class Product:
     created_at: float
     brand: str | None = None
     sku: str | None = None
+    _json: dict[str, Any] = field(init=False, repr=False, compare=False)
 
-    def to_json(self) -> dict[str, Any]:
+    def __post_init__(self) -> None:
         body: dict[str, Any] = {
             "productId": self.id,
             "name": self.name,
@@ -39,7 +42,11 @@ class Product:
             body["brand"] = self.brand
         if self.sku is not None:
             body["sku"] = self.sku
-        return body
+        self._json = body
+
+    def to_json(self) -> dict[str, Any]:
+        # A copy: listing pages is the hot path, and formatting the timestamp each time dominated it.
+        return dict(self._json)
 
 
 class ProductStore:

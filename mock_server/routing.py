@@ -79,7 +79,7 @@ def _view(app: Flask, op: Operation, handler: Handler) -> Callable[..., Response
             converted = from_http(exc)
             converted.headers.update(headers)
             raise converted from None
-        resp.headers.update(headers)
+        resp.headers.extend(headers)  # the names are new here, so no search-and-replace is needed
         return resp
 
     view.__name__ = op.operation_id

@@ -162,7 +162,7 @@ def test_fixtures_seed_a_published_and_a_draft_passport(state: State, gtin14: st
     assert passport is not None and passport.status == status
 
 
-def test_reset_forgets_created_products_and_passports_and_reseeds(app: Flask, state: State) -> None:
+def test_reset_forgets_created_products_and_passports_and_reseeds(app: Flask) -> None:
     session = new_session(app)
     client = key_client(app, ["passports:write"], session=session)
     assert client.post("/v1/passports", first_call()).status_code == 201
