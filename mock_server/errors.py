@@ -94,6 +94,8 @@ def error_body(fmt: str, status: int, code: str, message: str, param: str | None
                suggestion: str | None = None) -> dict[str, Any]:
     """Build an error body in the flat (Gen-2) or nested (Gen-1) shape."""
     message = mask_secrets(message)
+    if param is not None:
+        param = mask_secrets(param)
     if fmt == "nested":
         name = _NESTED_CODES.get(code, code)
         inner: dict[str, Any] = {"type": name, "message": message, "code": name}

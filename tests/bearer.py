@@ -8,8 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-QUINTA = "sess_quinta_demo"
-TEXTIL = "sess_textil_demo"
+from tests.support import QUINTA, TEXTIL
+
+__all__ = ["ALL_SCOPES", "COMPLETE_WINE_DATA", "QUINTA", "TEXTIL", "KeyClient", "key_client", "new_session", "wine"]
 ALL_SCOPES = ["products:read", "products:write", "passports:read", "passports:write"]
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
 
+from mock_server import create_app
 from mock_server.routing import state_of
-from mock_server.store import State
+from mock_server.store import FixtureError, State
 from tests.bearer import COMPLETE_WINE_DATA, TEXTIL, KeyClient, key_client, new_session
 
 GTIN = "4006381333931"
@@ -171,3 +174,10 @@ def test_reset_forgets_created_products_and_passports_and_reseeds(app: Flask) ->
     assert fresh.products.find_by_gtin("org_tests", "0" + GTIN) is None
     assert fresh.products.page("org_quinta", 100, 0)[1] == 2
     assert len(fresh.passports) == 2
+
+
+def test_bad_passport_fixture_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "organizations.json").write_text(json.dumps({"organizations": [{"id": "o"}]}))
+    (tmp_path / "passports.json").write_text(json.dumps({"o": [{"gtin": "4006381333931", "data": {}}]}))
+    with pytest.raises(FixtureError, match=r"passports\.json.*No product found"):
+        create_app({"FIXTURES": str(tmp_path)})
