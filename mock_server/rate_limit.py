@@ -35,8 +35,16 @@ def parse(text: str) -> Limit | None:
     return Limit(requests, seconds) if requests else None
 
 
+class _Window:
+    __slots__ = ("start", "count")
+
+    def __init__(self, start: float) -> None:
+        self.start = start
+        self.count = 0
+
+
 class RateLimiter:
-    """Counts each key's requests in a window that opens with the key's first request.
+    """Counts each key's requests in a fixed window that opens with the key's first request.
 
     One small lock guards the counters: it is taken once per authenticated request, so it stays
     separate from the state lock that creates and merges resources.
@@ -46,7 +54,7 @@ class RateLimiter:
         self.limit = limit
         self._clock = clock
         self._lock = threading.Lock()
-        self._windows: dict[str, list[float]] = {}  # key id -> [window start, requests counted]
+        self._windows: dict[str, _Window] = {}
         self._limit_header = str(limit.requests)
 
     def hit(self, key_id: str) -> dict[str, str]:
@@ -55,28 +63,26 @@ class RateLimiter:
         :raise RateLimited: the key has used up its window; the error carries ``Retry-After``.
         """
         now = self._clock.now()
-        seconds = self.limit.seconds
         with self._lock:
             window = self._windows.get(key_id)
-            if window is None or now >= window[0] + seconds:
-                window = self._windows[key_id] = [now, 0.0]
-            count = window[1]
-            if count < self.limit.requests:
-                window[1] = count = count + 1
-                allowed = True
-            else:
-                allowed = False
-            ends = window[0] + seconds
+            if window is None or now >= window.start + self.limit.seconds:
+                window = self._windows[key_id] = _Window(now)
+            # A refused request is not counted, so it cannot push the key further over.
+            allowed = window.count < self.limit.requests
+            if allowed:
+                window.count += 1
+            remaining = self.limit.requests - window.count
+            ends = window.start + self.limit.seconds
         headers = {
             "X-RateLimit-Limit": self._limit_header,
-            "X-RateLimit-Remaining": str(self.limit.requests - int(count)),
+            "X-RateLimit-Remaining": str(remaining),
             "X-RateLimit-Reset": str(math.ceil(ends)),
         }
         if allowed:
             return headers
         headers["Retry-After"] = str(max(1, math.ceil(ends - now)))
         raise RateLimited(
-            f"Rate limit exceeded: {self.limit.requests} requests per {seconds} s for this API key.",
+            f"Rate limit exceeded: {self.limit.requests} requests per {self.limit.seconds} s for this API key.",
             suggestion="Wait the number of seconds in Retry-After before retrying.",
             headers=headers,
         )
