@@ -55,6 +55,8 @@ class RateLimiter:
         self._clock = clock
         self._lock = threading.Lock()
         self._windows: dict[str, _Window] = {}
+        self._requests = limit.requests
+        self._seconds = limit.seconds
         self._limit_header = str(limit.requests)
 
     def hit(self, key_id: str) -> dict[str, str]:
@@ -65,14 +67,14 @@ class RateLimiter:
         now = self._clock.now()
         with self._lock:
             window = self._windows.get(key_id)
-            if window is None or now >= window.start + self.limit.seconds:
+            if window is None or now >= window.start + self._seconds:
                 window = self._windows[key_id] = _Window(now)
             # A refused request is not counted, so it cannot push the key further over.
-            allowed = window.count < self.limit.requests
+            allowed = window.count < self._requests
             if allowed:
                 window.count += 1
-            remaining = self.limit.requests - window.count
-            ends = window.start + self.limit.seconds
+            remaining = self._requests - window.count
+            ends = window.start + self._seconds
         headers = {
             "X-RateLimit-Limit": self._limit_header,
             "X-RateLimit-Remaining": str(remaining),
