@@ -11,6 +11,8 @@ from typing import Any
 
 from . import persistence
 from .app import create_app
+from .rate_limit import DEFAULT as DEFAULT_RATE_LIMIT
+from .rate_limit import parse as parse_rate_limit
 from .routing import state_of
 from .server import serve
 
@@ -26,6 +28,14 @@ def _delay(text: str) -> float:
     if not 0 <= value <= 3600:
         raise argparse.ArgumentTypeError("must be between 0 and 3600 seconds")
     return value
+
+
+def _rate_limit(text: str) -> str:
+    try:
+        parse_rate_limit(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def _port(text: str) -> int:
@@ -48,6 +58,9 @@ def parser() -> argparse.ArgumentParser:
                    help="error body shape: flat (Gen-2, default) or nested (Gen-1)")
     p.add_argument("--revocation-delay", type=_delay, default=_env("REVOCATION_DELAY", "0"), metavar="SECONDS",
                    help="seconds a revoked key keeps authenticating (default 0: immediate)")
+    p.add_argument("--rate-limit", type=_rate_limit, default=_env("RATE_LIMIT", DEFAULT_RATE_LIMIT),
+                   metavar="N/SECONDS",
+                   help=f"requests each API key may make per window (default {DEFAULT_RATE_LIMIT}; 0 disables)")
     p.add_argument("--seed", type=int, default=_env("SEED", None), help="make ids and secrets reproducible")
     p.add_argument("--access-log", action="store_true", default=_env("ACCESS_LOG", "") not in ("", "0", "false"),
                    help="log one line per request to stderr (paths only, never credentials)")
@@ -71,6 +84,7 @@ def app_config(args: argparse.Namespace) -> dict[str, Any]:
         "ERROR_FORMAT": args.error_format,
         "REVOCATION_DELAY": args.revocation_delay,
         "SEED": args.seed,
+        "RATE_LIMIT": args.rate_limit,
         "ACCESS_LOG": args.access_log,
         "JOURNAL_SIZE": args.journal_size,
         "STATE_FILE": args.state,

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .clock import iso
 from .errors import ValidationFailed, mask_secrets
@@ -123,9 +124,11 @@ def install(app: Flask) -> None:
         g.journal_body = None
         if journal_of(app).size and not request.path.startswith(CONTROL_PREFIX):
             # Read (and cache) the body now: the handlers consume the stream. A body over the size
-            # limit raises here and gets its 413; it is then recorded as not read.
-            g.journal_body = b""
-            g.journal_body = request.get_data(cache=True)
+            # limit is left for the handler to refuse (it adds the key's rate-limit headers).
+            try:
+                g.journal_body = request.get_data(cache=True)
+            except RequestEntityTooLarge:
+                g.journal_body = None
 
     @app.after_request
     def _record(resp: Response) -> Response:

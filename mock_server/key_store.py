@@ -11,11 +11,11 @@ from typing import Any
 
 from .clock import Clock, iso
 from .errors import NotFound
+from .rows import Rows
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 SECRET_CHARS = 32  # 32 base62 characters carry about 190 random bits
 PREFIX_CHARS = 4  # characters of the random part shown in the masked prefix
-Rows = list[dict[str, Any]]  # a store's contents as saved in the state file
 
 
 @dataclass(slots=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Api
 from flask.testing import FlaskClient
 
 from mock_server import create_app
+from tests.support import Api
 
 NEW_YEAR = "2030-01-01T00:00:00Z"
 NEW_YEAR_EPOCH = 1_893_456_000.0

@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import pytest
-from conftest import Api
 from flask.testing import FlaskClient
 
 from mock_server import create_app, faults
+from tests.support import Api
 
 
 def add(client: FlaskClient, **rule: Any) -> dict[str, Any]:

@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 import pytest
-from conftest import QUINTA, Api, leaks
 from flask.testing import FlaskClient
 
 from mock_server import create_app
 from mock_server.journal import redact_headers
+from tests.support import QUINTA, Api, leaks
 
 
 def journal(client: FlaskClient, query: str = "") -> list[dict[str, Any]]:

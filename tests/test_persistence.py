@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api, leaks
 
 from mock_server import create_app
 from mock_server.cli import main
 from mock_server.persistence import StateFileError, snapshot
 from mock_server.routing import state_of
+from tests.support import Api, leaks
 
 
 def start(path: Path, **config: Any) -> Api:
@@ -159,9 +159,8 @@ def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from conftest import REPO, clean_env
-
     from mock_server.testing import MockClient, Session
+    from tests.support import REPO, clean_env
 
     path = tmp_path / "state.json"
     proc = subprocess.Popen([sys.executable, "-m", "mock_server", "--port", "0", "--state", str(path)], cwd=REPO,
@@ -177,3 +176,19 @@ def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
         assert proc.wait(timeout=20) == 0
     [row] = json.loads(path.read_text())["stores"]["keys"]
     assert row["last_used_at"] is not None
+
+
+def test_products_and_passports_survive_a_restart(tmp_path: Path) -> None:
+    from mock_server.persistence import flush
+
+    path = tmp_path / "state.json"
+    app = create_app({"STATE_FILE": str(path)})
+    passport, _ = state_of(app).passports.submit("org_quinta", "4006381333931", {"ingredients": ["Grapes"]},
+                                                  name="Test Red", category="wine")
+    product = state_of(app).products.get("org_quinta", passport.product_id)
+    flush(app)
+    again = state_of(create_app({"STATE_FILE": str(path)}))
+    assert again.passports.get("org_quinta", passport.id) == passport
+    assert again.passports.find_by_product(product.id) == passport
+    assert again.products.get("org_quinta", product.id).to_json() == product.to_json()
+    assert again.products.find_by_gtin("org_quinta", product.gtin) is not None

@@ -11,10 +11,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import clean_env, leaks
 
 from mock_server import EulabelMock
 from mock_server.testing import MockError
+from tests.support import clean_env, leaks
 
 
 def get_products(base_url: str, secret: str) -> int:

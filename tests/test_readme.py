@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, clean_env
 
 from mock_server import EulabelMock
+from tests.support import REPO, clean_env
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"^(?P<indent>[ ]*)```(?P<lang>\S*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.S | re.M)
@@ -116,7 +116,10 @@ def test_curl_walkthrough_runs_end_to_end(eulabel_mock: EulabelMock, tmp_path: P
     assert json.loads(lines[0])["organizationId"].startswith("org_")
     assert [k["name"] for k in json.loads(lines[1])["data"]] == ["CI Pipeline Key"]
     assert [p["name"] for p in json.loads(lines[2])["data"]] == ["Douro Red 2021", "Vinho Verde 2023"]
-    assert lines[3:] == ["204", "401"]
+    passport = json.loads(lines[3])
+    assert (passport["gtin"], passport["status"]) == ("04006381333931", "draft")
+    assert passport["compliance"]["missing"]
+    assert lines[4:] == ["204", "401"]
     assert not FULL_KEY.search(proc.stdout), "the walkthrough prints a full secret"
 
 
