@@ -90,3 +90,14 @@ def test_clock_endpoints_refuse_other_methods_with_405(client: FlaskClient) -> N
     r = client.get("/_mock/clock/advance")
     assert r.status_code == 405
     assert r.headers["Allow"] == "OPTIONS, POST"
+
+
+def test_advance_opens_a_new_rate_limit_window() -> None:
+    app = create_app({"RATE_LIMIT": "2/60"})
+    api = Api(app)
+    client = app.test_client()
+    client.post("/_mock/clock/freeze", json={"at": NEW_YEAR})
+    secret = api.secret()
+    assert [api.products(secret).status_code for _ in range(3)] == [200, 200, 429]
+    client.post("/_mock/clock/advance", json={"seconds": 60})
+    assert api.products(secret).status_code == 200
