@@ -137,3 +137,9 @@ def test_loading_the_plugin_imports_nothing_heavy(installed_python: Path, tmp_pa
     proc = subprocess.run([str(installed_python), "-c", code], cwd=tmp_path, env=clean_env(),
                           capture_output=True, text=True, timeout=60, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_the_plugin_can_be_switched_off_by_name(installed_python: Path, tmp_path: Path) -> None:
+    proc, _ = run_fresh_project(installed_python, tmp_path, "-p", "no:eulabel_mock")
+    assert proc.returncode == 1
+    assert "fixture 'eulabel_mock' not found" in proc.stdout
