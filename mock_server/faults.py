@@ -23,7 +23,7 @@ STATUSES = {429: "Too many requests.", 500: "Unexpected server failure.", 503: "
 CODES = {429: "rate_limited", 500: "internal_error", 503: "service_unavailable"}
 KEY_CREATION = ("POST", "/v1/auth/api-keys")
 MAX_LATENCY_MS = 60_000
-_FIELDS = {"method", "path", "times", "probability", "action", "ms", "status", "retryAfter"}
+_FIELDS = {"method", "path", "times", "probability", "action", "ms", "status", "retryAfter", "disconnect"}
 
 bp = Blueprint("mock_faults", __name__, url_prefix="/_mock")
 
@@ -39,6 +39,7 @@ class Fault:
     ms: int = 0
     status: int = 503
     retry_after: int | None = None
+    disconnect: bool = False
 
     def matches(self, method: str, path: str) -> bool:
         return self.method in ("*", method) and (self.path == path or fnmatch.fnmatchcase(path, self.path))
@@ -49,8 +50,10 @@ class Fault:
         if self.action == "latency":
             body["ms"] = self.ms
         else:
-            body["status"] = self.status
+            body["status"] = None if self.disconnect else self.status
             body["retryAfter"] = self.retry_after
+        if self.action == "drop_after_commit":
+            body["disconnect"] = self.disconnect
         return body
 
     def error(self) -> ApiError:
@@ -142,7 +145,20 @@ def install(app: Flask) -> None:
         if fault is None:
             return resp
         g.fault_id = fault.id
-        return error_response(fmt(), fault.error())
+        return _cut_off(resp) if fault.disconnect else error_response(fmt(), fault.error())
+
+
+def _cut_off(resp: Response) -> Response:
+    """The response's status and headers, then the connection closes before any byte of the body.
+
+    The declared length is kept, so the server closes the connection (too few bytes) and the
+    client fails reading the body, like a connection lost mid-response.
+    """
+    length = len(resp.get_data())
+    cut = Response(iter(()), status=resp.status_code, mimetype=resp.mimetype)
+    cut.headers["Content-Length"] = str(length)
+    cut.headers["Cache-Control"] = "no-store"
+    return cut
 
 
 def parse_rule(body: dict[str, Any]) -> Fault:
@@ -181,6 +197,14 @@ def parse_rule(body: dict[str, Any]) -> Fault:
         return fault
     if "ms" in body:
         raise ValidationFailed("ms applies to latency rules only.", param="ms")
+    disconnect = body.get("disconnect", False)
+    if action != "drop_after_commit" and "disconnect" in body:
+        raise ValidationFailed("disconnect applies to drop_after_commit rules only.", param="disconnect")
+    if type(disconnect) is not bool:
+        raise ValidationFailed("disconnect must be true or false.", param="disconnect")
+    if disconnect and "status" in body:
+        raise ValidationFailed("status does not apply when the connection is cut off.", param="status")
+    fault.disconnect = disconnect
     status = body.get("status", 503 if action == "drop_after_commit" else None)
     allowed = (500, 503) if action == "drop_after_commit" else tuple(STATUSES)
     if type(status) is not int or status not in allowed:

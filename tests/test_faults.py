@@ -134,6 +134,9 @@ def test_reset_clears_the_rules(client: FlaskClient) -> None:
     ({"action": "drop_after_commit", "status": 429}, "status"),
     ({"action": "status", "method": "GE T", "path": "/v1/products", "status": 500}, "method"),
     ({"action": "status", "path": "/v1/products", "status": 500, "colour": "red"}, "colour"),
+    ({"action": "status", "path": "/v1/products", "status": 500, "disconnect": True}, "disconnect"),
+    ({"action": "drop_after_commit", "disconnect": "yes"}, "disconnect"),
+    ({"action": "drop_after_commit", "disconnect": True, "status": 500}, "status"),
 ])
 def test_bad_rules_get_a_422_naming_the_field(client: FlaskClient, rule: dict[str, Any], param: str) -> None:
     r = client.post("/_mock/faults", json=rule)
@@ -144,3 +147,56 @@ def test_bad_rules_get_a_422_naming_the_field(client: FlaskClient, rule: dict[st
 def test_a_rule_that_is_not_an_object_gets_a_422(client: FlaskClient) -> None:
     r = client.post("/_mock/faults", json=["status"])
     assert (r.status_code, r.json["param"]) == (422, "body")
+
+
+def test_drop_after_commit_can_cut_the_connection_instead(api: Api, client: FlaskClient) -> None:
+    rule = add(client, action="drop_after_commit", disconnect=True, times=1)
+    assert (rule["disconnect"], rule["status"]) == (True, None)
+    r = api.create_key(["products:read"], name="cut")
+    assert r.status_code == 201
+    assert int(r.headers["Content-Length"]) > 0
+    assert r.get_data() == b""  # the server closes the connection: too few bytes for the length
+    assert [k["name"] for k in api.list_keys().json["data"]] == ["cut"]
+
+
+def test_a_cut_connection_is_a_read_error_for_a_real_client() -> None:
+    import http.client
+    import urllib.request
+
+    from mock_server import EulabelMock
+
+    with EulabelMock() as mock:
+        mock.add_fault("drop_after_commit", disconnect=True)
+        req = urllib.request.Request(mock.url("/v1/auth/api-keys"), method="POST",
+                                     data=json.dumps({"name": "cut", "scopes": ["products:read"]}).encode(),
+                                     headers={"Content-Type": "application/json", "Cookie": mock.session.header})
+        with pytest.raises(http.client.IncompleteRead), urllib.request.urlopen(req, timeout=10) as resp:
+            resp.read()
+        assert [k["name"] for k in mock.keys()] == ["cut"]
+
+
+def test_a_cut_connection_is_a_read_error_through_the_cli_server_too(tmp_path: Any) -> None:
+    import http.client
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    from mock_server.testing import MockClient, Session
+    from tests.support import REPO, clean_env
+
+    proc = subprocess.Popen([sys.executable, "-m", "mock_server", "--port", "0"], cwd=REPO, env=clean_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        mock = MockClient(proc.stdout.readline().split()[2], Session("sess_quinta_demo", "org_quinta"))
+        mock.add_fault("drop_after_commit", disconnect=True)
+        req = urllib.request.Request(mock.url("/v1/auth/api-keys"), method="POST",
+                                     data=json.dumps({"name": "cut", "scopes": ["products:read"]}).encode(),
+                                     headers={"Content-Type": "application/json", "Cookie": mock.session.header})
+        with pytest.raises(http.client.IncompleteRead), urllib.request.urlopen(req, timeout=10) as resp:
+            resp.read()
+        assert [k["name"] for k in mock.keys()] == ["cut"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
