@@ -4,6 +4,8 @@
 
     with EulabelMock() as mock:
         key_id, secret = mock.create_key(scopes=["products:read"])
+
+``MockClient(base_url)`` offers the same helpers for a mock started elsewhere (e.g. ``eulabel-mock``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import create_app
 from .auth import SESSION_COOKIE
+from .errors import mask_secrets
 
 DEFAULT_ORG = "org_quinta"  # the demo organisation of the bundled fixtures, with products
 
@@ -163,7 +166,6 @@ class MockClient:
         self._expect(self.request("DELETE", "/_mock/faults"), 204, "clear faults")
 
 
-
 class EulabelMock(MockClient):
     """One mock, served on a real socket (port 0: the OS picks a free one) until ``stop()``."""
 
@@ -209,6 +211,4 @@ def _reply(status: int, headers: Any, raw: bytes) -> Reply:
 
 
 def _safe(body: Any) -> str:
-    from .errors import mask_secrets
-
     return mask_secrets(json.dumps(body) if not isinstance(body, str) else body)[:500]
