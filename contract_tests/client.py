@@ -37,6 +37,7 @@ class Created:
     name: str
     session: str
     scopes: list[str]
+    headers: dict[str, str] = field(default_factory=dict)
     revoked_at: float | None = None
 
     def __repr__(self) -> str:
@@ -93,7 +94,8 @@ class Api:
             if resp.status_code == 429:
                 self.saw_429 = True
             wait = _retry_after(resp)
-            if not (retry_429 and resp.status_code == 429 and wait is not None and waited + wait <= self.max_retry_wait):
+            polite = retry_429 and resp.status_code == 429 and wait is not None
+            if not polite or waited + wait > self.max_retry_wait:  # type: ignore[operator]
                 break
             time.sleep(wait)
             waited += wait
@@ -127,7 +129,7 @@ class Api:
         parsed = body_of(resp)
         secret = find_secret(parsed) if resp.ok else None
         created = Created(resp.status_code, parsed, find_id(parsed, secret, name) if resp.ok else None,
-                          secret, name, session, scopes)
+                          secret, name, session, scopes, dict(resp.headers))
         if resp.ok:
             with self._lock:
                 self.created.append(created)
