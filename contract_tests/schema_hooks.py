@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import schemathesis
@@ -15,6 +16,8 @@ from .target import CURRENT, Target
 PLACEHOLDER = "contract-credentials-placeholder"
 OURS: set[int] = set()  # ids of the schemas built by this suite; global hooks ignore any other
 _LEAKED: dict[int, str] = {}
+_PAUSE = {"until": 0.0}  # honour a 429's Retry-After before the next call (bounded)
+MAX_PAUSE = 10.0
 _MAX_NAME = 100
 
 
@@ -25,6 +28,11 @@ class Credentials:
         self.api, self.target, self.session = api, target, session
         self._key = api_key
         self._may_create = may_create
+        self.preexisting: set[str] = set()
+        if target.foreign and session:
+            # Keys that existed before the run: the schema tests must never revoke one of them.
+            _, items = api.list_keys(session)
+            self.preexisting = {i for i in (find_id(item) for item in items or []) if i}
 
     def bearer(self) -> str | None:
         if self._key is None and self._may_create and self.session:
@@ -64,6 +72,12 @@ def register(schema: Any) -> Any:
         creds = ACTIVE.get("current")
         if creds is None:
             return
+        if response.status_code == 429:
+            wait = (response.headers.get("retry-after") or ["1"])[0]
+            try:
+                _PAUSE["until"] = time.monotonic() + min(MAX_PAUSE, max(0.0, float(wait)))
+            except ValueError:
+                _PAUSE["until"] = time.monotonic() + 1.0
         text = response.content.decode("utf-8", "replace") if response.content else ""
         created = case.method.upper() == "POST" and case.path == KEYS and 200 <= response.status_code < 300
         if created:
@@ -112,6 +126,9 @@ def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
         return
     creds = ACTIVE["current"]
     prefix = creds.target.run_prefix
+    pause = _PAUSE["until"] - time.monotonic()
+    if pause > 0:
+        time.sleep(pause)
     if (case.cookies or {}).get(SESSION_COOKIE) == PLACEHOLDER:
         case.cookies = {**case.cookies, SESSION_COOKIE: creds.session or ""}
     if (case.headers or {}).get("Authorization") == f"Bearer {PLACEHOLDER}":
@@ -122,8 +139,7 @@ def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
             case.body = {**case.body, "name": (prefix + name)[:_MAX_NAME]}
     if creds.target.foreign and case.method.upper() == "DELETE" and case.path == KEYS + "/{keyId}":
         key_id = (case.path_parameters or {}).get("keyId")
-        ours = {c.id for c in creds.api.created if c.id}
-        if key_id not in ours:
+        if key_id in creds.preexisting:
             case.path_parameters = {**(case.path_parameters or {}), "keyId": f"{prefix}not-created-by-this-run"}
 
 

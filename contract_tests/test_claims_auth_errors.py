@@ -90,12 +90,13 @@ def _errors(api: Api, session: str | None, scoped_key: str | None) -> list[tuple
 
 
 @pytest.fixture(scope="module")
-def error_samples(api: Api, target: Target) -> list[tuple[int, object]]:
+def error_samples(request: pytest.FixtureRequest, api: Api, target: Target) -> list[tuple[int, object]]:
+    read_only = "not destructive" in (request.config.option.markexpr or "")
     scoped = None
-    if target.session:
+    if target.session and not read_only:
         created = api.create_key(target.session, ["products:write"], label="errors")
         scoped = created.secret
-    return [(s, b) for s, b in _errors(api, target.session, scoped) if s >= 400]
+    return [(s, b) for s, b in _errors(api, None if read_only else target.session, scoped) if s >= 400]
 
 
 @pytest.mark.claim("C24")
@@ -136,6 +137,7 @@ def test_error_codes_follow_the_documented_table(error_samples: list[tuple[int, 
             assert err.code in wanted, f"HTTP {status} with code {err.code!r}, documented {sorted(wanted)}"
 
 
+@pytest.mark.destructive
 @pytest.mark.claim("C27")
 def test_unknown_key_id_is_404_not_found(api: Api, session: str) -> None:
     for key_id in ("key_000000000000000000000000", "00000000-0000-4000-8000-000000000000", "no-such-key"):
@@ -145,6 +147,7 @@ def test_unknown_key_id_is_404_not_found(api: Api, session: str) -> None:
         assert err.code == "not_found", f"404 with code {err.code!r}, documented 'not_found'"
 
 
+@pytest.mark.destructive
 @pytest.mark.claim("C28")
 @pytest.mark.parametrize("raw", [b'{"name": "x",', b"not json", b'{"name": "a", "scopes": [}', b"\xff\xfe"],
                          ids=["truncated", "text", "broken-array", "not-utf8"])
@@ -155,6 +158,7 @@ def test_malformed_json_is_400(api: Api, session: str, raw: bytes) -> None:
     assert err.shape != "unknown" and err.code in expected_codes(400, err.shape), describe(resp)
 
 
+@pytest.mark.destructive
 @pytest.mark.claim("C29")
 @pytest.mark.parametrize(("body", "param"), [({"scopes": "products:read"}, "scopes"), ({"name": 42}, "name")],
                          ids=["scopes-not-a-list", "name-not-text"])
@@ -182,6 +186,7 @@ def test_401_carries_www_authenticate(api: Api) -> None:
     assert resp.headers.get("WWW-Authenticate", "").lower().startswith("bearer"), describe(resp)
 
 
+@pytest.mark.destructive
 @pytest.mark.assumption
 @pytest.mark.mock_only
 def test_mock_rejects_unknown_query_parameters_and_fields(api: Api, session: str) -> None:
@@ -191,6 +196,7 @@ def test_mock_rejects_unknown_query_parameters_and_fields(api: Api, session: str
     assert body.status == 422, dumps(body.body)
 
 
+@pytest.mark.destructive
 @pytest.mark.assumption
 def test_wrong_content_type_is_400(api: Api, session: str) -> None:
     resp = api.request("POST", KEYS, session=session, data=b'{"name": "x", "scopes": ["products:read"]}',

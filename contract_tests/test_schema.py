@@ -100,6 +100,8 @@ def _retarget_links(spec: dict[str, Any], id_field: str, list_path: str) -> dict
                         if expr == "$response.body#/id":
                             link["parameters"][name] = f"$response.body#/{id_field}"
                         elif expr == "$response.body#/data/0/id":
+                            # The first listed key may predate the run; on a deployment it is
+                            # replaced by a dummy id in ``before_call``.
                             link["parameters"][name] = f"$response.body#{list_path}/0/{id_field}"
     return spec
 
