@@ -44,6 +44,12 @@ def products(api: Api, target: Target) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+def reader(api: Api, target: Target) -> str:
+    """A products:read key; GET /v1/products is served before the write endpoints are."""
+    return _key(api, target, ["products:read"], "listreader")
+
+
+@pytest.fixture(scope="module")
 def passports(api: Api, target: Target, products: dict[str, str]) -> dict[str, str]:
     _served(api, "POST", "/v1/passports")
     return {
@@ -155,8 +161,8 @@ def test_wrong_check_digit_is_422_with_the_documented_message(api: Api, products
 
 @pytest.mark.claim("C37")
 @pytest.mark.claim("C47")
-def test_product_list_is_paginated_data(api: Api, products: dict[str, str]) -> None:
-    resp = api.request("GET", "/v1/products", key=products["reader"])
+def test_product_list_is_paginated_data(api: Api, reader: str) -> None:
+    resp = api.request("GET", "/v1/products", key=reader)
     assert resp.status_code == 200, describe(resp)
     body = body_of(resp)
     assert isinstance(body, dict) and isinstance(body.get("data"), list), dumps(body)
@@ -165,10 +171,10 @@ def test_product_list_is_paginated_data(api: Api, products: dict[str, str]) -> N
 
 
 @pytest.mark.claim("C37")
-def test_page_size_is_capped_at_100(api: Api, products: dict[str, str]) -> None:
-    one = api.request("GET", "/v1/products", key=products["reader"], params={"limit": 1})
+def test_page_size_is_capped_at_100(api: Api, reader: str) -> None:
+    one = api.request("GET", "/v1/products", key=reader, params={"limit": 1})
     assert one.status_code == 200 and len(list_items(body_of(one)) or []) <= 1, describe(one)
-    big = api.request("GET", "/v1/products", key=products["reader"], params={"limit": 101})
+    big = api.request("GET", "/v1/products", key=reader, params={"limit": 101})
     if big.status_code == 200:
         assert len(list_items(body_of(big)) or []) <= 100, "more than 100 items on one page"
     else:
@@ -176,8 +182,8 @@ def test_page_size_is_capped_at_100(api: Api, products: dict[str, str]) -> None:
 
 
 @pytest.mark.claim("C38")
-def test_cursor_pagination_when_offered(api: Api, products: dict[str, str]) -> None:
-    body = body_of(api.request("GET", "/v1/products", key=products["reader"], params={"limit": 1}))
+def test_cursor_pagination_when_offered(api: Api, reader: str) -> None:
+    body = body_of(api.request("GET", "/v1/products", key=reader, params={"limit": 1}))
     if not isinstance(body, dict) or "hasMore" not in body:
         pytest.skip("the target paginates with limit/offset (C37), not the starting_after cursor of C38")
     assert isinstance(body["hasMore"], bool), dumps(body)

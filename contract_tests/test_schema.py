@@ -80,7 +80,6 @@ def test_write_operations_conform_to_the_documented_spec(case: Any, credentials:
 @pytest.mark.mock_only
 @pytest.mark.destructive
 @assumed.parametrize()
-@settings(max_examples=4)
 def test_operations_conform_to_our_full_spec(case: Any, credentials: Credentials, target: Target) -> None:
     _need(case, credentials)
     case.call_and_validate(base_url=target.root, additional_checks=[secret_not_reshown])
