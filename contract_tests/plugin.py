@@ -190,7 +190,10 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
 
 
 def _serve_target(request: pytest.FixtureRequest, tgt: Target) -> Iterator[Target]:
-    api = Api(tgt, max_requests=request.config.getoption("--max-requests"))
+    from hypothesis import settings
+
+    budget = request.config.getoption("--max-requests") or 3000 + 300 * settings.default.max_examples
+    api = Api(tgt, max_requests=budget)
     CURRENT.update(target=tgt, api=api)
     atexit.register(api.cleanup)  # also after an interrupt that skips fixture teardown
     try:
