@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from .control import json_object
 from .errors import ApiError, NotFound, ValidationFailed, error_response
@@ -23,6 +23,7 @@ STATUSES = {429: "Too many requests.", 500: "Unexpected server failure.", 503: "
 CODES = {429: "rate_limited", 500: "internal_error", 503: "service_unavailable"}
 KEY_CREATION = ("POST", "/v1/auth/api-keys")
 MAX_LATENCY_MS = 60_000
+FAULT_ID = "eulabel_mock.fault_id"  # environ key: the rule applied to this request, for the journal
 _FIELDS = {"method", "path", "times", "probability", "action", "ms", "status", "retryAfter", "disconnect"}
 
 bp = Blueprint("mock_faults", __name__, url_prefix="/_mock")
@@ -73,6 +74,9 @@ class FaultRules:
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
 
+    def __bool__(self) -> bool:
+        return bool(self._rules)
+
     def add(self, fault: Fault) -> Fault:
         with self._lock:
             fault.id = f"fault_{next(self._ids)}"
@@ -122,14 +126,17 @@ def install(app: Flask) -> None:
     def fmt() -> str:
         return str(app.config["ERROR_FORMAT"])
 
+    rules = faults_of(app)
+
     @app.before_request
     def _before() -> Response | None:
-        if request.path.startswith(CONTROL_PREFIX):
+        # Checked without the lock first: with no rules (the usual case) a request pays nothing more.
+        if not rules or request.path.startswith(CONTROL_PREFIX):
             return None
-        fault = faults_of(app).fire(request.method, request.path, ("latency", "status"))
+        fault = rules.fire(request.method, request.path, ("latency", "status"))
         if fault is None:
             return None
-        g.fault_id = fault.id
+        request.environ[FAULT_ID] = fault.id
         if fault.action == "latency":
             time.sleep(fault.ms / 1000)
             return None
@@ -139,12 +146,12 @@ def install(app: Flask) -> None:
     def _after(resp: Response) -> Response:
         # Only a key that was really created (201) counts: the failure to design for is a
         # committed key whose secret never reached the client.
-        if (request.method, request.path) != KEY_CREATION or resp.status_code != 201:
+        if not rules or resp.status_code != 201 or (request.method, request.path) != KEY_CREATION:
             return resp
-        fault = faults_of(app).fire(request.method, request.path, ("drop_after_commit",))
+        fault = rules.fire(request.method, request.path, ("drop_after_commit",))
         if fault is None:
             return resp
-        g.fault_id = fault.id
+        request.environ[FAULT_ID] = fault.id
         return _cut_off(resp) if fault.disconnect else error_response(fmt(), fault.error())
 
 

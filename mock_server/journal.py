@@ -11,23 +11,30 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .clock import iso
 from .errors import ValidationFailed, mask_secrets
+from .faults import FAULT_ID
 from .routing import json_response, state_of
 
 EXTENSION = "eulabel_mock.journal"
 CONTROL_PREFIX = "/_mock/"
 BODY_LIMIT = 16 * 1024  # characters of a body kept per entry
 REDACTED = "[redacted]"
+_STARTED = "eulabel_mock.journal_started"
+_BODY = "eulabel_mock.journal_body"
 
 bp = Blueprint("mock_journal", __name__, url_prefix="/_mock")
 
 
 class Journal:
-    """The last ``size`` requests, oldest first; ``size`` 0 records nothing."""
+    """The last ``size`` requests, oldest first; ``size`` 0 records nothing.
+
+    Entries are kept raw (bytes, header pairs) and rendered as JSON only when read, so recording
+    costs little on every request. Credentials are redacted before anything is kept.
+    """
 
     def __init__(self, size: int) -> None:
         if size < 0:
@@ -40,7 +47,8 @@ class Journal:
     def record(self, entry: dict[str, Any]) -> None:
         if self.size:
             with self._lock:
-                self._entries.append({"id": next(self._ids), **entry})
+                entry["id"] = next(self._ids)
+                self._entries.append(entry)
 
     def clear(self) -> None:
         with self._lock:
@@ -57,7 +65,44 @@ class Journal:
             entries = [e for e in entries if fnmatch.fnmatchcase(e["path"], path)]
         if status is not None:
             entries = [e for e in entries if e["status"] == status]
-        return entries[-limit:] if limit else entries
+        return [_render(e) for e in (entries[-limit:] if limit else entries)]
+
+
+def _render(entry: dict[str, Any]) -> dict[str, Any]:
+    request_headers, request_body, request_type = entry["request"]
+    response_headers, response_body, response_type = entry["response"]
+    return {
+        "id": entry["id"],
+        "time": iso(entry["time"]),
+        "method": entry["method"],
+        "path": entry["path"],
+        "query": entry["query"],
+        "status": entry["status"],
+        "durationMs": entry["durationMs"],
+        "fault": entry["fault"],
+        "request": {"headers": _join(request_headers), "body": _body(request_body, request_type)},
+        "response": {"headers": _join(response_headers), "body": _body(response_body, response_type)},
+    }
+
+
+def _join(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in pairs:
+        out[name] = f"{out[name]}, {value}" if name in out else value
+    return out
+
+
+def _body(raw: Any, mimetype: str | None) -> Any:
+    return redact_body(raw, mimetype) if isinstance(raw, bytes) else raw
+
+
+def _keep_body(raw: bytes | None, mimetype: str | None) -> Any:
+    """The body to keep: raw bytes when no secret can be in it, else its redacted rendering now."""
+    if not raw:
+        return None
+    if b"sk_" in raw or b"\\u" in raw or len(raw) > BODY_LIMIT:
+        return redact_body(raw, mimetype)
+    return raw
 
 
 def journal_of(app: Flask) -> Journal:
@@ -66,7 +111,11 @@ def journal_of(app: Flask) -> Journal:
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Headers with credential values replaced; the Bearer scheme and cookie names stay readable."""
-    out: dict[str, str] = {}
+    return _join(_redacted_pairs(headers))
+
+
+def _redacted_pairs(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    out = []
     for name, value in headers:
         lower = name.lower()
         if lower in ("authorization", "proxy-authorization"):
@@ -76,8 +125,8 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
             value = "; ".join(_redact_cookie(part) for part in value.split(";"))
         elif "sk_" in value:
             value = mask_secrets(value)
-        out[name] = f"{out[name]}, {value}" if name in out else value
-    return out
+        out.append((name, value))
+    return tuple(out)
 
 
 def _redact_cookie(part: str) -> str:
@@ -118,47 +167,46 @@ def install(app: Flask) -> None:
     app.extensions[EXTENSION] = Journal(int(app.config["JOURNAL_SIZE"]))
     app.register_blueprint(bp)
 
+    journal = journal_of(app)
+    if not journal.size:
+        return
+
     @app.before_request
     def _start() -> None:
-        g.journal_started = time.perf_counter()
-        g.journal_body = None
-        if journal_of(app).size and not request.path.startswith(CONTROL_PREFIX):
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        environ = req.environ
+        environ[_STARTED] = time.perf_counter()
+        if not req.path.startswith(CONTROL_PREFIX) and req.content_length:
             # Read (and cache) the body now: the handlers consume the stream. A body over the size
             # limit is left for the handler to refuse (it adds the key's rate-limit headers).
             try:
-                g.journal_body = request.get_data(cache=True)
+                environ[_BODY] = req.get_data(cache=True)
             except RequestEntityTooLarge:
-                g.journal_body = None
+                pass
 
     @app.after_request
     def _record(resp: Response) -> Response:
-        journal = journal_of(app)
-        if not journal.size or request.path.startswith(CONTROL_PREFIX):
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        path = req.path
+        if path.startswith(CONTROL_PREFIX):
             return resp
-        started = g.get("journal_started", time.perf_counter())
+        environ = req.environ
+        started = environ.get(_STARTED) or time.perf_counter()
+        query = req.query_string
+        mimetype = req.mimetype if req.content_length else None
         journal.record({
-            "time": iso(state_of(app).clock.now()),
-            "method": request.method,
-            "path": request.path,
-            "query": mask_secrets(request.query_string.decode("latin-1")),
+            "time": state_of(app).clock.now(),
+            "method": req.method,
+            "path": path if "sk_" not in path else mask_secrets(path),
+            "query": mask_secrets(query.decode("latin-1")) if query else "",
             "status": resp.status_code,
             "durationMs": round((time.perf_counter() - started) * 1000, 3),
-            "fault": g.get("fault_id"),
-            "request": {
-                "headers": redact_headers(request.headers.items()),
-                "body": _request_body(),
-            },
-            "response": {
-                "headers": redact_headers(resp.headers.items()),
-                "body": None if resp.is_streamed else redact_body(resp.get_data(), resp.mimetype),
-            },
+            "fault": environ.get(FAULT_ID),
+            "request": (_redacted_pairs(req.headers.items()), _keep_body(environ.get(_BODY), mimetype), mimetype),
+            "response": (_redacted_pairs(resp.headers.items()),
+                         None if resp.is_streamed else _keep_body(resp.get_data(), resp.mimetype), resp.mimetype),
         })
         return resp
-
-
-def _request_body() -> Any:
-    raw = g.get("journal_body")
-    return None if raw is None else redact_body(raw, request.mimetype)
 
 
 _FILTERS = {"method", "path", "status", "limit"}
