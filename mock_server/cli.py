@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from .app import create_app
 from .routing import state_of
-from .server import serve
+from .server import DEFAULT_SERVER, SERVERS, serve
 
 ENV = "EULABEL_MOCK_"
 
@@ -33,6 +33,13 @@ def _port(text: str) -> int:
     return value
 
 
+def _threads(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("must be between 1 and 64")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eulabel-mock",
@@ -49,6 +56,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=_env("SEED", None), help="make ids and secrets reproducible")
     p.add_argument("--access-log", action="store_true", default=_env("ACCESS_LOG", "") not in ("", "0", "false"),
                    help="log one line per request to stderr (paths only, never credentials)")
+    p.add_argument("--server", choices=SERVERS, default=_env("SERVER", DEFAULT_SERVER),
+                   help=f"HTTP server (default {DEFAULT_SERVER}; waitress is pure Python)")
+    p.add_argument("--threads", type=_threads, default=_env("THREADS", None), metavar="N",
+                   help="Python threads running requests (default: 2 on granian, 8 on waitress); "
+                        "more threads keep the mock responsive while a request is slow")
     return p
 
 
@@ -60,7 +72,8 @@ def ready_line(base_url: str, sessions: Sequence[tuple[str, str]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
-    logging.getLogger("waitress").setLevel(logging.ERROR)
+    for noisy in ("waitress", "_granian"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     config = {
         "ERROR_FORMAT": args.error_format,
         "REVOCATION_DELAY": args.revocation_delay,
@@ -81,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(ready_line(base_url, sessions), flush=True)
 
     try:
-        serve(app, args.host, args.port, announce)
+        serve(app, args.host, args.port, announce, server=args.server, threads=args.threads)
     except OSError as exc:
         print(f"eulabel-mock: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
