@@ -21,8 +21,10 @@ from flask import Flask
 
 SERVERS = ("granian", "waitress")
 DEFAULT_SERVER = "granian"
-# Python threads running the app. One thread is fastest (no GIL hand-offs, see BENCHMARKS.md);
-# a second keeps the mock answering while one request sleeps (e.g. injected latency).
+# Python threads running the app (BENCHMARKS.md, "Server and threads"). On granian one thread has
+# the shortest tail under saturating load, but a request that sleeps (injected latency) then stalls
+# every client; with two, the other thread keeps serving at the same throughput. More threads only
+# lengthen the tail: the GIL hands over unfairly between busy threads.
 DEFAULT_THREADS = {"granian": 2, "waitress": 8}
 DRAIN_SECONDS = 10.0
 BACKLOG = 1024
