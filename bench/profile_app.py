@@ -3,8 +3,8 @@
     python bench/profile_app.py                      # µs per request for each case
     python bench/profile_app.py --profile products   # pyinstrument call tree (pip install pyinstrument)
 
-The cases mirror the HTTP benchmarks: an authenticated product page, a key creation, and a bare
-Flask route for scale.
+The cases mirror the HTTP benchmarks: an authenticated product page (default size and 100 items),
+a key creation, the key list, and a bare Flask route for scale.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from mock_server.routing import state_of  # noqa: E402
 Call = Callable[[], Any]
 
 
-def environ(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> Callable[[], dict[str, Any]]:
+def environ(method: str, path: str, headers: dict[str, str], body: bytes = b"",
+            query: str = "") -> Callable[[], dict[str, Any]]:
     base: dict[str, Any] = {
-        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "8080", "SERVER_PROTOCOL": "HTTP/1.1", "SCRIPT_NAME": "", "REMOTE_ADDR": "127.0.0.1",
         "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr, "wsgi.multithread": True,
         "wsgi.multiprocess": False, "wsgi.run_once": False, "wsgi.version": (1, 0),
@@ -59,9 +60,17 @@ def caller(app: Any, make_env: Callable[[], dict[str, Any]], expect: int) -> Cal
     return call
 
 
-def cases() -> dict[str, Call]:
+def cases(keys: int = 0, products: int = 0) -> dict[str, Call]:
+    from mock_server.gtin import check_digit
+
     app = create_app({"SEED": 1})
-    _, secret = state_of(app).keys.create("org_quinta", "profile", ["products:read"])
+    state = state_of(app)
+    for i in range(keys):
+        state.keys.create("org_quinta", f"filler {i}", ["products:read"])
+    for i in range(products):
+        first13 = f"{10_000_000 + i:013d}"
+        state.products.create("org_quinta", f"Product {i}", "wine", first13 + str(check_digit(first13)))
+    _, secret = state.keys.create("org_quinta", "profile", ["products:read"])
     bare = Flask("bare")
     bare.add_url_rule("/", "hello", lambda: {"hello": "world"})
     body = json.dumps({"name": "profile", "scopes": ["products:read"]}).encode()
@@ -70,6 +79,10 @@ def cases() -> dict[str, Call]:
         "create_key": caller(app, environ("POST", "/v1/auth/api-keys", {
             "Cookie": "eulabel_session=sess_quinta_demo", "Content-Type": "application/json"}, body), 201),
         "bare_flask": caller(bare, environ("GET", "/", {}), 200),
+        "products_100": caller(app, environ("GET", "/v1/products", {"Authorization": f"Bearer {secret}"},
+                                            query="limit=100"), 200),
+        "list_keys": caller(app, environ("GET", "/v1/auth/api-keys", {"Cookie": "eulabel_session=sess_quinta_demo"}),
+                            200),
     }
 
 
@@ -88,9 +101,11 @@ def per_call_us(call: Call, n: int) -> float:
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("-n", type=int, default=2000, help="calls per timing round (best of 5)")
-    p.add_argument("--profile", choices=("products", "create_key", "bare_flask"))
+    p.add_argument("--keys", type=int, default=0, help="filler keys in org_quinta (listed by list_keys)")
+    p.add_argument("--products", type=int, default=0, help="extra products in org_quinta")
+    p.add_argument("--profile", choices=("products", "create_key", "bare_flask", "products_100", "list_keys"))
     a = p.parse_args()
-    all_cases = cases()
+    all_cases = cases(a.keys, a.products)
     if a.profile:
         from pyinstrument import Profiler
 

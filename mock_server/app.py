@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from . import api_keys, control, products
+from . import api_keys, control, faults, journal, passports, persistence, processes, products, rate_limit
 from .errors import mask_secrets, register_error_handlers
 from .routing import EXTENSION, add_routes
 from .spec import load_spec, operations
@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "CONTROL_PLANE": True,  # serve /_mock/*
     "ACCESS_LOG": False,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "RATE_LIMIT": rate_limit.DEFAULT,  # requests/seconds per API key; "0" disables
+    "JOURNAL_SIZE": 1000,  # requests the /_mock/journal keeps; 0 records none
+    "STATE_FILE": None,  # path: keep the state across restarts (default: memory only)
 }
 
 
@@ -51,9 +54,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["FIXTURES"] = str(default_fixtures())
     app.extensions[EXTENSION] = State(app.config)
     register_error_handlers(app)
-    add_routes(app, operations(load_spec()), {**api_keys.HANDLERS, **products.HANDLERS})
+    add_routes(app, operations(load_spec()), {**api_keys.HANDLERS, **products.HANDLERS, **passports.HANDLERS})
+    # Hook order matters: after_request hooks run in reverse, so a fault rewrites the response
+    # before the journal records it and before the state file is written.
+    processes.install(app)
+    if app.config["STATE_FILE"]:
+        persistence.install(app, app.config["STATE_FILE"])
     if app.config["CONTROL_PLANE"]:
         app.register_blueprint(control.bp)
+        journal.install(app)
+        faults.install(app)
+        control.on_reset(app, journal.journal_of(app).clear)
+        control.on_reset(app, faults.faults_of(app).clear)
     if app.config["ACCESS_LOG"]:
         _log_access(app)
     return app

@@ -7,8 +7,12 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
+from . import persistence
 from .app import create_app
+from .rate_limit import DEFAULT as DEFAULT_RATE_LIMIT
+from .rate_limit import parse as parse_rate_limit
 from .routing import state_of
 from .server import DEFAULT_SERVER, SERVERS, serve
 
@@ -24,6 +28,14 @@ def _delay(text: str) -> float:
     if not 0 <= value <= 3600:
         raise argparse.ArgumentTypeError("must be between 0 and 3600 seconds")
     return value
+
+
+def _rate_limit(text: str) -> str:
+    try:
+        parse_rate_limit(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def _port(text: str) -> int:
@@ -53,15 +65,45 @@ def parser() -> argparse.ArgumentParser:
                    help="error body shape: flat (Gen-2, default) or nested (Gen-1)")
     p.add_argument("--revocation-delay", type=_delay, default=_env("REVOCATION_DELAY", "0"), metavar="SECONDS",
                    help="seconds a revoked key keeps authenticating (default 0: immediate)")
+    p.add_argument("--rate-limit", type=_rate_limit, default=_env("RATE_LIMIT", DEFAULT_RATE_LIMIT),
+                   metavar="N/SECONDS",
+                   help=f"requests each API key may make per window (default {DEFAULT_RATE_LIMIT}; 0 disables)")
     p.add_argument("--seed", type=int, default=_env("SEED", None), help="make ids and secrets reproducible")
     p.add_argument("--access-log", action="store_true", default=_env("ACCESS_LOG", "") not in ("", "0", "false"),
                    help="log one line per request to stderr (paths only, never credentials)")
+    p.add_argument("--state", default=_env("STATE", None), metavar="FILE",
+                   help="keep the state in FILE across restarts (hashes only, never a secret); default: memory")
+    p.add_argument("--journal-size", type=_size, default=_env("JOURNAL_SIZE", "1000"), metavar="N",
+                   help="requests kept by GET /_mock/journal (default 1000; 0 records none)")
     p.add_argument("--server", choices=SERVERS, default=_env("SERVER", DEFAULT_SERVER),
                    help=f"HTTP server (default {DEFAULT_SERVER}; waitress is pure Python)")
     p.add_argument("--threads", type=_threads, default=_env("THREADS", None), metavar="N",
                    help="Python threads running requests (default: 2 on granian, 8 on waitress); "
                         "more threads keep the mock responsive while a request is slow")
     return p
+
+
+def _size(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError("must be between 0 and 1000000")
+    return value
+
+
+def app_config(args: argparse.Namespace) -> dict[str, Any]:
+    """The app's config from parsed options (which already fold in the environment)."""
+    config: dict[str, Any] = {
+        "ERROR_FORMAT": args.error_format,
+        "REVOCATION_DELAY": args.revocation_delay,
+        "SEED": args.seed,
+        "RATE_LIMIT": args.rate_limit,
+        "ACCESS_LOG": args.access_log,
+        "JOURNAL_SIZE": args.journal_size,
+        "STATE_FILE": args.state,
+    }
+    if args.fixtures:
+        config["FIXTURES"] = args.fixtures
+    return config
 
 
 def ready_line(base_url: str, sessions: Sequence[tuple[str, str]]) -> str:
@@ -74,16 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     for noisy in ("waitress", "_granian"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
-    config = {
-        "ERROR_FORMAT": args.error_format,
-        "REVOCATION_DELAY": args.revocation_delay,
-        "SEED": args.seed,
-        "ACCESS_LOG": args.access_log,
-    }
-    if args.fixtures:
-        config["FIXTURES"] = args.fixtures
     try:
-        app = create_app(config)
+        app = create_app(app_config(args))
     except (OSError, ValueError) as exc:
         print(f"eulabel-mock: cannot start: {exc}", file=sys.stderr)
         return 2
@@ -98,4 +132,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"eulabel-mock: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
+    finally:
+        persistence.flush(app)
     return 0

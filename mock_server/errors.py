@@ -94,6 +94,8 @@ def error_body(fmt: str, status: int, code: str, message: str, param: str | None
                suggestion: str | None = None) -> dict[str, Any]:
     """Build an error body in the flat (Gen-2) or nested (Gen-1) shape."""
     message = mask_secrets(message)
+    if param is not None:
+        param = mask_secrets(param)
     if fmt == "nested":
         name = _NESTED_CODES.get(code, code)
         inner: dict[str, Any] = {"type": name, "message": message, "code": name}
@@ -115,6 +117,16 @@ def error_response(fmt: str, err: ApiError) -> Response:
     return resp
 
 
+def from_http(exc: HTTPException) -> ApiError:
+    """The API error for a werkzeug exception (routing 404/405, 413 from a large body, ...)."""
+    status = exc.code or 500
+    err = ApiError(_http_message(exc))
+    err.status, err.code = status, _HTTP_CODES.get(status, "bad_request" if status < 500 else "internal_error")
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        err.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return err
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer every failure, including routing and server errors, with a JSON error body."""
 
@@ -127,12 +139,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
-        status = exc.code or 500
-        err = ApiError(_http_message(exc))
-        err.status, err.code = status, _HTTP_CODES.get(status, "bad_request" if status < 500 else "internal_error")
-        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-            err.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
-        return error_response(fmt(), err)
+        return error_response(fmt(), from_http(exc))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

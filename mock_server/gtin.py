@@ -7,7 +7,8 @@ import re
 from .errors import ValidationFailed
 
 LENGTHS = (8, 12, 13, 14)
-_STRIP = re.compile(r"[\s-]+")
+# Spaces and dashes inside, any whitespace around (the GTIN guide); a tab or newline inside is an error.
+_STRIP = re.compile(r"[ -]+")
 SUGGESTION = "Provide a valid 8, 12, 13, or 14-digit GTIN."
 
 
@@ -18,11 +19,11 @@ def check_digit(first13: str) -> int:
 
 
 def normalise(raw: str) -> str:
-    """Strip spaces and dashes, check length and check digit, and left-pad to 14 digits.
+    """Strip spaces and dashes (and surrounding whitespace), check length and check digit, and left-pad to 14 digits.
 
     :raise ValidationFailed: with ``param="gtin"`` and the documented message.
     """
-    digits = _STRIP.sub("", raw)
+    digits = _STRIP.sub("", raw.strip())
     if not digits.isascii() or not digits.isdigit() or len(digits) not in LENGTHS:
         raise ValidationFailed("GTIN must be 8, 12, 13 or 14 digits.", param="gtin", suggestion=SUGGESTION)
     padded = digits.zfill(14)

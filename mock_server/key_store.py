@@ -6,11 +6,12 @@ import hashlib
 import hmac
 import random
 import threading
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .clock import Clock, iso
 from .errors import NotFound
+from .rows import Rows
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 SECRET_CHARS = 32  # 32 base62 characters carry about 190 random bits
@@ -121,3 +122,25 @@ class ApiKeyStore:
 
     def __len__(self) -> int:
         return len(self._by_id)
+
+    def to_state(self) -> Rows:
+        """Every key as JSON for the state file: hashes and metadata, never a secret."""
+        with self._lock:
+            rows = [asdict(k) for k in self._by_id.values()]
+        for row in rows:
+            del row["scopes"]  # derived from scope_list
+            row["scope_list"] = list(row["scope_list"])
+            row["secret_hash"] = row["secret_hash"].hex()
+        return rows
+
+    def from_state(self, rows: Rows) -> None:
+        """Replace every key by the ones saved with ``to_state``."""
+        with self._lock:
+            self._by_id.clear()
+            self._by_hash.clear()
+            for row in rows:
+                key = ApiKey(**{**row, "scopes": frozenset(row["scope_list"]), "scope_list": tuple(row["scope_list"]),
+                                "secret_hash": bytes.fromhex(row["secret_hash"])})
+                self._by_id[key.id] = key
+                if key.revoked_at is None or self.revocation_delay > 0:
+                    self._by_hash[key.secret_hash] = key

@@ -5,18 +5,21 @@ from __future__ import annotations
 import random
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .clock import Clock, iso
 from .errors import Conflict, NotFound
 from .gtin import normalise
+from .rows import Rows, to_row
 
 QR_BASE = "https://eulabel.eu/01/"
 
 
 @dataclass(slots=True)
 class Product:
+    """A product; never changed after creation, so its wire form is built once."""
+
     id: str
     org_id: str
     name: str
@@ -25,8 +28,9 @@ class Product:
     created_at: float
     brand: str | None = None
     sku: str | None = None
+    _json: dict[str, Any] = field(init=False, repr=False, compare=False)
 
-    def to_json(self) -> dict[str, Any]:
+    def __post_init__(self) -> None:
         body: dict[str, Any] = {
             "productId": self.id,
             "name": self.name,
@@ -39,7 +43,11 @@ class Product:
             body["brand"] = self.brand
         if self.sku is not None:
             body["sku"] = self.sku
-        return body
+        self._json = body
+
+    def to_json(self) -> dict[str, Any]:
+        # A copy: listing pages is the hot path, and formatting the timestamp each time dominated it.
+        return dict(self._json)
 
 
 class ProductStore:
@@ -91,3 +99,20 @@ class ProductStore:
         """One page of the organisation's products, oldest first, and the total count."""
         items = self._by_org.get(org_id, ())
         return list(items[offset : offset + limit]), len(items)
+
+    def to_state(self) -> Rows:
+        """Every product as JSON for the state file, in creation order."""
+        with self._lock:
+            return [to_row(p) for p in self._by_id.values()]
+
+    def from_state(self, rows: Rows) -> None:
+        """Replace every product by the ones saved with ``to_state``."""
+        with self._lock:
+            self._by_id.clear()
+            self._by_org.clear()
+            self._by_gtin.clear()
+            for row in rows:
+                product = Product(**row)
+                self._by_id[product.id] = product
+                self._by_org.setdefault(product.org_id, []).append(product)
+                self._by_gtin[(product.org_id, product.gtin)] = product

@@ -7,6 +7,11 @@ from flask import Response
 from .routing import Call, Handler, json_response
 
 
+def create_product(call: Call) -> Response:
+    product = call.state.products.create(call.org_id, **call.body)
+    return json_response(product.to_json(), 201, {"Location": f"/v1/products/{product.id}"})
+
+
 def list_products(call: Call) -> Response:
     limit, offset = call.query["limit"], call.query["offset"]
     items, total = call.state.products.page(call.org_id, limit, offset)
@@ -16,6 +21,12 @@ def list_products(call: Call) -> Response:
     })
 
 
+def get_product(call: Call) -> Response:
+    return json_response(call.state.products.get(call.org_id, call.path["productId"]).to_json())
+
+
 HANDLERS: dict[str, Handler] = {
+    "createProduct": create_product,
     "listProducts": list_products,
+    "getProduct": get_product,
 }

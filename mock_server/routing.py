@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
 
 from .auth import bearer_key, require_scopes, session_org
+from .errors import ApiError, from_http
 from .key_store import ApiKey
 from .spec import Operation
 from .store import State
@@ -57,19 +59,37 @@ def add_routes(app: Flask, operations: list[Operation], handlers: Mapping[str, H
 def _view(app: Flask, op: Operation, handler: Handler) -> Callable[..., Response]:
     def view(**path: Any) -> Response:
         state = state_of(app)
-        key = None
-        if op.auth == "bearer":
-            key = bearer_key(state, request)
+        if op.auth != "bearer":
+            org_id = session_org(state, request) if op.auth == "session" else ""
+            return _run(op, handler, state, org_id, None, path)
+        key = bearer_key(state, request)
+        limiter = state.rate_limiter
+        if limiter is None:
             require_scopes(key, op.scopes)
-            org_id = key.org_id
-        elif op.auth == "session":
-            org_id = session_org(state, request)
-        else:
-            org_id = ""
-        check_path(op, path)
-        query = parse_query(op, request)
-        body = parse_body(op, request) if op.body_validator is not None else None
-        return handler(Call(state, org_id, key, query, body, path))
+            return _run(op, handler, state, key.org_id, key, path)
+        # From here on the key is known: every answer, errors included, reports its limits (C34).
+        headers = limiter.hit(key.id)
+        try:
+            require_scopes(key, op.scopes)
+            resp = _run(op, handler, state, key.org_id, key, path)
+        except ApiError as err:
+            err.headers.update(headers)
+            raise
+        except HTTPException as exc:
+            converted = from_http(exc)
+            converted.headers.update(headers)
+            raise converted from None
+        resp.headers.extend(headers)  # the names are new here, so no search-and-replace is needed
+        return resp
 
     view.__name__ = op.operation_id
     return view
+
+
+def _run(op: Operation, handler: Handler, state: State, org_id: str, key: ApiKey | None,
+         path: dict[str, Any]) -> Response:
+    """Validate the path, query and body, then answer with the handler."""
+    check_path(op, path)
+    query = parse_query(op, request)
+    body = parse_body(op, request) if op.body_validator is not None else None
+    return handler(Call(state, org_id, key, query, body, path))

@@ -13,6 +13,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import Any
@@ -28,6 +29,7 @@ DEFAULT_SERVER = "granian"
 DEFAULT_THREADS = {"granian": 2, "waitress": 8}
 DRAIN_SECONDS = 10.0
 BACKLOG = 1024
+CUT_PAUSE = 0.05  # seconds a cut-off response waits for its headers to leave
 
 OnReady = Callable[[str], None]
 
@@ -144,10 +146,47 @@ def _wsgi_callback(app: Callable[..., Iterable[bytes]]) -> Callable[[Any, dict[s
             close = getattr(body, "close", None)
             if close is not None:
                 close()
-        proto.response_bytes(status, headers, chunks)
+        if _declared_length(headers) not in (None, len(chunks)):
+            # A body shorter than its Content-Length (the drop_after_commit fault): streamed, the
+            # server sends the headers and then closes the connection, as a lost response would.
+            proto.response_iter(status, headers, _Chunks(chunks))
+        else:
+            proto.response_bytes(status, headers, chunks)
         return status
 
     return callback
+
+
+def _declared_length(headers: list[tuple[str, str]]) -> int | None:
+    for name, value in headers:
+        if name.lower() == "content-length":
+            return int(value) if value.isdigit() else None
+    return None
+
+
+class _Chunks:
+    """The iterator granian's streaming response reads: the body, then the end of the stream.
+
+    Ending a short stream at once can reset the connection before the headers are flushed; a
+    pause first lets them go out, so the client sees the status and then the cut.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data: bytes | None = data
+
+    def __iter__(self) -> _Chunks:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._data is None:
+            raise StopIteration
+        data, self._data = self._data, None
+        if not data:
+            time.sleep(CUT_PAUSE)
+        return data
+
+    def close(self) -> None:
+        pass
 
 
 def _family(host: str) -> socket.AddressFamily:

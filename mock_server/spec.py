@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
@@ -76,7 +76,7 @@ def _object_validator(params: list[dict[str, Any]], registry: Registry) -> Draft
 
 def operations(spec: dict[str, Any]) -> list[Operation]:
     """Every operation in the spec, with compiled validators for its body and parameters."""
-    registry: Registry = Registry().with_resource(SPEC_URN, Resource(spec, specification=DRAFT202012))
+    registry: Registry = Registry().with_resource(SPEC_URN, DRAFT202012.create_resource(spec))
     schemes = spec.get("components", {}).get("securitySchemes", {})
     ops = []
     for path, item in spec["paths"].items():

@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from .clock import Clock
-from .errors import NotFound
+from .errors import ApiError, NotFound
 from .key_store import ApiKeyStore
+from .passport_store import PassportStore
 from .product_store import ProductStore
+from .rate_limit import DEFAULT as DEFAULT_RATE_LIMIT
+from .rate_limit import RateLimiter, parse
 
 
 @dataclass(slots=True)
@@ -25,7 +28,7 @@ class Organization:
 
 
 class State:
-    """Organisations, sessions, keys and products of one mock instance."""
+    """Organisations, sessions, keys, products, passports and rate-limit counters of one mock instance."""
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self.lock = threading.RLock()
@@ -47,6 +50,9 @@ class State:
                 revocation_delay=float(self.config.get("REVOCATION_DELAY", 0.0)),
             )
             self.products = ProductStore(self.rng, self.clock, self.lock)
+            self.passports = PassportStore(self.rng, self.clock, self.lock, self.products)
+            limit = parse(self.config.get("RATE_LIMIT", DEFAULT_RATE_LIMIT))
+            self.rate_limiter: RateLimiter | None = RateLimiter(limit, self.clock) if limit else None
             load_fixtures(self, Path(self.config["FIXTURES"]))
 
     def add_organization(self, org_id: str | None = None, name: str | None = None) -> Organization:
@@ -71,19 +77,37 @@ class State:
         return self.sessions.get(token)
 
 
+class FixtureError(ValueError):
+    """The fixtures directory is missing or holds something the API would refuse."""
+
+
 def load_fixtures(state: State, directory: Path) -> None:
-    """Seed organisations, sessions and products through the same calls the API uses."""
-    orgs = _read(directory / "organizations.json", {"organizations": []})
-    for org in orgs["organizations"]:
-        state.add_organization(org["id"], org.get("name"))
-        for token in org.get("sessions", []):
-            state.add_session(org["id"], token)
-    products = _read(directory / "products.json", {})
-    for org_id, items in products.items():
-        if org_id.startswith("$"):
-            continue
-        for item in items:
-            state.products.create(org_id, **item)
+    """Seed organisations, sessions, products and passports through the same calls the API uses.
+
+    :raise FixtureError: naming the file and what is wrong with it.
+    """
+    if not directory.is_dir():
+        raise FixtureError(f"fixtures directory {directory} does not exist")
+    path = directory / "organizations.json"
+    try:
+        for org in _read(path, {"organizations": []})["organizations"]:
+            state.add_organization(org["id"], org.get("name"))
+            for token in org.get("sessions", []):
+                state.add_session(org["id"], token)
+        path = directory / "products.json"
+        for org_id, items in _read(path, {}).items():
+            if org_id.startswith("$"):
+                continue
+            for item in items:
+                state.products.create(org_id, **item)
+        path = directory / "passports.json"
+        for org_id, items in _read(path, {}).items():
+            if org_id.startswith("$"):
+                continue
+            for item in items:
+                state.passports.submit(org_id, **item)
+    except (ApiError, KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise FixtureError(f"fixture {path}: {type(exc).__name__}: {exc}") from None
 
 
 def _read(path: Path, default: Any) -> Any:

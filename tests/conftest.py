@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -8,11 +9,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server import create_app
+from mock_server.pytest_plugin import eulabel_mock, eulabel_mock_config, eulabel_mock_server  # noqa: F401
 from mock_server.routing import state_of
 from mock_server.store import State
 
-QUINTA = "sess_quinta_demo"
-TEXTIL = "sess_textil_demo"
+from .support import REPO, Api, make_venv
 
 
 @pytest.fixture
@@ -36,38 +37,12 @@ def client(app: Flask) -> Iterator[FlaskClient]:
         yield c
 
 
-class Api:
-    """Small helpers over the test client; each call sets exactly the credentials it names."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-
-    def _client(self, session: str | None) -> FlaskClient:
-        c = self.app.test_client()
-        if session is not None:
-            c.set_cookie("eulabel_session", session)
-        return c
-
-    def create_key(self, scopes: list[str] | None = None, session: str = QUINTA, name: str = "ci", **kw: Any) -> Any:
-        body = {"name": name, "scopes": scopes or ["products:read"]}
-        return self._client(session).post("/v1/auth/api-keys", json=body, **kw)
-
-    def secret(self, scopes: list[str] | None = None, session: str = QUINTA) -> str:
-        r = self.create_key(scopes, session)
-        assert r.status_code == 201
-        return str(r.json["secret"])
-
-    def list_keys(self, session: str | None = QUINTA, **kw: Any) -> Any:
-        return self._client(session).get("/v1/auth/api-keys", **kw)
-
-    def revoke(self, key_id: str, session: str | None = QUINTA, **kw: Any) -> Any:
-        return self._client(session).delete(f"/v1/auth/api-keys/{key_id}", **kw)
-
-    def products(self, secret: str | None, query: str = "", **kw: Any) -> Any:
-        headers = {"Authorization": f"Bearer {secret}"} if secret is not None else {}
-        return self._client(None).get(f"/v1/products{query}", headers=headers, **kw)
-
-
 @pytest.fixture
 def api(app: Flask) -> Api:
     return Api(app)
+
+
+@pytest.fixture(scope="session")
+def installed_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A python where eulabel-mock is installed from a built wheel (not editable), as users get it."""
+    return make_venv(tmp_path_factory.mktemp("venv") / "wheel", "--no-deps", str(REPO))

@@ -120,3 +120,19 @@ def test_bad_serving_option_is_refused(argv: list[str], message: str, capsys: py
         parser().parse_args(argv)
     assert exc.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_cut_off_response_sends_headers_then_closes_on_both_servers(mock: Mock) -> None:
+    conn = mock.connection()
+    conn.request("POST", "/_mock/faults", body=json.dumps({"action": "drop_after_commit", "disconnect": True}),
+                 headers={"Content-Type": "application/json"})
+    added = conn.getresponse()
+    added.read()
+    assert added.status == 201
+    conn.request("POST", "/v1/auth/api-keys", body=json.dumps({"name": "cut", "scopes": ["products:read"]}),
+                 headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"})
+    resp = conn.getresponse()
+    assert resp.status == 201
+    with pytest.raises(http.client.IncompleteRead) as exc:
+        resp.read()
+    assert exc.value.partial == b""

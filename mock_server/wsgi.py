@@ -1,0 +1,16 @@
+"""The app for external WSGI servers, configured from EULABEL_MOCK_* variables.
+
+``gunicorn -w 1 --threads 8 mock_server.wsgi:app``. More than one worker process is refused:
+here when the environment asks for it, and per request when the server reports it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .app import create_app
+from .cli import app_config, parser
+from .processes import refuse_multiple_workers
+
+refuse_multiple_workers(os.environ)
+app = create_app(app_config(parser().parse_args([])))

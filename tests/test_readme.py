@@ -1,0 +1,236 @@
+"""Every fenced block of README.md runs: each is tagged ``<!-- readme: KIND -->`` naming how."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mock_server import EulabelMock
+from tests.support import REPO, clean_env
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+BLOCK = re.compile(r"^(?P<indent>[ ]*)```(?P<lang>\S*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.S | re.M)
+TAG = re.compile(r"<!-- readme: (?P<kind>[a-z-]+) -->\s*$")
+KINDS = {"install", "serve", "suite", "shell", "python", "pytest-file", "pytest-conftest", "workflow", "qa",
+         "qa-destructive"}
+FULL_KEY = re.compile(r"sk_(test|live)_[A-Za-z0-9]{20,}")
+CONTRACT_SUITE = REPO / "contract_tests" / "conftest.py"
+
+
+def blocks() -> list[tuple[str, str]]:
+    """(kind, code) for every fenced block, in order; an untagged block gets the kind ''."""
+    found = []
+    for match in BLOCK.finditer(README):
+        before = README[: match.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
+        tag = TAG.match(before)
+        found.append((tag.group("kind") if tag else "", textwrap.dedent(match.group("body"))))
+    return found
+
+
+def of_kind(kind: str) -> list[str]:
+    return [code for k, code in blocks() if k == kind]
+
+
+def test_every_fenced_block_is_tagged_with_a_known_kind() -> None:
+    kinds = [kind for kind, _ in blocks()]
+    assert kinds and all(kind in KINDS for kind in kinds), kinds
+    assert set(kinds) == KINDS  # and every kind is used, so no runner below is dead
+
+
+def test_install_section_keeps_its_commands() -> None:
+    assert of_kind("install") == ['pip install -e ".[test]"\n']
+    assert of_kind("serve")[0] == "eulabel-mock\n"
+    assert of_kind("suite") == ["pytest\n"]
+
+
+def test_test_command_is_the_one_this_suite_runs_under() -> None:
+    # `pytest` from the root collects testpaths, of which this file is part: running the suite is
+    # running the command.
+    testpaths = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert "tests" in testpaths["testpaths"]
+
+
+@pytest.fixture(scope="module")
+def editable_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtualenv where the Install block itself was run, from the repository root."""
+    venv = tmp_path_factory.mktemp("venv") / "editable"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    [command] = of_kind("install")
+    env = clean_env(PATH=f"{venv / 'bin'}:{os.environ['PATH']}", VIRTUAL_ENV=str(venv), PIP_QUIET="1",
+                    PIP_DISABLE_PIP_VERSION_CHECK="1")
+    subprocess.run(["bash", "-euc", command], cwd=REPO, env=env, check=True, timeout=600)
+    return venv / "bin" / "python"
+
+
+def test_install_command_gives_an_editable_package_with_its_command(editable_python: Path, tmp_path: Path) -> None:
+    proc = subprocess.run([str(editable_python), "-c", "import mock_server; print(mock_server.__file__)"],
+                          cwd=tmp_path, env=clean_env(), capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == str(REPO / "mock_server" / "__init__.py")
+    assert (editable_python.parent / "eulabel-mock").exists()
+
+
+def start_block(command: str, python: Path, cwd: Path) -> tuple[subprocess.Popen[str], str]:
+    env = clean_env(PATH=f"{python.parent}:{os.environ['PATH']}", EULABEL_MOCK_PORT="0")
+    proc = subprocess.Popen(["bash", "-c", "exec " + command.strip()], cwd=cwd, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    return proc, proc.stdout.readline()
+
+
+@pytest.mark.parametrize("index", range(2))
+def test_serve_commands_print_the_ready_line_and_stop_cleanly(installed_python: Path, tmp_path: Path,
+                                                              index: int) -> None:
+    command = of_kind("serve")[index]
+    proc, line = start_block(command, installed_python, tmp_path)
+    try:
+        assert re.fullmatch(r"eulabel-mock ready http://127\.0\.0\.1:\d+ org_quinta:eulabel_session=sess_quinta_demo"
+                            r" org_textil:eulabel_session=sess_textil_demo\n", line), line
+        with urllib.request.urlopen(line.split()[2] + "/_mock/ready", timeout=10) as resp:
+            assert json.load(resp) == {"ready": True}
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    if "--state" in command:
+        state = json.loads((tmp_path / command.split("--state")[1].split()[0]).read_text())
+        assert state["format"] == "eulabel-mock-state"
+
+
+def test_curl_walkthrough_runs_end_to_end(eulabel_mock: EulabelMock, tmp_path: Path) -> None:
+    [script] = of_kind("shell")
+    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", script], env=clean_env(BASE=eulabel_mock.base_url),
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert json.loads(lines[0])["organizationId"].startswith("org_")
+    assert [k["name"] for k in json.loads(lines[1])["data"]] == ["CI Pipeline Key"]
+    assert [p["name"] for p in json.loads(lines[2])["data"]] == ["Douro Red 2021", "Vinho Verde 2023"]
+    passport = json.loads(lines[3])
+    assert (passport["gtin"], passport["status"]) == ("04006381333931", "draft")
+    assert passport["compliance"]["missing"]
+    assert lines[4:] == ["204", "401"]
+    assert not FULL_KEY.search(proc.stdout), "the walkthrough prints a full secret"
+
+
+def test_python_requests_sample_runs(eulabel_mock: EulabelMock, tmp_path: Path) -> None:
+    [code] = of_kind("python")
+    proc = subprocess.run([sys.executable, "-c", code], env=clean_env(BASE=eulabel_mock.base_url), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["05601012012200 Douro Red 2021", "00000096385074 Vinho Verde 2023"]
+    assert [e["status"] for e in eulabel_mock.journal()] == [201, 200, 204, 401]
+
+
+def test_fixture_samples_pass_in_a_fresh_project(installed_python: Path, tmp_path: Path) -> None:
+    [test_file] = of_kind("pytest-file")
+    [conftest] = of_kind("pytest-conftest")
+    (tmp_path / "test_client.py").write_text(test_file)
+    (tmp_path / "conftest.py").write_text(conftest)
+    proc = subprocess.run([str(installed_python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=tmp_path,
+                          env=clean_env(), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "3 passed" in proc.stdout
+
+
+def workflow_steps() -> list[dict[str, str]]:
+    [text] = of_kind("workflow")
+    workflow = yaml.safe_load(text)
+    return list(workflow["jobs"]["contract"]["steps"])
+
+
+def test_ci_job_installs_runs_the_suite_and_always_uploads_its_reports() -> None:
+    steps = workflow_steps()
+    uses = [s.get("uses", "").split("@")[0] for s in steps]
+    assert uses[:2] == ["actions/checkout", "actions/setup-python"]
+    assert [s["run"] for s in steps if s.get("name") == "Install"] == [of_kind("install")[0].strip()]
+    [suite] = [s["run"] for s in steps if s.get("name") == "Contract suite"]
+    assert "--junitxml reports/" in suite and "--claims-report reports/" in suite
+    [step] = [s for s in steps if s.get("name") == "Contract suite"]
+    assert step["env"] == {"EULABEL_SESSION": "sess_quinta_demo", "EULABEL_SESSION_2": "sess_textil_demo"}
+    upload = steps[-1]
+    assert (upload["uses"].split("@")[0], upload["if"], upload["with"]["path"]) == (
+        "actions/upload-artifact", "always()", "reports/")
+
+
+def run_start_step(python: Path, cwd: Path) -> tuple[str, int]:
+    [script] = [s["run"] for s in workflow_steps() if s.get("name") == "Start the mock"]
+    github_env = cwd / "github_env"
+    env = clean_env(PATH=f"{python.parent}:{os.environ['PATH']}", GITHUB_ENV=str(github_env))
+    # $! is the mock started in the background: kept so the test can stop what it started.
+    subprocess.run(["bash", "-eo", "pipefail", "-c", script + '\necho "$!" > mock.pid'], cwd=cwd, env=env,
+                   check=True, timeout=60)
+    [line] = github_env.read_text().splitlines()
+    return line.removeprefix("BASE_URL="), int((cwd / "mock.pid").read_text())
+
+
+def stop(pid: int) -> None:
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+
+
+def test_ci_job_starts_the_mock_and_exports_its_url(installed_python: Path, tmp_path: Path) -> None:
+    base_url, pid = run_start_step(installed_python, tmp_path)
+    try:
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", base_url)
+        with urllib.request.urlopen(base_url + "/_mock/ready", timeout=10) as resp:
+            assert resp.status == 200
+    finally:
+        stop(pid)
+
+
+def needs_contract_suite() -> None:
+    if not CONTRACT_SUITE.exists():
+        pytest.skip("contract_tests/ is not in this checkout")
+
+
+def test_ci_job_contract_suite_step_passes_against_the_started_mock(installed_python: Path, tmp_path: Path) -> None:
+    needs_contract_suite()
+    base_url, pid = run_start_step(installed_python, tmp_path)
+    try:
+        [step] = [s for s in workflow_steps() if s.get("name") == "Contract suite"]
+        work = tmp_path / "checkout"
+        shutil.copytree(REPO, work, ignore=shutil.ignore_patterns(".git", "reports", ".*cache*", "__pycache__"))
+        env = clean_env(BASE_URL=base_url, **step.get("env", {}))
+        proc = subprocess.run(["bash", "-ec", step["run"]], cwd=work, env=env,
+                              capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 0, proc.stdout[-3000:]
+        assert (work / "reports" / "junit.xml").exists() and (work / "reports" / "claims.md").exists()
+    finally:
+        stop(pid)
+
+
+@pytest.mark.parametrize("kind", ["qa", "qa-destructive"])
+def test_qa_commands_pass_and_leave_nothing_behind(eulabel_mock: EulabelMock, tmp_path: Path, kind: str) -> None:
+    needs_contract_suite()
+    [command] = of_kind(kind)
+    other = eulabel_mock.new_session()
+    work = tmp_path / "checkout"
+    shutil.copytree(REPO, work, ignore=shutil.ignore_patterns(".git", "reports", ".*cache*", "__pycache__"))
+    env = clean_env(EULABEL_BASE_URL=eulabel_mock.base_url, EULABEL_SESSION=eulabel_mock.session.cookie,
+                    EULABEL_SESSION_2=other.cookie)
+    proc = subprocess.run(["bash", "-ec", command], cwd=work, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert eulabel_mock.keys() == [] and eulabel_mock.keys(session=other) == []  # the cleanup guarantee
+    if kind == "qa":
+        # Rejected write attempts (400/404/405/422) change nothing; a successful one does.
+        writes = [f"{e['method']} {e['path']} {e['status']}" for e in eulabel_mock.journal()
+                  if e["method"] in ("POST", "PUT", "PATCH", "DELETE") and e["status"] < 400]
+        assert writes == [], "the read-only run changed the target"
