@@ -14,7 +14,7 @@ from .app import create_app
 from .rate_limit import DEFAULT as DEFAULT_RATE_LIMIT
 from .rate_limit import parse as parse_rate_limit
 from .routing import state_of
-from .server import DEFAULT_SERVER, SERVERS, serve
+from .server import DEFAULT_SERVER, SERVERS, ServerUnavailable, serve
 
 ENV = "EULABEL_MOCK_"
 
@@ -131,6 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(app, args.host, args.port, announce, server=args.server, threads=args.threads)
     except OSError as exc:
         print(f"eulabel-mock: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    except ServerUnavailable as exc:
+        print(f"eulabel-mock: cannot start: {exc}", file=sys.stderr)
         return 2
     finally:
         persistence.flush(app)

@@ -9,6 +9,7 @@ clients connected. See BENCHMARKS.md for the numbers behind the default.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 import sys
@@ -34,12 +35,17 @@ CUT_PAUSE = 0.05  # seconds a cut-off response waits for its headers to leave
 OnReady = Callable[[str], None]
 
 
+class ServerUnavailable(RuntimeError):
+    """The chosen server cannot run here (e.g. a granian release with another worker API)."""
+
+
 def serve(app: Flask, host: str, port: int, on_ready: OnReady,
           server: str = DEFAULT_SERVER, threads: int | None = None) -> None:
     """Bind (port 0 picks a free one), report the bound URL, serve until SIGINT or SIGTERM.
 
     :raise OSError: the address cannot be bound.
     :raise ValueError: an unknown server name.
+    :raise ServerUnavailable: granian cannot be embedded; waitress still can.
     """
     if server not in SERVERS:
         raise ValueError(f"unknown server {server!r}; choose one of: {', '.join(SERVERS)}")
@@ -76,23 +82,42 @@ def _serve_granian(app: Flask, host: str, port: int, on_ready: OnReady, threads:
     # granian's public entry points spawn worker processes (or need a free-threaded build);
     # one worker embedded in this process keeps the state shared. We bind the socket here so
     # that the bound port is known before anything is announced, then hand the fd over.
-    from granian._futures import _new_cbscheduler
-    from granian._granian import SocketHolder, WorkerSignal, WSGIWorker
-    from granian._loops import loops
+    try:
+        from granian._futures import _new_cbscheduler
+        from granian._granian import SocketHolder, WorkerSignal, WSGIWorker
+        from granian._loops import loops
+    except ImportError as exc:
+        raise ServerUnavailable(f"granian cannot be embedded ({exc}); use --server waitress") from None
 
     sock = socket.create_server((host, port), family=_family(host), backlog=BACKLOG)
     bound = sock.getsockname()[1]
-    stop = _until_signalled()
     drained = threading.Event()
     shutdown = WorkerSignal()
     shutdown.add_cb(drained.set)
     loop = loops.get("asyncio")
-    # The bundled type stub lags the extension's real signature; the call matches granian 2.8.
-    make_worker: Any = WSGIWorker
+    # The bundled type stub lags the extension's real signature; the calls match granian 2.8.
     holder: Any = SocketHolder
-    worker = make_worker(
+    try:
+        worker = _make_worker(WSGIWorker, holder(sock.fileno(), False, BACKLOG), threads)
+    except TypeError as exc:
+        with contextlib.suppress(OSError):
+            sock.close()
+        raise ServerUnavailable(f"this granian release has another worker API ({exc}); "
+                                "use --server waitress") from None
+    sock.detach()  # granian owns the fd now and closes it
+    stop = _until_signalled()
+    scheduler = _new_cbscheduler(loop, _wsgi_callback(app), impl_asyncio=False)
+    worker.serve_mtr(scheduler, loop, shutdown)
+    on_ready(base_url(host, bound))
+    _wait(stop)
+    shutdown.set()  # stops accepting, finishes in-flight requests, closes idle keep-alive connections
+    drained.wait(DRAIN_SECONDS)
+
+
+def _make_worker(make_worker: Any, sock: Any, threads: int) -> Any:
+    return make_worker(
         1,  # worker id
-        (None, holder(sock.detach(), False, BACKLOG)),  # granian now owns and closes the fd
+        (None, sock),
         None,  # unused in the multi-threaded runtime
         1,  # Rust I/O threads: one is plenty for a local mock
         512,  # Rust blocking threads (file I/O; unused here)
@@ -104,12 +129,6 @@ def _serve_granian(app: Flask, host: str, port: int, on_ready: OnReady, threads:
         False, None, None, None, "tls1.3", None, [], False,  # no TLS
         (None, None),  # no metrics
     )
-    scheduler = _new_cbscheduler(loop, _wsgi_callback(app), impl_asyncio=False)
-    worker.serve_mtr(scheduler, loop, shutdown)
-    on_ready(base_url(host, bound))
-    _wait(stop)
-    shutdown.set()  # stops accepting, finishes in-flight requests, closes idle keep-alive connections
-    drained.wait(DRAIN_SECONDS)
 
 
 def _wsgi_callback(app: Callable[..., Iterable[bytes]]) -> Callable[[Any, dict[str, Any]], int]:
