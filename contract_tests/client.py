@@ -1,0 +1,218 @@
+"""The suite's HTTP client: bounded, polite (429 Retry-After), secret-aware, and cleaning up after itself."""
+
+from __future__ import annotations
+
+import json as jsonlib
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from .redact import mask, redact
+from .shapes import find_id, find_secret, list_items, matches, parse_error
+from .target import Target
+
+SESSION_COOKIE = "eulabel_session"
+KEYS = "/v1/auth/api-keys"
+ALL_SCOPES = ["products:read", "products:write", "passports:read", "passports:write",
+              "suppliers:read", "suppliers:write", "analytics:read"]
+_UNSET: Any = object()
+
+
+class BudgetExceeded(RuntimeError):
+    """The run sent as many requests as ``--max-requests`` allows."""
+
+
+@dataclass(slots=True)
+class Created:
+    """A key this run created. ``secret`` stays in memory only; every rendering masks it."""
+
+    status: int
+    body: Any
+    id: str | None
+    secret: str | None
+    name: str
+    session: str
+    scopes: list[str]
+    headers: dict[str, str] = field(default_factory=dict)
+    revoked_at: float | None = None
+
+    def __repr__(self) -> str:
+        shown = mask(self.secret) if self.secret else None
+        return f"Created(id={self.id!r}, name={self.name!r}, secret={shown!r}, status={self.status})"
+
+
+@dataclass(slots=True)
+class Leak:
+    secret_mask: str
+    where: str
+
+
+@dataclass
+class Api:
+    target: Target
+    max_requests: int = 5000
+    max_retry_wait: float = 10.0
+    sent: int = 0
+    secrets: dict[str, str] = field(default_factory=dict)  # secret -> mask; never rendered
+    leaks: list[Leak] = field(default_factory=list)
+    shapes: Counter[str] = field(default_factory=Counter)
+    created: list[Created] = field(default_factory=list)
+    saw_429: bool = False
+
+    def __post_init__(self) -> None:
+        self.http = requests.Session()
+        self._lock = threading.Lock()
+        self._serial = 0
+
+    # --- raw requests -------------------------------------------------------------------------
+    def request(self, method: str, path: str, *, key: str | None = None, session: str | None = None,
+                cookie_name: str = SESSION_COOKIE, json: Any = _UNSET, data: Any = None,
+                headers: dict[str, str] | None = None, params: Any = None, retry_429: bool = True,
+                expect_secret: bool = False) -> requests.Response:
+        """One request; 429 answers with a ``Retry-After`` are waited out (bounded) unless ``retry_429`` is off."""
+        hdrs = dict(headers or {})
+        if key is not None:
+            hdrs["Authorization"] = f"Bearer {key}"
+        cookies = {cookie_name: session} if session is not None else None
+        kwargs: dict[str, Any] = {"headers": hdrs, "cookies": cookies, "params": params, "timeout": 15,
+                                  "allow_redirects": False}
+        if json is not _UNSET:
+            kwargs["json"] = json
+        elif data is not None:
+            kwargs["data"] = data
+        waited = 0.0
+        while True:
+            with self._lock:
+                if self.sent >= self.max_requests:
+                    raise BudgetExceeded(f"request budget of {self.max_requests} exhausted (--max-requests)")
+                self.sent += 1
+            resp = self.http.request(method, self.target.url(path), **kwargs)
+            if resp.status_code == 429:
+                self.saw_429 = True
+            wait = _retry_after(resp)
+            polite = retry_429 and resp.status_code == 429 and wait is not None
+            if not polite or waited + wait > self.max_retry_wait:  # type: ignore[operator]
+                break
+            time.sleep(wait)
+            waited += wait
+        self.observe(resp, expect_secret=expect_secret)
+        return resp
+
+    def observe(self, resp: requests.Response, expect_secret: bool = False) -> None:
+        """Record the error shape, and any known secret shown again (C12)."""
+        if resp.status_code >= 400:
+            self.shapes[parse_error(body_of(resp)).shape] += 1
+        if expect_secret or not self.secrets:
+            return
+        haystack = resp.text + "\n" + "\n".join(f"{k}: {v}" for k, v in resp.headers.items())
+        for secret, shown in list(self.secrets.items()):
+            if secret in haystack:
+                self.leaks.append(Leak(shown, f"{resp.request.method} {redact(resp.request.path_url)} "
+                                              f"-> {resp.status_code}"))
+
+    # --- keys ---------------------------------------------------------------------------------
+    def unique_name(self, label: str = "key") -> str:
+        with self._lock:
+            self._serial += 1
+            return f"{self.target.run_prefix}{label}-{self._serial}"
+
+    def create_key(self, session: str, scopes: list[str] | None = None, label: str = "key",
+                   body: Any = _UNSET) -> Created:
+        name = self.unique_name(label)
+        scopes = list(ALL_SCOPES if scopes is None else scopes)
+        payload = {"name": name, "scopes": scopes} if body is _UNSET else body
+        resp = self.request("POST", KEYS, session=session, json=payload, expect_secret=True)
+        parsed = body_of(resp)
+        secret = find_secret(parsed) if resp.ok else None
+        created = Created(resp.status_code, parsed, find_id(parsed, secret, name) if resp.ok else None,
+                          secret, name, session, scopes, dict(resp.headers))
+        if resp.ok:
+            with self._lock:
+                self.created.append(created)
+                if secret:
+                    self.secrets[secret] = mask(secret)
+        return created
+
+    def list_keys(self, session: str | None, **kw: Any) -> tuple[requests.Response, list[Any] | None]:
+        resp = self.request("GET", KEYS, session=session, **kw)
+        return resp, list_items(body_of(resp)) if resp.ok else None
+
+    def listed(self, session: str, created: Created) -> Any | None:
+        """The list item for ``created``, or None; fails loudly if the list cannot be read."""
+        resp, items = self.list_keys(session)
+        assert resp.status_code == 200 and items is not None, f"listing keys failed: {describe(resp)}"
+        return next((item for item in items if matches(item, created.id, created.name)), None)
+
+    def revoke(self, session: str | None, created: Created, **kw: Any) -> requests.Response:
+        resp = self.request("DELETE", f"{KEYS}/{created.id}", session=session, **kw)
+        if resp.ok and session == created.session and created.revoked_at is None:
+            created.revoked_at = time.monotonic()
+        return resp
+
+    def use(self, key: str, path: str = "/v1/products", **kw: Any) -> requests.Response:
+        return self.request("GET", path, key=key, **kw)
+
+    def wait_for_status(self, key: str, status: int, window: float, path: str = "/v1/products") -> requests.Response:
+        """Poll until ``key`` gets ``status`` or ``window`` seconds pass ("within seconds", C16)."""
+        deadline = time.monotonic() + window
+        delay = 0.1
+        while True:
+            resp = self.use(key, path)
+            if resp.status_code == status or time.monotonic() >= deadline:
+                return resp
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, 1.0)
+
+    def cleanup(self) -> int:
+        """Revoke every key this run created and has not revoked; touches nothing else."""
+        done = 0
+        for created in list(self.created):
+            if created.revoked_at is not None or created.id is None:
+                continue
+            try:
+                resp = self.http.delete(self.target.url(f"{KEYS}/{created.id}"),
+                                        cookies={SESSION_COOKIE: created.session}, timeout=10)
+            except requests.RequestException:
+                continue
+            if resp.ok or resp.status_code == 404:
+                created.revoked_at = time.monotonic()
+                done += 1
+        return done
+
+
+def body_of(resp: requests.Response) -> Any:
+    try:
+        return resp.json()
+    except ValueError:
+        return None
+
+
+def describe(resp: requests.Response) -> str:
+    """A short, secret-free description of a response for assertion messages."""
+    text = resp.text
+    if len(text) > 400:
+        text = text[:400] + "…"
+    return redact(f"{resp.request.method} {resp.request.path_url} -> {resp.status_code} "
+                  f"{resp.headers.get('Content-Type', '')} {text}")
+
+
+def _retry_after(resp: requests.Response) -> float | None:
+    value = resp.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def dumps(value: Any) -> str:
+    return redact(jsonlib.dumps(value, ensure_ascii=False)[:600])
+
+
+def describe_created(created: Created) -> str:
+    return f"status {created.status}, body {dumps(created.body)}"

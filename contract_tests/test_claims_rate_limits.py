@@ -1,0 +1,111 @@
+"""Claim tests for per-key rate limits (C32-C35).
+
+Against the in-process mock they use a second mock with a small limit; against a deployment they send
+up to ``--rate-limit-burst`` requests with one fresh key, and are skipped when that is 0 or no 429 comes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+import requests
+
+from .client import Api, Created, body_of, describe
+from .shapes import code_ok, parse_error
+from .target import Target, serve_in_thread
+
+pytestmark = pytest.mark.destructive
+HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+MOCK_LIMIT = 5
+
+
+@dataclass
+class Burst:
+    api: Api
+    session: str
+    first: Created
+    before: list[requests.Response] = field(default_factory=list)
+    limited: requests.Response | None = None
+    other_key: requests.Response | None = None
+
+
+@pytest.fixture(scope="module")
+def burst(target: Target, api: Api) -> Iterator[Burst]:
+    if target.foreign:
+        if target.rate_limit_burst <= 0:
+            pytest.skip("pass --rate-limit-burst N to let the suite send up to N requests to reach a 429")
+        if not target.session:
+            pytest.skip("set EULABEL_SESSION to create the keys the rate-limit checks use")
+        yield from _burst(api, target.session, target.rate_limit_burst)
+        return
+    from mock_server import create_app
+
+    app = create_app({"RATE_LIMIT": f"{MOCK_LIMIT}/60"})
+    url, stop = serve_in_thread(app)
+    local = Api(Target(root=url, foreign=False, app=app), max_requests=200)
+    try:
+        minted = local.request("POST", "/_mock/sessions", json={})
+        yield from _burst(local, minted.json()["session"], MOCK_LIMIT * 3)
+    finally:
+        local.cleanup()
+        stop()
+
+
+def _burst(api: Api, session: str, limit: int) -> Iterator[Burst]:
+    created = api.create_key(session, ["products:read"], label="burst")
+    assert created.secret and 200 <= created.status < 300, f"cannot create a key: status {created.status}"
+    result = Burst(api, session, created)
+    for _ in range(limit):
+        resp = api.request("GET", "/v1/products", key=created.secret, retry_429=False)
+        if resp.status_code == 429:
+            result.limited = resp
+            break
+        result.before.append(resp)
+    if result.limited is None:
+        pytest.skip(f"the target answered no 429 within {limit} requests with one key")
+    other = api.create_key(session, ["products:read"], label="burst2")
+    if other.secret:
+        result.other_key = api.request("GET", "/v1/products", key=other.secret, retry_429=False)
+    yield result
+
+
+@pytest.mark.claim("C33")
+def test_over_the_limit_is_429_rate_limited(burst: Burst) -> None:
+    assert burst.limited is not None
+    assert code_ok(429, parse_error(body_of(burst.limited))), describe(burst.limited)
+
+
+@pytest.mark.claim("C35")
+def test_429_carries_retry_after_seconds(burst: Burst) -> None:
+    assert burst.limited is not None
+    value = burst.limited.headers.get("Retry-After")
+    assert value is not None, f"a 429 without Retry-After: {describe(burst.limited)}"
+    assert value.strip().isdigit(), f"Retry-After is not a number of seconds: {value!r}"
+
+
+@pytest.mark.claim("C35")
+def test_retry_after_only_on_429(burst: Burst) -> None:
+    with_header = [r for r in burst.before if "Retry-After" in r.headers]
+    assert not with_header, f"Retry-After on a non-429 response: {describe(with_header[0])}"
+
+
+@pytest.mark.claim("C34")
+def test_responses_carry_rate_limit_headers(burst: Burst) -> None:
+    for resp in [*burst.before[:3], burst.limited]:
+        assert resp is not None
+        missing = [h for h in HEADERS if h not in resp.headers]
+        assert not missing, f"{resp.status_code} response lacks {missing}"
+        reset = resp.headers["X-RateLimit-Reset"]
+        assert reset.isdigit() and int(reset) > time.time() - 60, f"X-RateLimit-Reset is no Unix time: {reset!r}"
+    remaining = [int(r.headers["X-RateLimit-Remaining"]) for r in burst.before]
+    assert remaining == sorted(remaining, reverse=True), f"X-RateLimit-Remaining does not count down: {remaining}"
+
+
+@pytest.mark.claim("C32")
+def test_limits_apply_per_key(burst: Burst) -> None:
+    assert burst.other_key is not None, "could not create a second key"
+    assert burst.other_key.status_code == 200, (
+        f"a fresh key was limited while another key of the organisation was: {describe(burst.other_key)}")

@@ -1,0 +1,132 @@
+"""Layer (b): a hypothesis state machine that drives the key lifecycle over HTTP against an in-memory model.
+
+Tolerant of what the docs leave open: ids and field names are found by value, any 2xx revokes, and a
+revoked key may keep working for up to ``--revocation-window`` seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from .client import ALL_SCOPES, Api, Created, describe
+from .redact import ENV_PREFIX
+from .shapes import matches
+from .target import Target
+
+pytestmark = [pytest.mark.destructive, pytest.mark.claim("C3"), pytest.mark.claim("C10"), pytest.mark.claim("C12"),
+              pytest.mark.claim("C13"), pytest.mark.claim("C14"), pytest.mark.claim("C16"), pytest.mark.claim("C17"),
+              pytest.mark.claim("C18"), pytest.mark.claim("C4")]
+
+SCOPE_SETS = st.lists(st.sampled_from(ALL_SCOPES), min_size=1, max_size=3, unique=True)
+
+
+@dataclass
+class Model:
+    created: Created
+    revoked_at: float | None = None
+    confirmed_dead: bool = False
+
+
+def machine(api: Api, target: Target, session: str, session2: str | None) -> type[RuleBasedStateMachine]:
+    window = target.revocation_window
+
+    class KeyLifecycle(RuleBasedStateMachine):
+        active = Bundle("active")
+        revoked = Bundle("revoked")
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.model: dict[str, Model] = {}
+
+        @precondition(lambda self: len(self.model) < 8)
+        @rule(target=active, scopes=SCOPE_SETS, org2=st.booleans())
+        def create(self, scopes: list[str], org2: bool) -> str:
+            owner = session2 if (org2 and session2) else session
+            created = api.create_key(owner, scopes, label="model")
+            assert 200 <= created.status < 300, f"create failed with {created.status}"
+            assert created.secret and ENV_PREFIX.match(created.secret), "no sk_test_/sk_live_ key in the response"
+            assert created.id, "no key id in the create response"
+            self.model[created.id] = Model(created)
+            return created.id
+
+        @rule(key_id=active)
+        def use_within_and_outside_scope(self, key_id: str) -> None:
+            created = self.model[key_id].created
+            resp = api.use(created.secret)
+            wanted = 200 if "products:read" in created.scopes else 403
+            assert resp.status_code == wanted, f"active key with {created.scopes}: {describe(resp)}"
+
+        @rule(target=revoked, key_id=consumes(active))
+        def revoke(self, key_id: str) -> str:
+            entry = self.model[key_id]
+            resp = api.revoke(entry.created.session, entry.created)
+            assert 200 <= resp.status_code < 300, f"revoke failed: {describe(resp)}"
+            entry.revoked_at = time.monotonic()
+            return key_id
+
+        @rule(key_id=revoked)
+        def revoked_key_is_rejected(self, key_id: str) -> None:
+            entry = self.model[key_id]
+            if entry.confirmed_dead:  # permanent (C17): no grace the second time
+                resp = api.use(entry.created.secret)
+            else:
+                left = max(0.0, window - (time.monotonic() - (entry.revoked_at or 0)))
+                resp = api.wait_for_status(entry.created.secret, 401, left)
+            assert resp.status_code == 401, f"revoked key: {describe(resp)}"
+            entry.confirmed_dead = True
+
+        @rule(key_id=revoked)
+        def second_revoke_is_refused(self, key_id: str) -> None:
+            entry = self.model[key_id]
+            resp = api.request("DELETE", f"/v1/auth/api-keys/{key_id}", session=entry.created.session)
+            assert resp.status_code in (404, 410), f"second revoke: {describe(resp)}"
+
+        @precondition(lambda self: session2 is not None)
+        @rule(key_id=active)
+        def other_org_cannot_revoke(self, key_id: str) -> None:
+            entry = self.model[key_id]
+            other = session2 if entry.created.session == session else session
+            resp = api.request("DELETE", f"/v1/auth/api-keys/{key_id}", session=other)
+            assert resp.status_code in (403, 404), f"foreign revoke: {describe(resp)}"
+
+        @rule()
+        def list_matches_model(self) -> None:
+            now = time.monotonic()
+            for owner in {session, *([session2] if session2 else [])}:
+                resp, items = api.list_keys(owner)
+                assert resp.status_code == 200 and items is not None, describe(resp)
+                for entry in self.model.values():
+                    c = entry.created
+                    listed = any(matches(i, c.id, c.name) for i in items)
+                    if c.session != owner:
+                        assert not listed, "a key is listed in another organisation (C4)"
+                    elif entry.revoked_at is None:
+                        assert listed, "an active key is missing from the list (C13)"
+                    elif now - entry.revoked_at > window:
+                        assert not listed, f"a key revoked {window:g}s ago is still listed (C13)"
+                    assert c.secret not in resp.text, "the list shows a full secret (C14)"
+
+        @invariant()
+        def no_secret_reshown(self) -> None:
+            assert not api.leaks, f"a secret was shown again: {[leak.where for leak in api.leaks][:3]} (C12)"
+
+    return KeyLifecycle
+
+
+def test_key_lifecycle_matches_the_model(api: Api, target: Target, session: str) -> None:
+    lifecycle = machine(api, target, session, target.session2)
+    run_state_machine_as_test(lifecycle, settings=settings(settings.default, deadline=None, database=None))

@@ -1,0 +1,80 @@
+"""The contract suite's tolerant readers: they find keys by value and accept either error shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from contract_tests.redact import contains_full_key, mask, redact
+from contract_tests.shapes import code_ok, find_id, find_secret, iso_utc, list_items, matches, parse_error, revealed
+from contract_tests.spec_view import documented_spec, full_spec
+
+SECRET = "sk_test_" + "Ab3dE" * 6 + "xy"  # 32 characters after the prefix, built so no literal key is in the repo
+
+
+def test_secret_is_found_by_value_under_any_field() -> None:
+    assert find_secret({"apiKey": SECRET, "prefix": SECRET[:12]}) == SECRET
+    assert find_secret({"data": {"credentials": [{"value": SECRET}]}}) == SECRET
+    assert find_secret({"prefix": "sk_test_Ab3d"}) == "sk_test_Ab3d"
+    assert find_secret({"id": "key_1"}) is None
+
+
+@pytest.mark.parametrize("body", [{"id": "k1"}, {"keyId": "k1"}, {"key_id": "k1"}, {"data": {"apiKeyId": "k1"}},
+                                  {"name": "n", "publicKeyId": "k1"}])
+def test_key_id_is_found_under_likely_fields(body: dict[str, object]) -> None:
+    assert find_id({**body, "secret": SECRET}, SECRET, "n") == "k1"
+
+
+def test_key_id_falls_back_to_an_id_looking_value() -> None:
+    assert find_id({"name": "ci", "token": SECRET, "ref": "kid_0123456789", "created": "2026-01-01T00:00:00Z"},
+                   SECRET, "ci") == "kid_0123456789"
+
+
+@pytest.mark.parametrize("body", [[{"id": 1}], {"data": [{"id": 1}]}, {"keys": [{"id": 1}], "total": 1},
+                                  {"result": {"items": [{"id": 1}]}}])
+def test_list_items_are_found_in_any_envelope(body: object) -> None:
+    assert list_items(body) == [{"id": 1}]
+
+
+def test_listed_key_matches_by_id_or_by_name() -> None:
+    assert matches({"keyId": "k1"}, "k1", None)
+    assert matches({"label": "ct-1-key"}, "other", "ct-1-key")
+    assert not matches({"keyId": "k2", "label": "x"}, "k1", "ct-1-key")
+
+
+def test_revealed_counts_the_longest_run_of_secret_characters() -> None:
+    assert revealed(SECRET, SECRET[:12] + "…") == 4
+    assert revealed(SECRET, "sk_test_") == 0
+    assert revealed(SECRET, SECRET[:-3] + "***") == 29
+
+
+def test_redaction_masks_every_key_shaped_string() -> None:
+    text = redact(f"got {SECRET} and {SECRET[:12]}")
+    assert SECRET not in text and mask(SECRET) in text and not contains_full_key(text)
+    assert contains_full_key(SECRET)
+
+
+@pytest.mark.parametrize(("value", "ok"), [("2026-03-14T20:00:00.000Z", True), ("2026-03-14T20:00:00+00:00", True),
+                                           ("2026-03-14T20:00:00+01:00", False), ("2026-03-14T20:00:00", False),
+                                           ("yesterday", False)])
+def test_timestamps_must_be_utc(value: str, ok: bool) -> None:
+    assert iso_utc(value) is ok
+
+
+def test_both_documented_error_shapes_are_read() -> None:
+    flat = parse_error({"error": "unauthorized", "message": "m", "status": 401})
+    nested = parse_error({"error": {"type": "authentication_error", "message": "m", "code": "authentication_error"}})
+    assert (flat.shape, nested.shape) == ("flat", "nested")
+    assert code_ok(401, flat) and code_ok(401, nested)
+    assert not code_ok(401, parse_error({"error": "forbidden", "message": "m", "status": 401}))
+    assert not code_ok(400, parse_error("<html>"))
+
+
+def test_documented_view_relaxes_only_what_the_docs_leave_open() -> None:
+    full, view = full_spec(), documented_spec()
+    create = view["paths"]["/v1/auth/api-keys"]["post"]["responses"]["201"]
+    assert create["content"]["application/json"]["schema"] == {} and create["headers"] == {}
+    assert "2XX" in view["paths"]["/v1/auth/api-keys/{keyId}"]["delete"]["responses"]
+    assert "204" in full["paths"]["/v1/auth/api-keys/{keyId}"]["delete"]["responses"]
+    assert "WWW-Authenticate" not in view["components"]["responses"]["Unauthorized"].get("headers", {})
+    assert view["components"]["schemas"]["Error"] == full["components"]["schemas"]["Error"]
+    assert view["components"]["schemas"]["ApiKeyCreate"]["properties"]["scopes"]["minItems"] == 1
