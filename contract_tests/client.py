@@ -6,10 +6,12 @@ import json as jsonlib
 import threading
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from requests.structures import CaseInsensitiveDict
 
 from .redact import mask, redact
 from .shapes import find_id, find_secret, list_items, matches, parse_error
@@ -37,7 +39,8 @@ class Created:
     name: str
     session: str
     scopes: list[str]
-    headers: dict[str, str] = field(default_factory=dict)
+    # Header names are case-insensitive (HTTP/2 and many servers send them in lower case).
+    headers: Mapping[str, str] = field(default_factory=CaseInsensitiveDict)
     revoked_at: float | None = None
 
     def __repr__(self) -> str:
@@ -129,7 +132,7 @@ class Api:
         parsed = body_of(resp)
         secret = find_secret(parsed) if resp.ok else None
         created = Created(resp.status_code, parsed, find_id(parsed, secret, name) if resp.ok else None,
-                          secret, name, session, scopes, dict(resp.headers))
+                          secret, name, session, scopes, CaseInsensitiveDict(resp.headers))
         if resp.ok:
             with self._lock:
                 self.created.append(created)

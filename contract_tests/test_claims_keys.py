@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Mapping
 
 import pytest
 
@@ -84,7 +85,7 @@ def test_list_returns_200(api: Api, session: str) -> None:
     assert items is not None, f"no array of keys in the list response: {describe(resp)}"
 
 
-def _assert_not_cacheable(headers: dict[str, str]) -> None:
+def _assert_not_cacheable(headers: Mapping[str, str]) -> None:
     cache = headers.get("Cache-Control", "").lower()
     if "no-store" in cache:
         return

@@ -14,7 +14,7 @@ from .app import create_app
 from .rate_limit import DEFAULT as DEFAULT_RATE_LIMIT
 from .rate_limit import parse as parse_rate_limit
 from .routing import state_of
-from .server import serve
+from .server import DEFAULT_SERVER, SERVERS, ServerUnavailable, serve
 
 ENV = "EULABEL_MOCK_"
 
@@ -45,6 +45,13 @@ def _port(text: str) -> int:
     return value
 
 
+def _threads(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("must be between 1 and 64")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eulabel-mock",
@@ -68,6 +75,11 @@ def parser() -> argparse.ArgumentParser:
                    help="keep the state in FILE across restarts (hashes only, never a secret); default: memory")
     p.add_argument("--journal-size", type=_size, default=_env("JOURNAL_SIZE", "1000"), metavar="N",
                    help="requests kept by GET /_mock/journal (default 1000; 0 records none)")
+    p.add_argument("--server", choices=SERVERS, default=_env("SERVER", DEFAULT_SERVER),
+                   help=f"HTTP server (default {DEFAULT_SERVER}; waitress is pure Python)")
+    p.add_argument("--threads", type=_threads, default=_env("THREADS", None), metavar="N",
+                   help="Python threads running requests (default: 2 on granian, 8 on waitress); "
+                        "more threads keep the mock responsive while a request is slow")
     return p
 
 
@@ -102,7 +114,8 @@ def ready_line(base_url: str, sessions: Sequence[tuple[str, str]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
-    logging.getLogger("waitress").setLevel(logging.ERROR)
+    for noisy in ("waitress", "_granian"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
         app = create_app(app_config(args))
     except (OSError, ValueError) as exc:
@@ -115,9 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(ready_line(base_url, sessions), flush=True)
 
     try:
-        serve(app, args.host, args.port, announce)
+        serve(app, args.host, args.port, announce, server=args.server, threads=args.threads)
     except OSError as exc:
         print(f"eulabel-mock: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    except ServerUnavailable as exc:
+        print(f"eulabel-mock: cannot start: {exc}", file=sys.stderr)
         return 2
     finally:
         persistence.flush(app)
