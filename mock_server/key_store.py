@@ -18,6 +18,15 @@ SECRET_CHARS = 32  # 32 base62 characters carry about 190 random bits
 PREFIX_CHARS = 4  # characters of the random part shown in the masked prefix
 
 
+def _base62(number: int, width: int) -> str:
+    """``number`` in ``width`` base-62 digits: one draw from the generator instead of one per character."""
+    digits = []
+    for _ in range(width):
+        number, digit = divmod(number, 62)
+        digits.append(ALPHABET[digit])
+    return "".join(digits)
+
+
 @dataclass(slots=True)
 class ApiKey:
     """A stored key. The secret itself is never kept: only its keyed hash."""
@@ -66,7 +75,7 @@ class ApiKeyStore:
     def create(self, org_id: str, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
         """Create a key and return it with its secret, which is not kept."""
         with self._lock:
-            secret = f"sk_{self.environment}_" + "".join(self._rng.choice(ALPHABET) for _ in range(SECRET_CHARS))
+            secret = f"sk_{self.environment}_" + _base62(self._rng.randrange(62**SECRET_CHARS), SECRET_CHARS)
             key = ApiKey(
                 id=f"key_{self._rng.getrandbits(96):024x}",
                 org_id=org_id,

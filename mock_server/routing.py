@@ -35,8 +35,11 @@ class Call:
 Handler = Callable[[Call], Response]
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # one encoder: json.dumps with options builds one per call
+
+
 def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    resp = Response(json.dumps(body, separators=(",", ":")), status, mimetype="application/json")
+    resp = Response(_ENCODER.encode(body), status, content_type="application/json")
     if headers:
         resp.headers.update(headers)
     return resp

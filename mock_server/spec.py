@@ -10,11 +10,8 @@ from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
-SPEC_URN = "urn:eulabel-spec"
 
 
 def spec_path() -> Path:
@@ -57,26 +54,46 @@ class Operation:
     defaults: dict[str, Any] = field(default_factory=dict)
 
 
-def _pointer(*parts: str) -> str:
-    return f"{SPEC_URN}#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+def inline(schema: Any, spec: dict[str, Any], depth: int = 0) -> Any:
+    """``schema`` with every local ``$ref`` replaced by its target.
+
+    Validating a self-contained schema skips the reference lookups that otherwise cost more than
+    the validation itself on every request.
+    """
+    if depth > 64:
+        raise ValueError("openapi.yaml: $ref nesting too deep (a recursive schema?)")
+    if isinstance(schema, list):
+        return [inline(item, spec, depth + 1) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: inline(v, spec, depth + 1) for k, v in schema.items() if k != "$ref"}
+    ref = schema.get("$ref")
+    if not isinstance(ref, str):
+        return out
+    if not ref.startswith("#/"):
+        raise ValueError(f"openapi.yaml: only local $refs are supported, not {ref!r}")
+    target: Any = spec
+    for part in ref[2:].split("/"):
+        target = target[part.replace("~1", "/").replace("~0", "~")]
+    resolved = inline(target, spec, depth + 1)
+    return {**out, "allOf": [*out.get("allOf", []), resolved]} if out else resolved
 
 
-def _validator(schema: dict[str, Any], registry: Registry) -> Draft202012Validator:
-    return Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+def _validator(schema: dict[str, Any], spec: dict[str, Any]) -> Draft202012Validator:
+    return Draft202012Validator(inline(schema, spec), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def _object_validator(params: list[dict[str, Any]], registry: Registry) -> Draft202012Validator:
+def _object_validator(params: list[dict[str, Any]], spec: dict[str, Any]) -> Draft202012Validator:
     return _validator({
         "type": "object",
         "properties": {p["name"]: p.get("schema", {}) for p in params},
         "required": [p["name"] for p in params if p.get("required")],
         "additionalProperties": False,
-    }, registry)
+    }, spec)
 
 
 def operations(spec: dict[str, Any]) -> list[Operation]:
     """Every operation in the spec, with compiled validators for its body and parameters."""
-    registry: Registry = Registry().with_resource(SPEC_URN, DRAFT202012.create_resource(spec))
     schemes = spec.get("components", {}).get("securitySchemes", {})
     ops = []
     for path, item in spec["paths"].items():
@@ -97,13 +114,11 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
                 rule=re.sub(r"\{(\w+)\}", r"<\1>", path),
                 auth=auth,
                 scopes=scopes,
-                body_validator=_validator(
-                    {"$ref": _pointer("paths", path, method, "requestBody", "content", "application/json", "schema")},
-                    registry) if body else None,
+                body_validator=_validator(body["schema"], spec) if body else None,
                 query={p["name"]: QueryParam(p["name"], p.get("schema", {}), p.get("schema", {}).get("default"),
                                              p.get("schema", {}).get("type") == "integer") for p in query},
-                query_validator=_object_validator(query, registry),
-                path_validator=_object_validator(path_params, registry) if path_params else None,
+                query_validator=_object_validator(query, spec),
+                path_validator=_object_validator(path_params, spec) if path_params else None,
                 defaults={p["name"]: p["schema"]["default"] for p in query if "default" in p.get("schema", {})},
             ))
     return ops

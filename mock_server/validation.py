@@ -44,9 +44,9 @@ def parse_query(op: Operation, request: Request) -> dict[str, Any]:
 
     :raise ValidationFailed: an unknown, repeated or out-of-range parameter.
     """
-    args = request.args
-    if not args:
+    if not request.query_string:
         return dict(op.defaults)
+    args = request.args
     values: dict[str, Any] = {}
     for name, items in args.lists():
         if len(items) > 1:
