@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
+import io
 import itertools
 import json
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from .clock import iso
 from .errors import ValidationFailed, mask_secrets
@@ -164,49 +165,92 @@ def _mask_json(value: Any) -> Any:
 
 def install(app: Flask) -> None:
     """Record every API request (not the control plane) once its response is final."""
-    app.extensions[EXTENSION] = Journal(int(app.config["JOURNAL_SIZE"]))
+    journal = Journal(int(app.config["JOURNAL_SIZE"]))
+    app.extensions[EXTENSION] = journal
     app.register_blueprint(bp)
+    if journal.size:
+        app.wsgi_app = _Recorder(app, journal, app.wsgi_app)  # type: ignore[method-assign]
 
-    journal = journal_of(app)
-    if not journal.size:
-        return
 
-    @app.before_request
-    def _start() -> None:
-        req = request._get_current_object()  # type: ignore[attr-defined]
-        environ = req.environ
-        environ[_STARTED] = time.perf_counter()
-        if not req.path.startswith(CONTROL_PREFIX) and req.content_length:
-            # Read (and cache) the body now: the handlers consume the stream. A body over the size
-            # limit is left for the handler to refuse (it adds the key's rate-limit headers).
-            try:
-                environ[_BODY] = req.get_data(cache=True)
-            except RequestEntityTooLarge:
-                pass
+class _Recorder:
+    """WSGI middleware around the Flask app: it sees the final response, faults included.
 
-    @app.after_request
-    def _record(resp: Response) -> Response:
-        req = request._get_current_object()  # type: ignore[attr-defined]
-        path = req.path
-        if path.startswith(CONTROL_PREFIX):
-            return resp
-        environ = req.environ
-        started = environ.get(_STARTED) or time.perf_counter()
-        query = req.query_string
-        mimetype = req.mimetype if req.content_length else None
-        journal.record({
-            "time": state_of(app).clock.now(),
-            "method": req.method,
+    Working on the WSGI environ directly keeps the per-request cost to a few dict reads, where
+    Flask request hooks would each pay for context proxies and header parsing.
+    """
+
+    def __init__(self, app: Flask, journal: Journal, inner: Callable[..., Iterable[bytes]]) -> None:
+        self._app = app
+        self._journal = journal
+        self._inner = inner
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        raw_path = environ.get("PATH_INFO", "")
+        if raw_path.startswith(CONTROL_PREFIX):
+            return self._inner(environ, start_response)
+        started = time.perf_counter()
+        request_body = _read_body(environ, self._app.config["MAX_CONTENT_LENGTH"])
+        captured: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        result = self._inner(environ, capture)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        status, response_headers = captured
+        path = raw_path.encode("latin-1").decode("utf-8", "replace")
+        query = environ.get("QUERY_STRING", "")
+        request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
+        response_type = _mimetype(next((v for k, v in response_headers if k.lower() == "content-type"), None))
+        self._journal.record({
+            "time": state_of(self._app).clock.now(),
+            "method": environ.get("REQUEST_METHOD", ""),
             "path": path if "sk_" not in path else mask_secrets(path),
-            "query": mask_secrets(query.decode("latin-1")) if query else "",
-            "status": resp.status_code,
+            "query": mask_secrets(query) if query else "",
+            "status": int(status.split(" ", 1)[0]),
             "durationMs": round((time.perf_counter() - started) * 1000, 3),
             "fault": environ.get(FAULT_ID),
-            "request": (_redacted_pairs(req.headers.items()), _keep_body(environ.get(_BODY), mimetype), mimetype),
-            "response": (_redacted_pairs(resp.headers.items()),
-                         None if resp.is_streamed else _keep_body(resp.get_data(), resp.mimetype), resp.mimetype),
+            "request": (_redacted_pairs(_environ_headers(environ)), _keep_body(request_body, request_type),
+                        request_type),
+            "response": (_redacted_pairs(response_headers), _keep_body(body, response_type), response_type),
         })
-        return resp
+        return [body]
+
+
+def _read_body(environ: dict[str, Any], limit: int | None) -> bytes | None:
+    """Read the body so it can be journaled, and put it back for the app.
+
+    A body without a length, or over the size limit, is left for the app to refuse or stream.
+    """
+    length = environ.get("CONTENT_LENGTH") or ""
+    if not length.isdigit() or int(length) == 0 or (limit is not None and int(length) > limit):
+        return None
+    body: bytes = environ["wsgi.input"].read(int(length))
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+    pairs = [(_header_name(k[5:]), v) for k, v in environ.items() if k.startswith("HTTP_")]
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            pairs.append((_header_name(key), environ[key]))
+    return pairs
+
+
+@functools.cache
+def _header_name(key: str) -> str:
+    return "-".join(part.capitalize() for part in key.split("_"))
+
+
+def _mimetype(content_type: str | None) -> str | None:
+    return content_type.split(";", 1)[0].strip().lower() if content_type else None
 
 
 _FILTERS = {"method", "path", "status", "limit"}

@@ -34,7 +34,8 @@ def test_the_control_plane_is_refused_too(client: FlaskClient) -> None:
 def test_refused_requests_are_still_journaled(client: FlaskClient) -> None:
     client.post("/v1/auth/api-keys", json={"name": "x"}, environ_overrides={"wsgi.multiprocess": True})
     [entry] = client.get("/_mock/journal").json["data"]
-    assert (entry["status"], entry["request"]["body"]) == (503, None)
+    assert (entry["status"], entry["request"]["body"]) == (503, {"name": "x"})
+    assert entry["response"]["body"]["error"] == "service_unavailable"
 
 
 def test_a_single_process_server_is_served(client: FlaskClient) -> None:
