@@ -7,6 +7,7 @@ import functools
 import io
 import itertools
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -101,9 +102,13 @@ def _keep_body(raw: bytes | None, mimetype: str | None) -> Any:
     """The body to keep: raw bytes when no secret can be in it, else its redacted rendering now."""
     if not raw:
         return None
-    if b"sk_" in raw or b"\\u" in raw or len(raw) > BODY_LIMIT:
+    if _MAYBE_SECRET.search(raw) or b"\\u" in raw or len(raw) > BODY_LIMIT:
         return redact_body(raw, mimetype)
     return raw
+
+
+# Longer than a masked prefix ("sk_test_" + 4): a listed prefix alone needs no redaction now.
+_MAYBE_SECRET = re.compile(rb"sk_(?:test|live)_[A-Za-z0-9]{5}")
 
 
 def journal_of(app: Flask) -> Journal:

@@ -6,12 +6,12 @@ import hashlib
 import hmac
 import random
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from .clock import Clock, iso
 from .errors import NotFound
-from .rows import Rows
+from .rows import Rows, to_row
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 SECRET_CHARS = 32  # 32 base62 characters carry about 190 random bits
@@ -42,6 +42,11 @@ class ApiKey:
     created_at: float
     last_used_at: float | None = None
     revoked_at: float | None = None
+    # Formatted once: strftime would otherwise dominate listing many keys.
+    created_iso: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.created_iso = iso(self.created_at)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,7 +55,7 @@ class ApiKey:
             "scopes": list(self.scope_list),
             "prefix": self.prefix,
             "environment": self.environment,
-            "createdAt": iso(self.created_at),
+            "createdAt": self.created_iso,
             "lastUsedAt": iso(self.last_used_at) if self.last_used_at is not None else None,
         }
 
@@ -135,7 +140,7 @@ class ApiKeyStore:
     def to_state(self) -> Rows:
         """Every key as JSON for the state file: hashes and metadata, never a secret."""
         with self._lock:
-            rows = [asdict(k) for k in self._by_id.values()]
+            rows = [to_row(k) for k in self._by_id.values()]
         for row in rows:
             del row["scopes"]  # derived from scope_list
             row["scope_list"] = list(row["scope_list"])
