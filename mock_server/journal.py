@@ -102,9 +102,22 @@ def _keep_body(raw: bytes | None, mimetype: str | None) -> Any:
     """The body to keep: raw bytes when no secret can be in it, else its redacted rendering now."""
     if not raw:
         return None
-    if _MAYBE_SECRET.search(raw) or b"\\u" in raw or len(raw) > BODY_LIMIT:
+    if len(raw) > BODY_LIMIT:
+        return _head(raw, mimetype)
+    if _MAYBE_SECRET.search(raw) or b"\\u" in raw:
         return redact_body(raw, mimetype)
     return raw
+
+
+def _head(raw: bytes, mimetype: str | None) -> str:
+    """The start of a large body as masked text: a journal entry stays small whatever was sent."""
+    if b"\\u" in raw:
+        # JSON escapes could spell a key; decode them (and mask) before cutting.
+        body = redact_body(raw, mimetype)
+        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    else:
+        text = raw[: BODY_LIMIT + 64].decode("utf-8", "replace")
+    return mask_secrets(text[:BODY_LIMIT]) + "…"
 
 
 # Longer than a masked prefix ("sk_test_" + 4): a listed prefix alone needs no redaction now.

@@ -140,3 +140,20 @@ def test_a_secret_spelled_with_json_escapes_is_masked_too() -> None:
     fake = "sk_test_" + "Zq9" * 10 + "xy"
     escaped = json.dumps({"note": fake}).replace("_", "\\u005f").encode()
     assert redact_body(escaped, "application/json") == {"note": fake[:12] + "…"}
+
+
+def test_a_large_body_is_kept_as_its_masked_start() -> None:
+    from mock_server.journal import BODY_LIMIT
+    from mock_server.routing import state_of
+
+    app = create_app()
+    for i in range(300):
+        state_of(app).keys.create("org_quinta", f"key {i}", ["products:read"])
+    client = app.test_client()
+    client.set_cookie("eulabel_session", QUINTA)
+    assert len(client.get("/v1/auth/api-keys").data) > BODY_LIMIT
+    [entry] = journal(client)
+    body = entry["response"]["body"]
+    assert isinstance(body, str) and body.endswith("…")
+    assert len(body) <= BODY_LIMIT + 1
+    assert body.startswith('{"data":[{"id":"key_')
