@@ -117,7 +117,7 @@ def _head(raw: bytes, mimetype: str | None) -> str:
         text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
     else:
         text = raw[: BODY_LIMIT + 64].decode("utf-8", "replace")
-    return mask_secrets(text[:BODY_LIMIT]) + "…"
+    return mask_secrets(text[:BODY_LIMIT])[:BODY_LIMIT] + "…"
 
 
 # Longer than a masked prefix ("sk_test_" + 4): a listed prefix alone needs no redaction now.
