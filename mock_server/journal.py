@@ -20,6 +20,7 @@ from .clock import iso
 from .errors import ValidationFailed, mask_secrets
 from .faults import FAULT_ID
 from .routing import json_response, state_of
+from .wsgi_call import call
 
 EXTENSION = "eulabel_mock.journal"
 CONTROL_PREFIX = "/_mock/"
@@ -208,20 +209,7 @@ class _Recorder:
             return self._inner(environ, start_response)
         started = time.perf_counter()
         request_body = _read_body(environ, self._app.config["MAX_CONTENT_LENGTH"])
-        captured: list[Any] = []
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            captured[:] = [status, headers]
-            return start_response(status, headers, exc_info)
-
-        result = self._inner(environ, capture)
-        try:
-            body = b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        status, response_headers = captured
+        status, response_headers, body = call(self._inner, environ, start_response)
         path = raw_path.encode("latin-1").decode("utf-8", "replace")
         query = environ.get("QUERY_STRING", "")
         request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None

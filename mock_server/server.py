@@ -21,6 +21,8 @@ from typing import Any
 
 from flask import Flask
 
+from .wsgi_call import call
+
 SERVERS = ("granian", "waitress")
 DEFAULT_SERVER = "granian"
 # Python threads running the app (BENCHMARKS.md, "Server and threads"). On granian one thread has
@@ -150,21 +152,8 @@ def _wsgi_callback(app: Callable[..., Iterable[bytes]]) -> Callable[[Any, dict[s
     }
 
     def callback(proto: Any, scope: dict[str, Any]) -> int:
-        status = 500
-        headers: list[tuple[str, str]] = []
-
-        def start_response(line: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
-            nonlocal status, headers
-            status = int(line.split(" ", 1)[0])
-            headers = response_headers
-
-        body = app(base | scope, start_response)
-        try:
-            chunks = b"".join(body)
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+        line, headers, chunks = call(app, base | scope)
+        status = int(line.split(" ", 1)[0])
         if _declared_length(headers) not in (None, len(chunks)):
             # A body shorter than its Content-Length (the drop_after_commit fault): streamed, the
             # server sends the headers and then closes the connection, as a lost response would.
