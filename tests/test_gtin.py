@@ -8,15 +8,18 @@ from mock_server.errors import ValidationFailed
 from mock_server.state.gtin import check_digit, normalise
 
 
-@pytest.mark.parametrize(("raw", "gtin14"), [
-    ("96385074", "00000096385074"),  # GTIN-8
-    ("614141000036", "00614141000036"),  # GTIN-12
-    ("5601012012200", "05601012012200"),  # GTIN-13
-    ("15601012012207", "15601012012207"),  # GTIN-14
-    ("09506000164908", "09506000164908"),
-    ("560-1012-01220-0", "05601012012200"),
-    (" 5601012 012200 ", "05601012012200"),
-])
+@pytest.mark.parametrize(
+    ("raw", "gtin14"),
+    [
+        ("96385074", "00000096385074"),  # GTIN-8
+        ("614141000036", "00614141000036"),  # GTIN-12
+        ("5601012012200", "05601012012200"),  # GTIN-13
+        ("15601012012207", "15601012012207"),  # GTIN-14
+        ("09506000164908", "09506000164908"),
+        ("560-1012-01220-0", "05601012012200"),
+        (" 5601012 012200 ", "05601012012200"),
+    ],
+)
 def test_documented_valid_gtins_normalise_to_14_digits(raw: str, gtin14: str) -> None:
     assert normalise(raw) == gtin14
 
@@ -30,8 +33,20 @@ def test_docs_example_gtin_is_rejected_by_the_documented_check_digit() -> None:
     assert exc.value.param == "gtin"
 
 
-@pytest.mark.parametrize("raw", ["", "1234567", "123456789", "12345678901", "123456789012345", "56010120122OO",
-                                 "5601012012200.0", "٥٦٠١٠١٢٠١٢٢٠٠", "5601012012200\n1"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "1234567",
+        "123456789",
+        "12345678901",
+        "123456789012345",
+        "56010120122OO",
+        "5601012012200.0",
+        "٥٦٠١٠١٢٠١٢٢٠٠",
+        "5601012012200\n1",
+    ],
+)
 def test_wrong_length_or_non_digits_are_rejected_with_param_gtin(raw: str) -> None:
     with pytest.raises(ValidationFailed) as exc:
         normalise(raw)
@@ -42,3 +57,21 @@ def test_wrong_length_or_non_digits_are_rejected_with_param_gtin(raw: str) -> No
 def test_check_digit_follows_the_gs1_weights() -> None:
     assert check_digit("0560101201220") == 0
     assert check_digit("0560123456789") == 2
+
+
+@pytest.mark.claim("C44")
+def test_wrong_length_error_has_the_specs_message_and_the_documented_suggestion() -> None:
+    """openapi.yaml gives the message; the docs' flat error example gives the suggestion word for word."""
+    with pytest.raises(ValidationFailed) as exc:
+        normalise("1234567")
+    assert exc.value.message == "GTIN must be 8, 12, 13 or 14 digits."
+    assert exc.value.suggestion == "Provide a valid 8, 12, 13, or 14-digit GTIN."
+
+
+@pytest.mark.claim("C45")
+def test_wrong_check_digit_error_suggests_the_gs1_algorithm() -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        normalise("5601012012201")
+    assert exc.value.message == "GTIN check digit is invalid. Expected 0, got 1."
+    assert exc.value.param == "gtin"
+    assert exc.value.suggestion == "Verify the GTIN using the GS1 check digit algorithm."

@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 import re
 import threading
+from collections import Counter
 
 import pytest
 
 from mock_server.errors import NotFound
 from mock_server.state.clock import Clock
-from mock_server.state.key_store import ApiKeyStore
+from mock_server.state.key_store import ALPHABET, ApiKeyStore
 
 
 def make_store(delay: float = 0.0, seed: int = 1) -> tuple[ApiKeyStore, Clock]:
@@ -125,3 +126,98 @@ def test_concurrent_creates_yield_distinct_keys() -> None:
     assert len(set(secrets)) == 400
     assert len(store.list("org")) == 400
     assert all(store.authenticate(s) is not None for s in secrets)
+
+
+def test_key_ids_are_key_and_24_hex_digits() -> None:
+    """openapi.yaml's ApiKey.id pattern (an assumption of our spec: the docs show no id)."""
+    store, _ = make_store()
+    ids = [store.create("org", "n", ["products:read"])[0].id for _ in range(40)]
+    assert all(re.fullmatch(r"key_[0-9a-f]{24}", i) for i in ids), ids
+    assert len(set(ids)) == 40
+
+
+def test_every_character_of_the_secret_is_uniformly_distributed() -> None:
+    """No modulo bias: each of the 32 random characters takes each of the 62 values about equally often."""
+    store, _ = make_store(seed=5)
+    n = 3100
+    randoms = [store.create("org", "n", ["products:read"])[1][len("sk_test_") :] for _ in range(n)]
+    expected = n / 62
+    for position in range(32):
+        counts = Counter(r[position] for r in randoms)
+        chi2 = sum((counts.get(c, 0) - expected) ** 2 / expected for c in ALPHABET)
+        assert chi2 < 110, (position, chi2)  # 61 degrees of freedom: p < 0.0002 above 110
+
+
+def test_key_as_json_states_its_environment_and_creation_time() -> None:
+    store, clock = make_store()
+    key, _ = store.create("org", "CI", ["products:read", "passports:write"])
+    clock.advance(30)  # createdAt is the creation time, not the time of the call
+    assert key.to_json() == {
+        "id": key.id,
+        "name": "CI",
+        "scopes": ["products:read", "passports:write"],
+        "prefix": key.prefix,
+        "environment": "test",
+        "createdAt": "2027-01-15T08:00:00.000Z",
+        "lastUsedAt": None,
+    }
+
+
+def test_last_use_is_shown_as_iso_time() -> None:
+    store, clock = make_store()
+    key, secret = store.create("org", "CI", ["products:read"])
+    clock.advance(1.25)
+    store.authenticate(secret)
+    assert key.to_json()["lastUsedAt"] == "2027-01-15T08:00:01.250Z"
+
+
+def test_unknown_or_revoked_key_id_is_not_found_with_a_message() -> None:
+    store, _ = make_store()
+    key, _ = store.create("org", "n", ["products:read"])
+    store.revoke("org", key.id)
+    for key_id in (key.id, "key_000000000000000000000000"):
+        with pytest.raises(NotFound) as exc:
+            store.get("org", key_id)
+        assert exc.value.message == "No active API key with this id."
+
+
+def test_revocation_is_immediate_without_a_configured_delay() -> None:
+    clock = Clock()
+    clock.freeze(1_800_000_000.0)
+    store = ApiKeyStore(random.Random(1), clock, threading.RLock(), b"pepper")
+    key, secret = store.create("org", "n", ["products:read"])
+    store.revoke("org", key.id)
+    assert store.authenticate(secret) is None
+
+
+def test_key_revoked_without_delay_stays_revoked_when_the_clock_moves_back() -> None:
+    store, clock = make_store()
+    key, secret = store.create("org", "n", ["products:read"])
+    store.revoke("org", key.id)
+    clock.advance(-60)
+    assert store.authenticate(secret) is None
+
+
+def test_sub_second_revocation_delay_is_honoured() -> None:
+    store, clock = make_store(delay=0.5)
+    key, secret = store.create("org", "n", ["products:read"])
+    store.revoke("org", key.id)
+    clock.advance(0.4)
+    assert store.authenticate(secret) is key
+    clock.advance(0.1)
+    assert store.authenticate(secret) is None
+
+
+def test_revoked_key_is_rejected_once_exactly_the_delay_has_passed() -> None:
+    store, clock = make_store(delay=2.0)
+    key, secret = store.create("org", "n", ["products:read"])
+    store.revoke("org", key.id)
+    clock.advance(2.0)
+    assert store.authenticate(secret) is None
+
+
+@pytest.mark.parametrize("secret", ["sk_test_\udc80", "\ud800", "sk_test_é" + "\udfff" * 3])
+def test_a_secret_that_is_not_valid_unicode_is_refused_without_an_error(secret: str) -> None:
+    store, _ = make_store()
+    store.create("org", "n", ["products:read"])
+    assert store.authenticate(secret) is None

@@ -1,0 +1,82 @@
+"""Who is refused, and what the 401 says: each way of failing authentication has its own message (C9, C6)."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from .support import QUINTA, Api
+
+BEARER_HELP = "Send the header 'Authorization: Bearer sk_test_...' with an active API key."
+SESSION_HELP = "API keys are managed with a dashboard session: send the cookie 'eulabel_session=...'."
+
+
+@pytest.mark.claim("C9")
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (None, "Missing API key."),
+        ("", "Missing API key."),
+        ("Bearer", "Malformed Authorization header."),
+        ("Bearer ", "Malformed Authorization header."),
+        ("Basic dXNlcjpwYXNz", "Malformed Authorization header."),
+        ("Bearer sk_test_notakey", "Invalid API key."),
+    ],
+)
+def test_each_bearer_failure_names_its_cause_and_how_to_authenticate(
+    app: Flask, header: str | None, message: str
+) -> None:
+    headers = {"Authorization": header} if header is not None else {}
+    r = app.test_client().get("/v1/products", headers=headers)
+    assert r.status_code == 401
+    assert r.json == {"error": "unauthorized", "message": message, "suggestion": BEARER_HELP, "status": 401}
+    assert r.headers["WWW-Authenticate"] == 'Bearer realm="eulabel"'
+
+
+@pytest.mark.claim("C9")
+@pytest.mark.parametrize("scheme", ["Token", "Basic", "Key", "Bearer:", "Bearerx"])
+def test_an_active_key_under_another_scheme_than_bearer_is_refused(api: Api, scheme: str) -> None:
+    secret = api.secret(["products:read"])
+    r = api.app.test_client().get("/v1/products", headers={"Authorization": f"{scheme} {secret}"})
+    assert r.status_code == 401
+    assert r.json == {
+        "error": "unauthorized",
+        "message": "Malformed Authorization header.",
+        "suggestion": BEARER_HELP,
+        "status": 401,
+    }
+
+
+def test_revoked_key_is_an_invalid_key(api: Api) -> None:
+    created = api.create_key().json
+    api.revoke(created["id"])
+    r = api.products(created["secret"])
+    assert (r.status_code, r.json["message"]) == (401, "Invalid API key.")
+
+
+@pytest.mark.claim("C6")
+@pytest.mark.parametrize(
+    ("cookie", "authorization", "message"),
+    [
+        (None, None, "A dashboard session is required."),
+        ("sess_unknown", None, "The session is invalid or has expired."),
+        ("sess_unknown", "Bearer sk_test_x", "The session is invalid or has expired."),
+        (None, "Bearer sk_test_x", "API keys cannot manage API keys; this endpoint needs a dashboard session."),
+    ],
+)
+def test_each_session_failure_names_its_cause_and_how_to_get_a_session(
+    app: Flask, cookie: str | None, authorization: str | None, message: str
+) -> None:
+    client = app.test_client()
+    if cookie is not None:
+        client.set_cookie("eulabel_session", cookie)
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    r = client.get("/v1/auth/api-keys", headers=headers)
+    assert r.status_code == 401
+    assert r.json == {"error": "unauthorized", "message": message, "suggestion": SESSION_HELP, "status": 401}
+
+
+@pytest.mark.claim("C6")
+def test_a_valid_session_wins_over_a_bearer_header(api: Api) -> None:
+    r = api.list_keys(session=QUINTA, headers={"Authorization": "Bearer sk_test_x"})
+    assert r.status_code == 200
