@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import random
+import threading
+
 import pytest
 from flask import Flask
+
+from mock_server.api.auth import require_scopes
+from mock_server.errors import Forbidden
+from mock_server.state.clock import Clock
+from mock_server.state.key_store import ApiKeyStore
 
 from .support import QUINTA, Api
 
@@ -80,3 +88,15 @@ def test_each_session_failure_names_its_cause_and_how_to_get_a_session(
 def test_a_valid_session_wins_over_a_bearer_header(api: Api) -> None:
     r = api.list_keys(session=QUINTA, headers={"Authorization": "Bearer sk_test_x"})
     assert r.status_code == 200
+
+
+@pytest.mark.claim("C10")
+def test_a_key_lacking_scopes_is_told_every_alternative_that_would_do() -> None:
+    key, _ = ApiKeyStore(random.Random(1), Clock(), threading.RLock(), b"p").create("org", "n", ["products:read"])
+    alternatives = (frozenset({"products:read", "passports:write", "passports:read"}), frozenset({"products:write"}))
+    with pytest.raises(Forbidden) as exc:
+        require_scopes(key, alternatives)
+    assert exc.value.message == "This API key lacks the scope passports:read + passports:write or products:write."
+    assert exc.value.suggestion == ("Create a key with the needed scope; scopes cannot be added to an existing key.")
+    require_scopes(key, (frozenset({"products:write"}), frozenset({"products:read"})))  # one alternative is enough
+    require_scopes(key, ())  # an operation that needs no scope

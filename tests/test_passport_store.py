@@ -136,3 +136,66 @@ def test_non_finite_numbers_in_data_are_refused() -> None:
     with pytest.raises(ValidationFailed) as exc:
         store.submit("org", GTIN, {"extra": [1, float("inf")]}, name="Red", category="wine")
     assert exc.value.param == "data.extra[1]"
+
+
+@pytest.mark.claim("C50")
+def test_passport_json_has_every_field_and_times_in_iso_utc() -> None:
+    store, products, clock = make_stores()
+    first, _ = store.submit("org", GTIN, {"ingredients": ["Grapes"]}, name="Red", category="wine")
+    clock.advance(61.5)
+    passport, _ = store.submit("org", GTIN, {"origin": {"country": "PT"}})
+    body = passport.to_json()
+    assert body == {
+        "passportId": first.id,
+        "productId": first.product_id,
+        "gtin": "05601012012200",
+        "status": "draft",
+        "version": 2,
+        "data": {"ingredients": ["Grapes"], "origin": {"country": "PT"}},
+        "compliance": {"complete": False, "missing": body["compliance"]["missing"]},
+        "createdAt": "2027-01-15T08:00:00.000Z",
+        "updatedAt": "2027-01-15T08:01:01.500Z",
+    }
+    assert body["compliance"]["missing"] and all(set(m) >= {"field"} for m in body["compliance"]["missing"])
+
+
+@pytest.mark.claim("C49")
+def test_unknown_gtin_is_not_found_on_param_gtin_with_both_ways_out() -> None:
+    store, _, _ = make_stores()
+    for name, category in [(None, None), ("Red", None), (None, "wine"), ("", "wine")]:
+        with pytest.raises(NotFound) as exc:
+            store.submit("org", GTIN, {}, name=name, category=category)
+        assert exc.value.param == "gtin"
+        assert exc.value.suggestion == (
+            "Send name and category to create the product with its passport, or create it first with POST /v1/products."
+        )
+
+
+def test_product_created_with_its_passport_takes_the_name_category_and_brand_sent() -> None:
+    store, products, _ = make_stores()
+    passport, _ = store.submit("org", GTIN, {}, name="Red", category="wine", brand="Quinta")
+    product = products.get("org", passport.product_id)
+    assert (product.name, product.category, product.brand, product.gtin) == ("Red", "wine", "Quinta", "05601012012200")
+
+
+def test_submit_reports_created_only_for_the_first_call() -> None:
+    store, _, _ = make_stores()
+    outcomes = [store.submit("org", GTIN, {}, name="Red", category="wine")[1] for _ in range(3)]
+    assert outcomes == [True, False, False]
+
+
+def test_unknown_passport_id_is_not_found_with_a_message() -> None:
+    store, _, _ = make_stores()
+    with pytest.raises(NotFound) as exc:
+        store.get("org", "ps_00000000")
+    assert exc.value.message == "No passport with this id."
+
+
+def test_a_products_passport_is_found_by_the_product_id() -> None:
+    store, products, _ = make_stores()
+    without = products.create("org", "White", "wine", "4006381333931")
+    passport, _ = store.submit("org", GTIN, {}, name="Red", category="wine")
+    assert store.find_by_product(passport.product_id) == passport
+    assert store.find_by_product(without.id) is None
+    later, _ = store.submit("org", GTIN, {"ingredients": ["Grapes"]})
+    assert store.find_by_product(passport.product_id) == later

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -29,11 +30,14 @@ def test_create_normalises_the_gtin_and_builds_the_qr_url() -> None:
     assert body["createdAt"] == "2027-01-15T08:00:00.000Z"
 
 
-@pytest.mark.parametrize(("first", "second"), [
-    ("5601012012200", "05601012012200"),
-    ("96385074", "00000096385074"),
-    ("5601012012200", "560-1012-012200"),
-])
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("5601012012200", "05601012012200"),
+        ("96385074", "00000096385074"),
+        ("5601012012200", "560-1012-012200"),
+    ],
+)
 def test_same_gtin_after_normalisation_conflicts_in_one_organisation(first: str, second: str) -> None:
     store = make_store()
     store.create("org", "A", "wine", first)
@@ -93,3 +97,43 @@ def test_threads_creating_the_same_gtin_yield_exactly_one_product() -> None:
     assert outcomes.count("created") == 1
     assert outcomes.count("conflict") == 15
     assert store.page("org", 100, 0)[1] == 1
+
+
+@pytest.mark.claim("C41")
+def test_product_json_carries_every_field_given_at_creation() -> None:
+    product = make_store().create("org", "Red", "wine", "5601012012200", brand="B", sku="SKU-1")
+    assert product.to_json() == {
+        "productId": product.id,
+        "name": "Red",
+        "category": "wine",
+        "gtin": "05601012012200",
+        "qrCodeUrl": "https://eulabel.eu/01/05601012012200",
+        "createdAt": "2027-01-15T08:00:00.000Z",
+        "brand": "B",
+        "sku": "SKU-1",
+    }
+
+
+@pytest.mark.claim("C41")
+def test_product_ids_are_random_version_4_uuids() -> None:
+    store = make_store()
+    gtins = ["96385074", "614141000036", "5601012012200", "15601012012207", "09506000164908", "4006381333931"]
+    ids = [store.create("org", "P", "food", g).id for g in gtins]
+    assert all(uuid.UUID(i).version == 4 and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids), ids
+    assert all(str(uuid.UUID(i)) == i for i in ids)
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.claim("C42")
+def test_duplicate_gtin_conflict_has_the_documented_message() -> None:
+    store = make_store()
+    store.create("org", "A", "wine", "5601012012200")
+    with pytest.raises(Conflict) as exc:
+        store.create("org", "B", "wine", "5601012012200")
+    assert (exc.value.message, exc.value.param) == ("A product with this GTIN already exists.", "gtin")
+
+
+def test_unknown_product_id_is_not_found_with_a_message() -> None:
+    with pytest.raises(NotFound) as exc:
+        make_store().get("org", "00000000-0000-4000-8000-000000000000")
+    assert exc.value.message == "No product with this id."
