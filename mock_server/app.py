@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from . import api_keys, control, faults, journal, passports, persistence, processes, products, rate_limit
+from . import api_keys, control, faults, journal, passports, persistence, processes, products, rate_limit, settings
 from .errors import mask_secrets, register_error_handlers
 from .routing import EXTENSION, add_routes
 from .spec import load_spec, operations
@@ -43,13 +43,15 @@ DEFAULTS: dict[str, Any] = {
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build a mock with its own state from ``DEFAULTS`` overridden by ``config``."""
+    """Build a mock with its own state from ``DEFAULTS`` overridden by ``config``.
+
+    :raise settings.ConfigError: an unknown key or a value it cannot take (a ``ValueError``).
+    """
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
     if config:
-        app.config.from_mapping(config)
-    if app.config["ERROR_FORMAT"] not in ("flat", "nested"):
-        raise ValueError("ERROR_FORMAT must be 'flat' or 'nested'")
+        # Flask's own keys (e.g. TESTING) pass; any other unknown key is a typo, never ignored.
+        app.config.from_mapping(settings.app_config(config, DEFAULTS, also_allowed=app.config))
     if app.config["FIXTURES"] is None:
         app.config["FIXTURES"] = str(default_fixtures())
     app.extensions[EXTENSION] = State(app.config)

@@ -161,9 +161,15 @@ def install(app: Flask, path: str | os.PathLike[str]) -> None:
     state = state_of(app)
     data = state_file.load()
     if data is None:
-        state_file.save(snapshot(state))
+        try:
+            state_file.save(snapshot(state))
+        except OSError as exc:  # its own message would name the temporary file, not the state file
+            raise StateFileError(f"cannot write state file {state_file.path}: {exc.strerror}") from None
     else:
-        restore(state, data)
+        try:
+            restore(state, data)
+        except StateFileError as exc:
+            raise StateFileError(f"state file {state_file.path}: {exc}; fix or remove it to start afresh") from None
         log.info("restored state from %s", state_file.path)
     app.extensions[EXTENSION] = state_file
 

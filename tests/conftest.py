@@ -13,7 +13,8 @@ from mock_server.pytest_plugin import eulabel_mock, eulabel_mock_config, eulabel
 from mock_server.routing import state_of
 from mock_server.store import State
 
-from .support import REPO, Api, make_venv
+from tests.clients import Dashboard
+from tests.environments import built_once, installed_from_wheel
 
 
 @pytest.fixture
@@ -38,11 +39,14 @@ def client(app: Flask) -> Iterator[FlaskClient]:
 
 
 @pytest.fixture
-def api(app: Flask) -> Api:
-    return Api(app)
+def api(app: Flask) -> Dashboard:
+    return Dashboard(app)
 
 
 @pytest.fixture(scope="session")
 def installed_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A python where eulabel-mock is installed from a built wheel (not editable), as users get it."""
-    return make_venv(tmp_path_factory.mktemp("venv") / "wheel", "--no-deps", str(REPO))
+    """A python where eulabel-mock is installed from a wheel of this checkout (not editable), as users get it.
+
+    Built once per run and shared by the pytest-xdist workers; the tests only run it.
+    """
+    return built_once(tmp_path_factory, "installed-from-wheel", installed_from_wheel) / "venv" / "bin" / "python"

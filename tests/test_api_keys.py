@@ -9,10 +9,10 @@ from flask import Flask
 
 from mock_server import create_app
 
-from .support import QUINTA, TEXTIL, Api
+from tests.clients import QUINTA, TEXTIL, Dashboard
 
 
-def test_create_returns_201_with_secret_location_and_no_store(api: Api) -> None:
+def test_create_returns_201_with_secret_location_and_no_store(api: Dashboard) -> None:
     r = api.create_key(["products:read", "passports:write"], name="CI Pipeline Key")
     assert r.status_code == 201
     body = r.json
@@ -25,7 +25,7 @@ def test_create_returns_201_with_secret_location_and_no_store(api: Api) -> None:
     assert r.headers["Cache-Control"] == "no-store"
 
 
-def test_list_shows_active_keys_masked_without_secret(api: Api) -> None:
+def test_list_shows_active_keys_masked_without_secret(api: Dashboard) -> None:
     created = api.create_key().json
     r = api.list_keys()
     assert r.status_code == 200
@@ -38,7 +38,7 @@ def test_list_shows_active_keys_masked_without_secret(api: Api) -> None:
     assert created["secret"][len(listed["prefix"]):] not in r.get_data(as_text=True)
 
 
-def test_key_authenticates_and_records_last_use(api: Api) -> None:
+def test_key_authenticates_and_records_last_use(api: Dashboard) -> None:
     created = api.create_key().json
     r = api.products(created["secret"])
     assert r.status_code == 200
@@ -46,7 +46,7 @@ def test_key_authenticates_and_records_last_use(api: Api) -> None:
     assert listed["lastUsedAt"] is not None
 
 
-def test_revoked_key_is_rejected_and_unlisted(api: Api) -> None:
+def test_revoked_key_is_rejected_and_unlisted(api: Dashboard) -> None:
     created = api.create_key().json
     assert api.revoke(created["id"]).status_code == 204
     r = api.products(created["secret"])
@@ -56,7 +56,7 @@ def test_revoked_key_is_rejected_and_unlisted(api: Api) -> None:
     assert api.list_keys().json["data"] == []
 
 
-def test_revoking_twice_is_404(api: Api) -> None:
+def test_revoking_twice_is_404(api: Dashboard) -> None:
     created = api.create_key().json
     api.revoke(created["id"])
     r = api.revoke(created["id"])
@@ -64,25 +64,25 @@ def test_revoking_twice_is_404(api: Api) -> None:
     assert r.json["error"] == "not_found"
 
 
-def test_revoking_unknown_id_is_404(api: Api) -> None:
+def test_revoking_unknown_id_is_404(api: Dashboard) -> None:
     assert api.revoke("key_000000000000000000000000").status_code == 404
 
 
-def test_several_keys_stay_active_together(api: Api) -> None:
+def test_several_keys_stay_active_together(api: Dashboard) -> None:
     a, b = api.secret(), api.secret()
     assert api.products(a).status_code == 200
     assert api.products(b).status_code == 200
     assert len(api.list_keys().json["data"]) == 2
 
 
-def test_other_organisation_cannot_see_or_revoke_a_key(api: Api) -> None:
+def test_other_organisation_cannot_see_or_revoke_a_key(api: Dashboard) -> None:
     created = api.create_key(session=QUINTA).json
     assert api.list_keys(session=TEXTIL).json["data"] == []
     assert api.revoke(created["id"], session=TEXTIL).status_code == 404
     assert api.products(created["secret"]).status_code == 200
 
 
-def test_key_sees_only_its_organisations_products(api: Api) -> None:
+def test_key_sees_only_its_organisations_products(api: Dashboard) -> None:
     quinta = api.products(api.secret(session=QUINTA)).json["data"]
     textil = api.products(api.secret(session=TEXTIL)).json["data"]
     assert {p["productId"] for p in quinta}.isdisjoint(p["productId"] for p in textil)
@@ -90,19 +90,19 @@ def test_key_sees_only_its_organisations_products(api: Api) -> None:
 
 
 @pytest.mark.parametrize("session", [None, "sess_unknown"])
-def test_key_management_without_valid_session_is_401(api: Api, session: str | None) -> None:
+def test_key_management_without_valid_session_is_401(api: Dashboard, session: str | None) -> None:
     assert api.list_keys(session=session).status_code == 401
     assert api.create_key(session=session).status_code == 401  # type: ignore[arg-type]
 
 
-def test_bearer_key_cannot_manage_keys(api: Api) -> None:
+def test_bearer_key_cannot_manage_keys(api: Dashboard) -> None:
     secret = api.secret(["products:read"])
     r = api.list_keys(session=None, headers={"Authorization": f"Bearer {secret}"})
     assert r.status_code == 401
     assert "session" in r.json["message"]
 
 
-def test_key_without_scope_is_403_naming_the_scope(api: Api) -> None:
+def test_key_without_scope_is_403_naming_the_scope(api: Dashboard) -> None:
     secret = api.secret(["passports:write"])
     r = api.products(secret)
     assert r.status_code == 403
@@ -166,7 +166,7 @@ def test_malformed_or_non_json_body_is_400(app: Flask, data: bytes, content_type
 
 def test_revocation_delay_keeps_key_working_but_unlisted() -> None:
     app = create_app({"REVOCATION_DELAY": 3600})
-    api = Api(app)
+    api = Dashboard(app)
     created = api.create_key().json
     api.revoke(created["id"])
     assert api.list_keys().json["data"] == []
@@ -175,7 +175,7 @@ def test_revocation_delay_keeps_key_working_but_unlisted() -> None:
 
 
 def test_two_apps_do_not_share_state() -> None:
-    one, two = Api(create_app()), Api(create_app())
+    one, two = Dashboard(create_app()), Dashboard(create_app())
     secret = one.secret()
     assert one.products(secret).status_code == 200
     assert two.products(secret).status_code == 401

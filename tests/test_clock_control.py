@@ -8,13 +8,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server import create_app
-from tests.support import Api
+from tests.clients import Dashboard
 
 NEW_YEAR = "2030-01-01T00:00:00Z"
 NEW_YEAR_EPOCH = 1_893_456_000.0
 
 
-def test_frozen_clock_sets_created_at(api: Api, client: FlaskClient) -> None:
+def test_frozen_clock_sets_created_at(api: Dashboard, client: FlaskClient) -> None:
     r = client.post("/_mock/clock/freeze", json={"at": NEW_YEAR})
     assert r.json == {"now": "2030-01-01T00:00:00.000Z", "epoch": NEW_YEAR_EPOCH, "frozen": True}
     assert api.create_key().json["createdAt"] == "2030-01-01T00:00:00.000Z"
@@ -24,7 +24,7 @@ def test_freeze_accepts_unix_seconds(client: FlaskClient) -> None:
     assert client.post("/_mock/clock/freeze", json={"at": NEW_YEAR_EPOCH}).json["now"] == "2030-01-01T00:00:00.000Z"
 
 
-def test_advance_moves_last_used_at(api: Api, client: FlaskClient) -> None:
+def test_advance_moves_last_used_at(api: Dashboard, client: FlaskClient) -> None:
     client.post("/_mock/clock/freeze", json={"at": NEW_YEAR})
     secret = api.secret()
     assert client.post("/_mock/clock/advance", json={"seconds": 90}).json["now"] == "2030-01-01T00:01:30.000Z"
@@ -35,7 +35,7 @@ def test_advance_moves_last_used_at(api: Api, client: FlaskClient) -> None:
 
 def test_advance_drives_the_revocation_delay() -> None:
     app = create_app({"REVOCATION_DELAY": 30})
-    api = Api(app)
+    api = Dashboard(app)
     client = app.test_client()
     client.post("/_mock/clock/freeze", json={"at": NEW_YEAR})
     r = api.create_key()
@@ -94,7 +94,7 @@ def test_clock_endpoints_refuse_other_methods_with_405(client: FlaskClient) -> N
 
 def test_advance_opens_a_new_rate_limit_window() -> None:
     app = create_app({"RATE_LIMIT": "2/60"})
-    api = Api(app)
+    api = Dashboard(app)
     client = app.test_client()
     client.post("/_mock/clock/freeze", json={"at": NEW_YEAR})
     secret = api.secret()

@@ -7,7 +7,7 @@ from flask import Flask
 
 from mock_server import create_app
 
-from .support import QUINTA
+from tests.clients import QUINTA
 
 
 def test_flat_error_has_code_message_and_status(app: Flask) -> None:

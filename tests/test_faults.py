@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server import create_app, faults
-from tests.support import Api
+from tests.clients import Dashboard
 
 
 def add(client: FlaskClient, **rule: Any) -> dict[str, Any]:
@@ -18,7 +18,7 @@ def add(client: FlaskClient, **rule: Any) -> dict[str, Any]:
     return dict(r.json)
 
 
-def test_forced_429_carries_retry_after_in_the_flat_shape(api: Api, client: FlaskClient) -> None:
+def test_forced_429_carries_retry_after_in_the_flat_shape(api: Dashboard, client: FlaskClient) -> None:
     add(client, action="status", path="/v1/products", status=429, retryAfter=7)
     r = api.products(api.secret())
     assert r.status_code == 429
@@ -26,7 +26,7 @@ def test_forced_429_carries_retry_after_in_the_flat_shape(api: Api, client: Flas
     assert r.json == {"error": "rate_limited", "message": "Too many requests.", "status": 429}
 
 
-def test_forced_429_without_retry_after_still_sends_one(api: Api, client: FlaskClient) -> None:
+def test_forced_429_without_retry_after_still_sends_one(api: Dashboard, client: FlaskClient) -> None:
     add(client, action="status", path="/v1/products", status=429)
     assert api.products(api.secret()).headers["Retry-After"] == "1"
 
@@ -40,25 +40,25 @@ def test_forced_503_uses_the_nested_shape_when_configured() -> None:
     assert r.json["error"]["code"] == "service_unavailable"
 
 
-def test_times_limits_a_rule_to_the_next_n_calls(api: Api, client: FlaskClient) -> None:
+def test_times_limits_a_rule_to_the_next_n_calls(api: Dashboard, client: FlaskClient) -> None:
     add(client, action="status", path="/v1/products", status=500, times=2)
     secret = api.secret()
     assert [api.products(secret).status_code for _ in range(3)] == [500, 500, 200]
     assert client.get("/_mock/faults").json["data"] == []
 
 
-def test_method_must_match(api: Api, client: FlaskClient) -> None:
+def test_method_must_match(api: Dashboard, client: FlaskClient) -> None:
     add(client, action="status", method="POST", path="/v1/products", status=500)
     assert api.products(api.secret()).status_code == 200
 
 
-def test_probability_one_always_fires(api: Api, client: FlaskClient) -> None:
+def test_probability_one_always_fires(api: Dashboard, client: FlaskClient) -> None:
     add(client, action="status", path="/v1/products", status=503, probability=1)
     secret = api.secret()
     assert {api.products(secret).status_code for _ in range(3)} == {503}
 
 
-def test_latency_delays_then_serves_normally(api: Api, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_latency_delays_then_serves_normally(api: Dashboard, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     slept: list[float] = []
     monkeypatch.setattr(faults.time, "sleep", slept.append)
     rule = add(client, action="latency", path="/v1/products", ms=250, times=1)
@@ -67,7 +67,7 @@ def test_latency_delays_then_serves_normally(api: Api, client: FlaskClient, monk
     assert client.get("/_mock/journal?path=/v1/products").json["data"][0]["fault"] == rule["id"]
 
 
-def test_drop_after_commit_keeps_the_key_but_never_shows_its_secret(api: Api, client: FlaskClient) -> None:
+def test_drop_after_commit_keeps_the_key_but_never_shows_its_secret(api: Dashboard, client: FlaskClient) -> None:
     rule = add(client, action="drop_after_commit", times=1)
     assert (rule["method"], rule["path"], rule["status"]) == ("POST", "/v1/auth/api-keys", 503)
     r = api.create_key(["products:read"], name="lost")
@@ -80,7 +80,7 @@ def test_drop_after_commit_keeps_the_key_but_never_shows_its_secret(api: Api, cl
     assert api.create_key(["products:read"], name="lost").status_code == 201
 
 
-def test_drop_after_commit_response_is_journaled_without_a_secret(api: Api, client: FlaskClient) -> None:
+def test_drop_after_commit_response_is_journaled_without_a_secret(api: Dashboard, client: FlaskClient) -> None:
     add(client, action="drop_after_commit", status=500)
     api.create_key()
     [entry] = client.get("/_mock/journal").json["data"]
@@ -88,7 +88,7 @@ def test_drop_after_commit_response_is_journaled_without_a_secret(api: Api, clie
     assert "sk_test_" not in json.dumps(entry)
 
 
-def test_drop_after_commit_does_not_fire_on_a_failed_creation(api: Api, client: FlaskClient) -> None:
+def test_drop_after_commit_does_not_fire_on_a_failed_creation(api: Dashboard, client: FlaskClient) -> None:
     add(client, action="drop_after_commit", times=1)
     assert api.create_key(["no:such-scope"]).status_code == 422
     assert len(client.get("/_mock/faults").json["data"]) == 1
@@ -149,7 +149,7 @@ def test_a_rule_that_is_not_an_object_gets_a_422(client: FlaskClient) -> None:
     assert (r.status_code, r.json["param"]) == (422, "body")
 
 
-def test_drop_after_commit_can_cut_the_connection_instead(api: Api, client: FlaskClient) -> None:
+def test_drop_after_commit_can_cut_the_connection_instead(api: Dashboard, client: FlaskClient) -> None:
     rule = add(client, action="drop_after_commit", disconnect=True, times=1)
     assert (rule["disconnect"], rule["status"]) == (True, None)
     r = api.create_key(["products:read"], name="cut")
@@ -183,7 +183,7 @@ def test_a_cut_connection_is_a_read_error_through_the_cli_server_too(tmp_path: A
     import urllib.request
 
     from mock_server.testing import MockClient, Session
-    from tests.support import REPO, clean_env
+    from tests.environments import REPO, clean_env
 
     proc = subprocess.Popen([sys.executable, "-m", "mock_server", "--port", "0"], cwd=REPO, env=clean_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from mock_server import create_app
 from mock_server.journal import redact_headers
-from tests.support import QUINTA, Api, leaks
+from tests.clients import QUINTA, Dashboard, leaks
 
 
 def journal(client: FlaskClient, query: str = "") -> list[dict[str, Any]]:
@@ -19,7 +19,7 @@ def journal(client: FlaskClient, query: str = "") -> list[dict[str, Any]]:
     return list(r.json["data"])
 
 
-def test_journal_records_method_path_status_and_duration(api: Api, client: FlaskClient) -> None:
+def test_journal_records_method_path_status_and_duration(api: Dashboard, client: FlaskClient) -> None:
     api.list_keys()
     [entry] = journal(client)
     assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/v1/auth/api-keys", 200)
@@ -27,7 +27,7 @@ def test_journal_records_method_path_status_and_duration(api: Api, client: Flask
     assert entry["response"]["body"]["data"] == []
 
 
-def test_journal_masks_the_secret_of_the_create_response(api: Api, client: FlaskClient) -> None:
+def test_journal_masks_the_secret_of_the_create_response(api: Dashboard, client: FlaskClient) -> None:
     r = api.create_key(["products:read"])
     secret = r.json["secret"]
     [entry] = journal(client)
@@ -37,7 +37,7 @@ def test_journal_masks_the_secret_of_the_create_response(api: Api, client: Flask
     assert entry["response"]["body"]["secret"] == secret[:12] + "…"
 
 
-def test_journal_redacts_authorization_and_cookie_values(api: Api, client: FlaskClient) -> None:
+def test_journal_redacts_authorization_and_cookie_values(api: Dashboard, client: FlaskClient) -> None:
     secret = api.secret()
     api.products(secret)
     entry = journal(client, "?path=/v1/products")[0]
@@ -74,7 +74,7 @@ def test_control_plane_calls_are_not_journaled(client: FlaskClient) -> None:
     assert journal(client) == []
 
 
-def test_journal_filters_by_method_path_glob_status_and_limit(api: Api, client: FlaskClient) -> None:
+def test_journal_filters_by_method_path_glob_status_and_limit(api: Dashboard, client: FlaskClient) -> None:
     api.list_keys()
     api.create_key(["products:read"])
     api.list_keys(session=None)
@@ -108,7 +108,7 @@ def test_journal_size_zero_records_nothing() -> None:
     assert journal(client) == []
 
 
-def test_delete_clears_the_journal_and_reset_does_too(api: Api, client: FlaskClient) -> None:
+def test_delete_clears_the_journal_and_reset_does_too(api: Dashboard, client: FlaskClient) -> None:
     api.list_keys()
     assert client.delete("/_mock/journal").status_code == 204
     assert journal(client) == []

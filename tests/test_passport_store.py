@@ -14,7 +14,7 @@ from mock_server.compliance import REQUIRED, merge
 from mock_server.errors import NotFound, ValidationFailed
 from mock_server.passport_store import PassportStore
 from mock_server.product_store import ProductStore
-from tests.bearer import COMPLETE_WINE_DATA
+from tests.clients import COMPLETE_WINE_DATA
 
 GTIN = "5601012012200"
 

@@ -12,11 +12,11 @@ from mock_server import create_app
 from mock_server.cli import main
 from mock_server.persistence import StateFileError, snapshot
 from mock_server.routing import state_of
-from tests.support import Api, leaks
+from tests.clients import Dashboard, leaks
 
 
-def start(path: Path, **config: Any) -> Api:
-    return Api(create_app({"STATE_FILE": str(path), **config}))
+def start(path: Path, **config: Any) -> Dashboard:
+    return Dashboard(create_app({"STATE_FILE": str(path), **config}))
 
 
 def test_keys_survive_a_restart_and_still_authenticate(tmp_path: Path) -> None:
@@ -75,7 +75,7 @@ def test_a_seeded_mock_continues_its_id_sequence_after_a_restart(tmp_path: Path)
 def test_reset_rewrites_the_file_to_the_fixtures(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     app = create_app({"STATE_FILE": str(path)})
-    Api(app).create_key()
+    Dashboard(app).create_key()
     assert app.test_client().post("/_mock/reset").status_code == 204
     assert json.loads(path.read_text())["stores"]["keys"] == []
 
@@ -139,7 +139,7 @@ def test_cli_exits_2_with_a_clear_message_on_a_corrupt_state_file(tmp_path: Path
 
 def test_without_a_state_file_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    Api(create_app()).create_key()
+    Dashboard(create_app()).create_key()
     assert list(tmp_path.iterdir()) == []
 
 
@@ -160,7 +160,7 @@ def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
     import sys
 
     from mock_server.testing import MockClient, Session
-    from tests.support import REPO, clean_env
+    from tests.environments import REPO, clean_env
 
     path = tmp_path / "state.json"
     proc = subprocess.Popen([sys.executable, "-m", "mock_server", "--port", "0", "--state", str(path)], cwd=REPO,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.bearer import QUINTA, TEXTIL, KeyClient, key_client, new_session, wine
+from tests.clients import QUINTA, TEXTIL, KeyClient, key_client, new_session, wine
 
 
 @pytest.fixture

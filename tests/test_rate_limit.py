@@ -13,7 +13,7 @@ from mock_server.clock import Clock
 from mock_server.errors import RateLimited
 from mock_server.rate_limit import Limit, RateLimiter, parse
 from mock_server.routing import state_of
-from tests.bearer import QUINTA, KeyClient, key_client
+from tests.clients import QUINTA, KeyClient, key_client
 
 T0 = 1_800_000_000.0
 HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
