@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from importlib import metadata
 from typing import Any
 
-from . import persistence, settings
-from .app import create_app
-from .routing import state_of
-from .server import DEFAULT_SERVER, ServerUnavailable, serve
+from . import settings
+from .api.routing import state_of
+from .app import create_app, flush_state
+from .serving.server import DEFAULT_SERVER, ServerUnavailable, serve
 
 EXIT_OK = 0
 EXIT_CONFIG = 2
@@ -105,5 +105,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ServerUnavailable as exc:
         return _fail(f"cannot start: {exc}")
     finally:
-        persistence.flush(app)
+        flush_state(app)
     return EXIT_OK

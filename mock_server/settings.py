@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .rate_limit import DEFAULT as DEFAULT_RATE_LIMIT
-from .rate_limit import parse as parse_rate_limit
-from .server import DEFAULT_SERVER, SERVERS
+from .errors import ERROR_FORMATS
+from .serving.server import DEFAULT_SERVER, SERVERS
+from .state.rate_limit import DEFAULT_RATE_LIMIT, parse_rate_limit
 
 ENV_PREFIX = "EULABEL_MOCK_"
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
@@ -134,7 +134,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", _text, "interface to bind (default 127.0.0.1)"),
     Setting("port", _whole(0, 65535), "port; 0 picks a free one (default 8080)"),
     Setting("fixtures", _fixtures, "directory of seed JSON files (default: the bundled ones)", "DIR", "FIXTURES"),
-    Setting("error-format", _choice("flat", "nested"), "error body shape: flat (Gen-2, default) or nested (Gen-1)",
+    Setting("error-format", _choice(*ERROR_FORMATS), "error body shape: flat (Gen-2, default) or nested (Gen-1)",
             "flat|nested", "ERROR_FORMAT"),
     Setting("revocation-delay", _seconds, "seconds a revoked key keeps authenticating (default 0: immediate)",
             "SECONDS", "REVOCATION_DELAY"),

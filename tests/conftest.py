@@ -9,10 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server import create_app
+from mock_server.api.routing import state_of
 from mock_server.pytest_plugin import eulabel_mock, eulabel_mock_config, eulabel_mock_server  # noqa: F401
-from mock_server.routing import state_of
-from mock_server.store import State
-
+from mock_server.state.state import State
 from tests.clients import Dashboard
 from tests.environments import built_once, installed_from_wheel
 

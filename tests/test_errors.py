@@ -6,7 +6,6 @@ import pytest
 from flask import Flask
 
 from mock_server import create_app
-
 from tests.clients import QUINTA
 
 

@@ -8,11 +8,12 @@ import pytest
 from flask import Flask
 
 from mock_server import create_app
-from mock_server.cli import parser
-from mock_server.clock import Clock
+from mock_server.api.routing import state_of
+from mock_server.cli import app_config, options
 from mock_server.errors import RateLimited
-from mock_server.rate_limit import Limit, RateLimiter, parse
-from mock_server.routing import state_of
+from mock_server.settings import ConfigError
+from mock_server.state.clock import Clock
+from mock_server.state.rate_limit import Limit, RateLimiter, parse_rate_limit
 from tests.clients import QUINTA, KeyClient, key_client
 
 T0 = 1_800_000_000.0
@@ -171,25 +172,22 @@ def test_default_limit_is_generous() -> None:
 @pytest.mark.parametrize(("text", "limit"), [("6000/60", Limit(6000, 60)), ("1/1", Limit(1, 1)), ("0", None),
                                              ("0/60", None), (" 10/5 ", Limit(10, 5))])
 def test_rate_limit_setting_is_parsed(text: str, limit: Limit | None) -> None:
-    assert parse(text) == limit
+    assert parse_rate_limit(text) == limit
 
 
 @pytest.mark.parametrize("text", ["", "10", "10/0", "-1/60", "ten/60", "10/60s", "1.5/60"])
 def test_bad_rate_limit_setting_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="N/SECONDS"):
-        parse(text)
+        parse_rate_limit(text)
     with pytest.raises(ValueError):
         create_app({"RATE_LIMIT": text})
 
 
-def test_cli_option_and_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert parser().parse_args(["--rate-limit", "5/10"]).rate_limit == "5/10"
-    monkeypatch.setenv("EULABEL_MOCK_RATE_LIMIT", "0")
-    assert parser().parse_args([]).rate_limit == "0"
+def test_cli_option_and_environment_variable() -> None:
+    assert app_config(options(["--rate-limit", "5/10"], environ={}))["RATE_LIMIT"] == "5/10"
+    assert app_config(options([], environ={"EULABEL_MOCK_RATE_LIMIT": "0"}))["RATE_LIMIT"] == "0"
 
 
-def test_cli_refuses_a_bad_rate_limit(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        parser().parse_args(["--rate-limit", "fast"])
-    assert exc.value.code == 2
-    assert "N/SECONDS" in capsys.readouterr().err
+def test_cli_refuses_a_bad_rate_limit() -> None:
+    with pytest.raises(ConfigError, match="^--rate-limit=fast: .*N/SECONDS"):
+        options(["--rate-limit", "fast"], environ={})

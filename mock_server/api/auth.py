@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Request
 
-from .errors import Forbidden, Unauthorized
-from .key_store import ApiKey
-from .store import State
+from ..errors import Forbidden, Unauthorized
+from ..state.key_store import ApiKey
+from ..state.state import State
 
 SESSION_COOKIE = "eulabel_session"
 _BEARER_HELP = "Send the header 'Authorization: Bearer sk_test_...' with an active API key."
@@ -30,8 +30,9 @@ def session_org(state: State, request: Request) -> str:
             return org_id
         raise Unauthorized("The session is invalid or has expired.", suggestion=_SESSION_HELP)
     if request.headers.get("Authorization"):
-        raise Unauthorized("API keys cannot manage API keys; this endpoint needs a dashboard session.",
-                           suggestion=_SESSION_HELP)
+        raise Unauthorized(
+            "API keys cannot manage API keys; this endpoint needs a dashboard session.", suggestion=_SESSION_HELP
+        )
     raise Unauthorized("A dashboard session is required.", suggestion=_SESSION_HELP)
 
 
@@ -58,5 +59,7 @@ def require_scopes(key: ApiKey, alternatives: tuple[frozenset[str], ...]) -> Non
     if not alternatives or any(needed <= key.scopes for needed in alternatives):
         return
     missing = " or ".join(" + ".join(sorted(needed - key.scopes)) for needed in alternatives)
-    raise Forbidden(f"This API key lacks the scope {missing}.",
-                    suggestion="Create a key with the needed scope; scopes cannot be added to an existing key.")
+    raise Forbidden(
+        f"This API key lacks the scope {missing}.",
+        suggestion="Create a key with the needed scope; scopes cannot be added to an existing key.",
+    )
