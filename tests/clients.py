@@ -18,7 +18,7 @@ TEXTIL = "sess_textil_demo"  # the other demo organisation's session
 DATA_SCOPES = ["products:read", "products:write", "passports:read", "passports:write"]
 
 
-def body(r: TestResponse) -> Any:
+def json_of(r: TestResponse) -> Any:
     """The response's JSON body; a response that has none fails the test here, not later."""
     data = r.get_json(silent=True)
     assert data is not None, f"HTTP {r.status_code} without a JSON body ({r.content_type})"
@@ -51,7 +51,7 @@ class Dashboard:
     def secret(self, scopes: list[str] | None = None, session: str = QUINTA) -> str:
         r = self.create_key(scopes, session)
         assert r.status_code == 201
-        return str(body(r)["secret"])
+        return str(json_of(r)["secret"])
 
     def list_keys(self, session: str | None = QUINTA, **kw: Any) -> TestResponse:
         return self._client(session).get("/v1/auth/api-keys", **kw)
@@ -87,7 +87,7 @@ def key_client(app: Flask, scopes: list[str] | None = None, session: str = QUINT
     admin.set_cookie("eulabel_session", session)
     r = admin.post("/v1/auth/api-keys", json={"name": "tests", "scopes": scopes or DATA_SCOPES})
     assert r.status_code == 201, r.status_code
-    created = body(r)
+    created = json_of(r)
     return KeyClient(app, created["secret"], created["id"])
 
 
@@ -95,7 +95,7 @@ def new_session(app: Flask, org_id: str = "org_tests") -> str:
     """A session for an organisation with no seeded products (created on first use)."""
     r = app.test_client().post("/_mock/sessions", json={"organizationId": org_id})
     assert r.status_code == 201, r.status_code
-    return str(body(r)["session"])
+    return str(json_of(r)["session"])
 
 
 def wine(gtin: str = "4006381333931", **extra: Any) -> dict[str, Any]:

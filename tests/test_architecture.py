@@ -32,7 +32,7 @@ def layer_of(path: Path) -> str:
 def imported_modules(path: Path) -> set[str]:
     """Absolute names of the modules ``path`` imports, relative imports resolved against its package."""
     package = ["mock_server", *path.relative_to(PACKAGE).parent.parts]
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)

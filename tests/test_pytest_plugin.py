@@ -149,7 +149,10 @@ def test_the_plugin_can_be_switched_off_by_name(installed_python: Path, tmp_path
     assert "fixture 'eulabel_mock' not found" in proc.stdout
 
 
-@pytest.mark.parametrize(("key", "hint"), [("revocation_delay", "REVOCATION_DELAY"), ("REVOCATON_DELAY", "REVOCATION_DELAY")])
+@pytest.mark.parametrize(("key", "hint"), [
+    ("revocation_delay", "REVOCATION_DELAY"),
+    ("REVOCATON_DELAY", "REVOCATION_DELAY"),
+])
 def test_an_unknown_fixture_setting_fails_with_the_valid_keys(tmp_path: Path, key: str, hint: str) -> None:
     (tmp_path / "conftest.py").write_text(textwrap.dedent(f"""
         import pytest

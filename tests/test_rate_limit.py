@@ -14,7 +14,7 @@ from mock_server.errors import RateLimited
 from mock_server.settings import ConfigError
 from mock_server.state.clock import Clock
 from mock_server.state.rate_limit import Limit, RateLimiter, parse_rate_limit
-from tests.clients import QUINTA, KeyClient, key_client
+from tests.clients import QUINTA, KeyClient, json_of, key_client
 
 T0 = 1_800_000_000.0
 HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
@@ -120,7 +120,7 @@ def test_request_over_the_limit_is_429_with_retry_after(reader: KeyClient, froze
     frozen.advance(20)
     r = reader.get("/v1/products")
     assert r.status_code == 429
-    assert (r.json["error"], r.json["status"]) == ("rate_limited", 429)
+    assert (json_of(r)["error"], json_of(r)["status"]) == ("rate_limited", 429)
     assert r.headers["Retry-After"] == "40"
     assert [r.headers[h] for h in HEADERS] == ["3", "0", str(int(T0) + 60)]
 

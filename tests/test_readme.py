@@ -13,6 +13,7 @@ import textwrap
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -145,7 +146,7 @@ def test_fixture_samples_pass_in_a_fresh_project(installed_python: Path, tmp_pat
     assert "3 passed" in proc.stdout
 
 
-def workflow_steps() -> list[dict[str, str]]:
+def workflow_steps() -> list[dict[str, Any]]:
     [text] = of_kind("workflow")
     workflow = yaml.safe_load(text)
     return list(workflow["jobs"]["contract"]["steps"])
