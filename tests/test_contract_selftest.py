@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "contract_tests"
 FULL_KEY = re.compile(r"sk_(?:test|live)_[A-Za-z0-9]{16,}")
 SESSIONS = {"EULABEL_SESSION": "sess_quinta_demo", "EULABEL_SESSION_2": "sess_textil_demo"}
+pytestmark = pytest.mark.slow
 
 
 @dataclass

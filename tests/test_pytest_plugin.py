@@ -149,6 +149,7 @@ def test_the_plugin_can_be_switched_off_by_name(installed_python: Path, tmp_path
     assert "fixture 'eulabel_mock' not found" in proc.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("key", "hint"), [
     ("revocation_delay", "REVOCATION_DELAY"),
     ("REVOCATON_DELAY", "REVOCATION_DELAY"),

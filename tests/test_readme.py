@@ -209,6 +209,7 @@ def needs_contract_suite() -> None:
         pytest.skip("contract_tests/ is not in this checkout")
 
 
+@pytest.mark.slow
 def test_ci_job_contract_suite_step_passes_against_the_started_mock(installed_python: Path, tmp_path: Path) -> None:
     needs_contract_suite()
     base_url, pid = run_start_step(installed_python, tmp_path)
@@ -225,6 +226,7 @@ def test_ci_job_contract_suite_step_passes_against_the_started_mock(installed_py
         stop(pid)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["qa", "qa-destructive"])
 def test_qa_commands_pass_and_leave_nothing_behind(eulabel_mock: EulabelMock, tmp_path: Path, kind: str) -> None:
     needs_contract_suite()
