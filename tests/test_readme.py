@@ -63,6 +63,20 @@ def test_test_command_is_the_one_this_suite_runs_under() -> None:
     assert "tests" in testpaths["testpaths"]
 
 
+def test_ci_script_runs_the_checks_and_exactly_the_readme_test_command() -> None:
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    [suite] = of_kind("suite")
+    assert f"    {suite.strip()} || status=$?\n" in script
+    assert 'if [ "$status" -eq 5 ]' in script  # no tests collected is reported, and fails
+    assert 'pip install --quiet -e ".[test,dev]"' in script
+    for check in ('step "ruff check" ruff check "${CHECKED[@]}"', 'step "ruff format --check" ruff format --check',
+                  'step "mypy" mypy'):
+        assert check in script
+    assert 'CHECKED=(mock_server contract_tests tests)' in script
+    mypy = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert mypy["files"] == ["mock_server", "contract_tests", "tests"]
+
+
 @pytest.fixture(scope="module")
 def editable_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A virtualenv where the Install block itself was run, from the repository root."""
