@@ -7,10 +7,13 @@ import logging
 import re
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger("eulabel_mock")
+
+# The WSGI environ key where a refusal leaves its machine-readable reason for the journal.
+REASON = "eulabel_mock.reason"
 
 _SECRET = re.compile(r"sk_(test|live)_[A-Za-z0-9]+")
 
@@ -53,6 +56,7 @@ class ApiError(Exception):
         param: str | None = None,
         suggestion: str | None = None,
         headers: dict[str, str] | None = None,
+        reason: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message or self.message)
         if message:
@@ -60,6 +64,13 @@ class ApiError(Exception):
         self.param = param
         self.suggestion = suggestion
         self.headers = headers or {}
+        self.reason = reason
+
+    def explain(self) -> dict[str, Any]:
+        """Why the request was refused, for the journal: a ``code`` and the facts behind it."""
+        if self.reason is not None:
+            return self.reason
+        return {"code": self.code, "param": self.param} if self.param is not None else {"code": self.code}
 
 
 class BadRequest(ApiError):
@@ -122,6 +133,8 @@ def from_http(exc: HTTPException) -> ApiError:
     status = exc.code or 500
     err = ApiError(_http_message(exc))
     err.status, err.code = status, _HTTP_CODES.get(status, "bad_request" if status < 500 else "internal_error")
+    if status == 404:
+        err.reason = {"code": "no_route"}
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         err.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     return err
@@ -135,11 +148,14 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError) -> Response:
+        request.environ[REASON] = err.explain()
         return error_response(fmt(), err)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
-        return error_response(fmt(), from_http(exc))
+        err = from_http(exc)
+        request.environ[REASON] = err.explain()
+        return error_response(fmt(), err)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

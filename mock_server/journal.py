@@ -16,14 +16,16 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
+from .auth import KEY_ID
 from .clock import iso
-from .errors import ValidationFailed, mask_secrets
+from .errors import REASON, ValidationFailed, mask_secrets
 from .faults import FAULT_ID
 from .routing import json_response, state_of
 from .wsgi_call import call
 
 EXTENSION = "eulabel_mock.journal"
 CONTROL_PREFIX = "/_mock/"
+UNRECORDED = (CONTROL_PREFIX, "/dashboard")  # the control plane and the dashboard's own pages
 BODY_LIMIT = 16 * 1024  # characters of a body kept per entry
 REDACTED = "[redacted]"
 _STARTED = "eulabel_mock.journal_started"
@@ -58,10 +60,12 @@ class Journal:
             self._entries.clear()
 
     def query(self, method: str | None = None, path: str | None = None, status: int | None = None,
-              limit: int | None = None) -> list[dict[str, Any]]:
+              limit: int | None = None, key_id: str | None = None) -> list[dict[str, Any]]:
         """Matching entries, oldest first; ``limit`` keeps the most recent ones."""
         with self._lock:
             entries = list(self._entries)
+        if key_id:
+            entries = [e for e in entries if e["keyId"] == key_id]
         if method:
             entries = [e for e in entries if e["method"] == method.upper()]
         if path:
@@ -69,6 +73,13 @@ class Journal:
         if status is not None:
             entries = [e for e in entries if e["status"] == status]
         return [_render(e) for e in (entries[-limit:] if limit else entries)]
+
+    def of_key(self, key_id: str) -> list[dict[str, Any]]:
+        """The calls that presented this key, oldest first, in brief (``epoch`` is the mock clock)."""
+        with self._lock:
+            entries = [e for e in self._entries if e["keyId"] == key_id]
+        return [{"epoch": e["time"], "method": e["method"], "path": e["path"], "status": e["status"],
+                 "reason": _mask_json(e["reason"]) if e["reason"] is not None else None} for e in entries]
 
 
 def _render(entry: dict[str, Any]) -> dict[str, Any]:
@@ -83,6 +94,8 @@ def _render(entry: dict[str, Any]) -> dict[str, Any]:
         "status": entry["status"],
         "durationMs": entry["durationMs"],
         "fault": entry["fault"],
+        "keyId": entry["keyId"],
+        "reason": _mask_json(entry["reason"]) if entry["reason"] is not None else None,
         "request": {"headers": _join(request_headers), "body": _body(request_body, request_type)},
         "response": {"headers": _join(response_headers), "body": _body(response_body, response_type)},
     }
@@ -205,7 +218,7 @@ class _Recorder:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         raw_path = environ.get("PATH_INFO", "")
-        if raw_path.startswith(CONTROL_PREFIX):
+        if raw_path.startswith(UNRECORDED):
             return self._inner(environ, start_response)
         started = time.perf_counter()
         request_body = _read_body(environ, self._app.config["MAX_CONTENT_LENGTH"])
@@ -214,14 +227,21 @@ class _Recorder:
         query = environ.get("QUERY_STRING", "")
         request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
         response_type = _mimetype(next((v for k, v in response_headers if k.lower() == "content-type"), None))
+        code = int(status.split(" ", 1)[0])
+        fault = environ.get(FAULT_ID)
+        reason = environ.get(REASON) if code >= 400 else None
+        if reason is None and code >= 400:
+            reason = {"code": "fault", "faultId": fault} if fault is not None else {"code": "unexplained"}
         self._journal.record({
             "time": state_of(self._app).clock.now(),
             "method": environ.get("REQUEST_METHOD", ""),
             "path": path if "sk_" not in path else mask_secrets(path),
             "query": mask_secrets(query) if query else "",
-            "status": int(status.split(" ", 1)[0]),
+            "status": code,
             "durationMs": round((time.perf_counter() - started) * 1000, 3),
-            "fault": environ.get(FAULT_ID),
+            "fault": fault,
+            "keyId": environ.get(KEY_ID),
+            "reason": reason,
             "request": (_redacted_pairs(_environ_headers(environ)), _keep_body(request_body, request_type),
                         request_type),
             "response": (_redacted_pairs(response_headers), _keep_body(body, response_type), response_type),
@@ -259,7 +279,7 @@ def _mimetype(content_type: str | None) -> str | None:
     return content_type.split(";", 1)[0].strip().lower() if content_type else None
 
 
-_FILTERS = {"method", "path", "status", "limit"}
+_FILTERS = {"method", "path", "status", "limit", "keyId"}
 
 
 def _int_arg(args: Mapping[str, str], name: str, low: int, high: int) -> int | None:
@@ -273,7 +293,7 @@ def _int_arg(args: Mapping[str, str], name: str, low: int, high: int) -> int | N
 
 @bp.get("/journal")
 def list_journal() -> Response:
-    """Recorded requests, filtered by method, path (exact or glob), status; ``limit`` newest."""
+    """Recorded requests, filtered by method, path (exact or glob), status, keyId; ``limit`` newest."""
     unknown = sorted(set(request.args) - _FILTERS)
     if unknown:
         raise ValidationFailed(f"Unknown query parameter '{unknown[0]}'.", param=unknown[0])
@@ -283,6 +303,7 @@ def list_journal() -> Response:
         path=request.args.get("path"),
         status=_int_arg(request.args, "status", 100, 599),
         limit=_int_arg(request.args, "limit", 1, max(journal.size, 1)),
+        key_id=request.args.get("keyId"),
     )
     return json_response({"data": entries, "size": journal.size})
 

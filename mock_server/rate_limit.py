@@ -7,7 +7,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from .clock import Clock
+from .clock import Clock, iso
 from .errors import RateLimited
 
 DEFAULT = "6000/60"
@@ -87,4 +87,6 @@ class RateLimiter:
             f"Rate limit exceeded: {self.limit.requests} requests per {self.limit.seconds} s for this API key.",
             suggestion="Wait the number of seconds in Retry-After before retrying.",
             headers=headers,
+            reason={"code": "rate_limited", "limit": self._requests, "windowSeconds": self._seconds,
+                    "windowStart": iso(ends - self._seconds), "resetAt": iso(ends)},
         )
