@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from . import api_keys, control, faults, journal, passports, persistence, processes, products, rate_limit
+from . import api_keys, control, dashboard, faults, journal, passports, persistence, processes, products, rate_limit
 from .errors import mask_secrets, register_error_handlers
 from .routing import EXTENSION, add_routes
 from .spec import load_spec, operations
@@ -66,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         faults.install(app)
         control.on_reset(app, journal.journal_of(app).clear)
         control.on_reset(app, faults.faults_of(app).clear)
+        dashboard.install(app)  # the page reads usage from the journal, so it comes with the control plane
     if app.config["ACCESS_LOG"]:
         _log_access(app)
     return app

@@ -37,20 +37,27 @@ def same_origin(request: Request) -> None:
 
     SameSite=Lax does not stop it: another port on the same host is the same *site*, so the
     browser sends the cookie with its fetches and form posts. Browsers say where a request comes
-    from (``Sec-Fetch-Site``, ``Origin``); clients that send neither (curl, SDKs) are not browsers
-    acting for a page, so they pass.
+    from: ``Sec-Fetch-Site`` decides when present (``same-origin``, or ``none`` for a typed URL);
+    otherwise an ``Origin`` header must be this server's. ``Sec-Fetch-Site`` goes first because
+    under ``Referrer-Policy: no-referrer`` a browser sends ``Origin: null`` even for its own
+    page's form posts. Clients that send neither (curl, SDKs) are not a browser acting for a
+    page, so they pass.
 
-    :raise Forbidden: ``Sec-Fetch-Site`` other than ``same-origin``/``none``, or an ``Origin``
-        other than this server's.
+    :raise Forbidden: a request from another origin (``reason.code`` ``cross_origin``).
     """
     site = request.headers.get("Sec-Fetch-Site")
     origin = request.headers.get("Origin")
-    own = request.host_url.rstrip("/")
-    if (site is None or site in ("same-origin", "none")) and (origin is None or origin == own):
+    if site is not None:
+        allowed = site in ("same-origin", "none")
+    else:
+        allowed = origin is None or origin == request.host_url.rstrip("/")
+    if allowed:
         return
-    raise Forbidden("Cross-origin requests cannot use the dashboard session.",
-                    suggestion="Call the API from the dashboard's own origin, or without a browser (e.g. curl).",
-                    reason={"code": "cross_origin", "origin": origin, "secFetchSite": site})
+    raise Forbidden(
+        "Cross-origin requests cannot use the dashboard session.",
+        suggestion="Call the API from the dashboard's own origin, or without a browser (e.g. curl).",
+        reason={"code": "cross_origin", "origin": origin, "secFetchSite": site},
+    )
 
 
 def session_org(state: State, request: Request) -> str:

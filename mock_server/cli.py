@@ -106,9 +106,10 @@ def app_config(args: argparse.Namespace) -> dict[str, Any]:
     return config
 
 
-def ready_line(base_url: str, sessions: Sequence[tuple[str, str]]) -> str:
+def ready_line(base_url: str, sessions: Sequence[tuple[str, str]], dashboard: bool = False) -> str:
     cookies = " ".join(f"{org}:eulabel_session={token}" for org, token in sessions)
-    return f"eulabel-mock ready {base_url} {cookies}".rstrip()
+    page = f" dashboard={base_url}/dashboard" if dashboard else ""
+    return f"eulabel-mock ready {base_url} {cookies}".rstrip() + page
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sessions = [(org.id, org.sessions[0]) for org in state.organizations.values() if org.sessions]
 
     def announce(base_url: str) -> None:
-        print(ready_line(base_url, sessions), flush=True)
+        print(ready_line(base_url, sessions, dashboard=bool(app.config["CONTROL_PLANE"])), flush=True)
 
     try:
         serve(app, args.host, args.port, announce, server=args.server, threads=args.threads)
