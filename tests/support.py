@@ -46,6 +46,11 @@ class Api:
         return self._client(None).get(f"/v1/products{query}", headers=headers, **kw)
 
 
+def body_of(resp: Any) -> Any:
+    """A test response's JSON body (typed loosely: tests index into it)."""
+    return resp.get_json()
+
+
 def leaks(secret: str, text: str) -> bool:
     """Whether ``text`` holds the secret; assert on the result so a failure never prints the secret."""
     return secret in text

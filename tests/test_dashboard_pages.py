@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from mock_server import create_app
 from mock_server.cli import ready_line
 from mock_server.dashboard.headers import PAGE_HEADERS
-from tests.support import QUINTA, TEXTIL, Api
+from tests.support import QUINTA, TEXTIL, Api, body_of
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "mock_server" / "dashboard"
 OWN = "http://localhost"  # the test client's origin
@@ -67,7 +67,7 @@ def test_sign_in_sets_an_httponly_lax_session_cookie_for_the_chosen_organisation
 
 def test_new_organisation_gets_a_fresh_empty_one(app: Flask) -> None:
     client = signed_in(app, "new")
-    assert client.get("/v1/auth/api-keys").json == {"data": []}
+    assert body_of(client.get("/v1/auth/api-keys")) == {"data": []}
 
 
 def test_sign_in_from_another_origin_is_refused(app: Flask) -> None:
@@ -140,7 +140,7 @@ def test_cookie_calls_from_another_origin_cannot_create_list_or_revoke(
         client.get("/_mock/usage", headers=headers),
     ]
     assert [r.status_code for r in calls] == [403] * 4
-    assert calls[0].json["error"] == "forbidden"
+    assert body_of(calls[0])["error"] == "forbidden"
     assert [k["id"] for k in api.list_keys().json["data"]] == [key_id]
 
 
@@ -153,7 +153,7 @@ def test_cookie_calls_from_the_same_origin_or_without_a_browser_work(
     created = client.post("/v1/auth/api-keys", json={"name": "x", "scopes": ["products:read"]}, headers=headers)
     assert created.status_code == 201
     assert client.get("/v1/auth/api-keys", headers=headers).status_code == 200
-    assert client.delete(f"/v1/auth/api-keys/{created.json['id']}", headers=headers).status_code == 204
+    assert client.delete(f"/v1/auth/api-keys/{body_of(created)['id']}", headers=headers).status_code == 204
 
 
 def test_usage_lists_every_key_of_the_organisation_with_its_last_hour(api: Api, app: Flask) -> None:
@@ -166,7 +166,7 @@ def test_usage_lists_every_key_of_the_organisation_with_its_last_hour(api: Api, 
     api.products(revoked["secret"])
     client = app.test_client()
     client.set_cookie("eulabel_session", QUINTA)
-    body = client.get("/_mock/usage").json
+    body = body_of(client.get("/_mock/usage"))
     by_id = {k["id"]: k for k in body["data"]}
     assert set(by_id) == {active["id"], revoked["id"]}
     assert by_id[active["id"]]["lastHour"] == {"calls": 2, "refused": 0}
@@ -185,7 +185,7 @@ def test_key_usage_has_a_last_hour_chart_recent_calls_and_unusual_patterns(api: 
         plain.post("/v1/products", json={"name": "x", "category": "wine", "gtin": "5601012012200"}, headers=bearer)
     client = app.test_client()
     client.set_cookie("eulabel_session", QUINTA)
-    body = client.get(f"/_mock/usage/{created['id']}").json
+    body = body_of(client.get(f"/_mock/usage/{created['id']}"))
     assert body["key"]["id"] == created["id"] and body["lastHour"] == {"calls": 4, "refused": 3}
     assert len(body["buckets"]) == 12 and sum(b["calls"] for b in body["buckets"]) == 4
     assert body["buckets"][-1] == {**body["buckets"][-1], "calls": 4, "refused": 3}
@@ -194,7 +194,7 @@ def test_key_usage_has_a_last_hour_chart_recent_calls_and_unusual_patterns(api: 
     codes = {u["code"] for u in body["unusual"]}
     assert codes == {"refusal_burst", "unexpected_path"}
     plain.post("/_mock/clock/advance", json={"seconds": 3601})
-    later = client.get(f"/_mock/usage/{created['id']}").json
+    later = body_of(client.get(f"/_mock/usage/{created['id']}"))
     assert later["lastHour"] == {"calls": 0, "refused": 0} and later["unusual"] == []
     assert len(later["calls"]) == 4, "older calls stay listed while the journal holds them"
 

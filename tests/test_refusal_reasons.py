@@ -13,7 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server import create_app
-from tests.support import QUINTA, TEXTIL, Api, leaks
+from tests.support import QUINTA, TEXTIL, Api, body_of, leaks
 
 
 def with_session(client: FlaskClient, token: str = QUINTA) -> FlaskClient:
@@ -24,7 +24,7 @@ def with_session(client: FlaskClient, token: str = QUINTA) -> FlaskClient:
 def entries(client: FlaskClient, query: str = "") -> list[dict[str, Any]]:
     r = client.get(f"/_mock/journal{query}")
     assert r.status_code == 200
-    return list(r.json["data"])
+    return list(body_of(r)["data"])
 
 
 def last(client: FlaskClient) -> dict[str, Any]:
@@ -127,7 +127,7 @@ def test_another_organisations_key_is_simply_not_found(api: Api, client: FlaskCl
 def test_an_injected_fault_is_its_own_reason(client: FlaskClient) -> None:
     r = client.post("/_mock/faults", json={"action": "status", "status": 503, "path": "/v1/products"})
     client.get("/v1/products")
-    assert last(client)["reason"] == {"code": "fault", "faultId": r.json["id"]}
+    assert last(client)["reason"] == {"code": "fault", "faultId": body_of(r)["id"]}
 
 
 def test_every_error_entry_has_a_reason_and_successes_have_none(api: Api, client: FlaskClient) -> None:
