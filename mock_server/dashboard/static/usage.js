@@ -42,7 +42,8 @@
 
   function reasonText(reason) {
     if (!reason) return "";
-    const details = Object.entries(reason).filter(([k]) => k !== "code")
+    // The key's own id adds nothing on its own page.
+    const details = Object.entries(reason).filter(([k, v]) => k !== "code" && !(k === "keyId" && v === keyId))
       .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(" | ") : v}`);
     return details.length ? `${reason.code} (${details.join(", ")})` : reason.code;
   }
