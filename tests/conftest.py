@@ -13,7 +13,7 @@ from mock_server.pytest_plugin import eulabel_mock, eulabel_mock_config, eulabel
 from mock_server.routing import state_of
 from mock_server.store import State
 
-from .browser import browser  # noqa: F401  (one Chromium per test session)
+from .browser import browser, context, mock, page  # noqa: F401  (one Chromium per test session)
 from .support import REPO, Api, make_venv
 
 

@@ -17,13 +17,10 @@ from tests.browser import (
     create_key,
     heap_holds,
     key_row,
-    mock,  # noqa: F401
-    page,  # noqa: F401
     session_cookie,
     shows_a_full_key,
     sign_in,
 )
-from tests.browser import context as context  # noqa: F401
 
 pytestmark = pytest.mark.mock_only
 

@@ -20,11 +20,8 @@ from tests.browser import (
     close_secret,
     create_key,
     key_row,
-    mock,  # noqa: F401
-    page,  # noqa: F401
     session_cookie,
 )
-from tests.browser import context as context  # noqa: F401
 
 pytestmark = pytest.mark.mock_only
 EVIL = "<img src=x onerror=alert(1)>"
@@ -141,7 +138,12 @@ def test_another_origin_cannot_frame_the_dashboard(page: Any, mock: EulabelMock,
 
 def test_a_hostile_key_name_shows_as_text_everywhere(page: Any, mock: EulabelMock) -> None:
     alerts: list[str] = []
-    page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+
+    def refuse(dialog: Any) -> None:
+        alerts.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", refuse)
     create_key(page, EVIL, ["products:read"])
     close_secret(page)
     row = key_row(page, EVIL)
@@ -207,8 +209,8 @@ def test_every_control_has_an_accessible_name(page: Any) -> None:
     close_secret(page)
     unnamed = page.evaluate(
         """() => [...document.querySelectorAll("button, input, a[href], select, textarea")].filter((el) => {
-             const label = el.getAttribute("aria-label") || (el.labels && [...el.labels].map((l) => l.textContent).join(""))
-               || el.textContent;
+             const labels = el.labels ? [...el.labels].map((l) => l.textContent).join("") : "";
+             const label = el.getAttribute("aria-label") || labels || el.textContent;
              return !label || !label.trim();
            }).map((el) => el.outerHTML)"""
     )

@@ -16,7 +16,6 @@ import pytest
 
 from mock_server.testing import EulabelMock
 from tests.browser import FULL_KEY, close_secret, create_key, key_row, shows_a_full_key, sign_in
-from tests.browser import context as context  # noqa: F401
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PLACEHOLDER = "sk_test_" + "•" * 32
