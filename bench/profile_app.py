@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the mock from
 from flask import Flask  # noqa: E402
 
 from mock_server import create_app  # noqa: E402
-from mock_server.routing import state_of  # noqa: E402
+from mock_server.api.routing import state_of  # noqa: E402
 
 Call = Callable[[], Any]
 BENCH_RATE_LIMIT = "100000000/60"  # the per-key limit stays on its code path but never trips
@@ -62,7 +62,7 @@ def caller(app: Any, make_env: Callable[[], dict[str, Any]], expect: int) -> Cal
 
 
 def cases(keys: int = 0, products: int = 0) -> dict[str, Call]:
-    from mock_server.gtin import check_digit
+    from mock_server.state.gtin import check_digit
 
     app = create_app({"SEED": 1, "RATE_LIMIT": BENCH_RATE_LIMIT})
     state = state_of(app)

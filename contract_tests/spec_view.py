@@ -10,7 +10,7 @@ import copy
 from functools import cache
 from typing import Any
 
-from mock_server.spec import load_spec
+from mock_server.api.spec import load_spec
 
 _REF = "#/components/"
 

@@ -131,7 +131,7 @@ def test_stateful_links_conform_to_the_documented_spec(request: pytest.FixtureRe
     else:
         # A mock of its own, reset before every scenario, so scenarios never see each other's state.
         from mock_server import create_app
-        from mock_server.routing import state_of
+        from mock_server.api.routing import state_of
 
         app = create_app()
         url, stop = serve_in_thread(app)

@@ -9,12 +9,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import persistence
-from .app import create_app
-from .rate_limit import DEFAULT as DEFAULT_RATE_LIMIT
-from .rate_limit import parse as parse_rate_limit
-from .routing import state_of
-from .server import DEFAULT_SERVER, SERVERS, ServerUnavailable, serve
+from .api.routing import state_of
+from .app import create_app, flush_state
+from .serving.server import DEFAULT_SERVER, SERVERS, ServerUnavailable, serve
+from .state.rate_limit import DEFAULT_RATE_LIMIT, parse_rate_limit
 
 ENV = "EULABEL_MOCK_"
 
@@ -56,30 +54,65 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eulabel-mock",
         description="A local, stateful mock of the EUlabel API. Every option can also be set as "
-                    f"an environment variable {ENV}<OPTION>, e.g. {ENV}PORT=0.",
+        f"an environment variable {ENV}<OPTION>, e.g. {ENV}PORT=0.",
     )
     p.add_argument("--host", default=_env("HOST", "127.0.0.1"), help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=_port, default=_env("PORT", "8080"), help="port; 0 picks a free one (default 8080)")
     p.add_argument("--fixtures", default=_env("FIXTURES", None), help="directory of seed JSON files")
-    p.add_argument("--error-format", choices=("flat", "nested"), default=_env("ERROR_FORMAT", "flat"),
-                   help="error body shape: flat (Gen-2, default) or nested (Gen-1)")
-    p.add_argument("--revocation-delay", type=_delay, default=_env("REVOCATION_DELAY", "0"), metavar="SECONDS",
-                   help="seconds a revoked key keeps authenticating (default 0: immediate)")
-    p.add_argument("--rate-limit", type=_rate_limit, default=_env("RATE_LIMIT", DEFAULT_RATE_LIMIT),
-                   metavar="N/SECONDS",
-                   help=f"requests each API key may make per window (default {DEFAULT_RATE_LIMIT}; 0 disables)")
+    p.add_argument(
+        "--error-format",
+        choices=("flat", "nested"),
+        default=_env("ERROR_FORMAT", "flat"),
+        help="error body shape: flat (Gen-2, default) or nested (Gen-1)",
+    )
+    p.add_argument(
+        "--revocation-delay",
+        type=_delay,
+        default=_env("REVOCATION_DELAY", "0"),
+        metavar="SECONDS",
+        help="seconds a revoked key keeps authenticating (default 0: immediate)",
+    )
+    p.add_argument(
+        "--rate-limit",
+        type=_rate_limit,
+        default=_env("RATE_LIMIT", DEFAULT_RATE_LIMIT),
+        metavar="N/SECONDS",
+        help=f"requests each API key may make per window (default {DEFAULT_RATE_LIMIT}; 0 disables)",
+    )
     p.add_argument("--seed", type=int, default=_env("SEED", None), help="make ids and secrets reproducible")
-    p.add_argument("--access-log", action="store_true", default=_env("ACCESS_LOG", "") not in ("", "0", "false"),
-                   help="log one line per request to stderr (paths only, never credentials)")
-    p.add_argument("--state", default=_env("STATE", None), metavar="FILE",
-                   help="keep the state in FILE across restarts (hashes only, never a secret); default: memory")
-    p.add_argument("--journal-size", type=_size, default=_env("JOURNAL_SIZE", "1000"), metavar="N",
-                   help="requests kept by GET /_mock/journal (default 1000; 0 records none)")
-    p.add_argument("--server", choices=SERVERS, default=_env("SERVER", DEFAULT_SERVER),
-                   help=f"HTTP server (default {DEFAULT_SERVER}; waitress is pure Python)")
-    p.add_argument("--threads", type=_threads, default=_env("THREADS", None), metavar="N",
-                   help="Python threads running requests (default: 2 on granian, 8 on waitress); "
-                        "more threads keep the mock responsive while a request is slow")
+    p.add_argument(
+        "--access-log",
+        action="store_true",
+        default=_env("ACCESS_LOG", "") not in ("", "0", "false"),
+        help="log one line per request to stderr (paths only, never credentials)",
+    )
+    p.add_argument(
+        "--state",
+        default=_env("STATE", None),
+        metavar="FILE",
+        help="keep the state in FILE across restarts (hashes only, never a secret); default: memory",
+    )
+    p.add_argument(
+        "--journal-size",
+        type=_size,
+        default=_env("JOURNAL_SIZE", "1000"),
+        metavar="N",
+        help="requests kept by GET /_mock/journal (default 1000; 0 records none)",
+    )
+    p.add_argument(
+        "--server",
+        choices=SERVERS,
+        default=_env("SERVER", DEFAULT_SERVER),
+        help=f"HTTP server (default {DEFAULT_SERVER}; waitress is pure Python)",
+    )
+    p.add_argument(
+        "--threads",
+        type=_threads,
+        default=_env("THREADS", None),
+        metavar="N",
+        help="Python threads running requests (default: 2 on granian, 8 on waitress); "
+        "more threads keep the mock responsive while a request is slow",
+    )
     return p
 
 
@@ -137,5 +170,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"eulabel-mock: cannot start: {exc}", file=sys.stderr)
         return 2
     finally:
-        persistence.flush(app)
+        flush_state(app)
     return 0

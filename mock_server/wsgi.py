@@ -10,7 +10,7 @@ import os
 
 from .app import create_app
 from .cli import app_config, parser
-from .processes import refuse_multiple_workers
+from .serving.one_process import refuse_multiple_workers
 
 refuse_multiple_workers(os.environ)
 app = create_app(app_config(parser().parse_args([])))

@@ -100,7 +100,8 @@ def create_key(page: Any, name: str, scopes: list[str]) -> str:
     shown = page.get_by_role("dialog", name="Your new API key")
     shown.wait_for()
     secret = str(shown.get_by_label("API key").text_content())
-    assert FULL_KEY.fullmatch(secret), "the dialog shows no full key"
+    full = FULL_KEY.fullmatch(secret) is not None
+    assert full, "the dialog shows no full key"
     return secret
 
 

@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server import create_app
+from mock_server.api.routing import state_of
 from mock_server.pytest_plugin import eulabel_mock, eulabel_mock_config, eulabel_mock_server  # noqa: F401
-from mock_server.routing import state_of
-from mock_server.store import State
+from mock_server.state.state import State
 
 from .browser import browser, context, mock, page  # noqa: F401  (one Chromium per test session)
 from .support import REPO, Api, make_venv

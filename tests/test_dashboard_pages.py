@@ -101,7 +101,7 @@ def test_sign_out_clears_the_cookie_and_ends_the_session(app: Flask) -> None:
 
 def test_names_are_escaped_in_server_rendered_pages() -> None:
     app = create_app({"FIXTURES": None})
-    from mock_server.routing import state_of
+    from mock_server.api.routing import state_of
 
     state_of(app).add_organization("org_evil", "<img src=x onerror=alert(1)>")
     page = signed_in(app, "org_evil").get("/dashboard").get_data(as_text=True)

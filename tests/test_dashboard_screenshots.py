@@ -58,13 +58,12 @@ def test_screenshots_of_the_key_list_the_one_time_secret_and_the_usage_view(cont
     product = {"name": "Test Red", "category": "wine", "gtin": "5601012012200"}
     for step in range(12):  # an hour of traffic, five minutes at a time
         mock.advance(300)
-        for _ in range(step % 4 + 2):
-            assert mock.request("GET", "/v1/products", bearer=pim).status == 200
-        for _ in range(step // 3 + 1):
-            assert mock.request("GET", "/v1/products", bearer=ci).status == 200
+        statuses = [mock.request("GET", "/v1/products", bearer=pim).status for _ in range(step % 4 + 2)]
+        statuses += [mock.request("GET", "/v1/products", bearer=ci).status for _ in range(step // 3 + 1)]
+        assert set(statuses) == {200}
         if step >= 9:  # then the CI key starts calling what it may not
-            assert mock.request("POST", "/v1/products", product, bearer=ci).status == 403
-            assert mock.request("POST", "/v1/products", product, bearer=ci).status == 403
+            refused = [mock.request("POST", "/v1/products", product, bearer=ci).status for _ in range(2)]
+            assert refused == [403, 403]
 
     page.reload()
     key_row(page, "CI Pipeline").wait_for()

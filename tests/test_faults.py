@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mock_server import create_app, faults
+from mock_server import create_app
+from mock_server.control import faults
 from tests.support import Api
 
 

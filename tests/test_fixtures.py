@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mock_server import create_app
-from mock_server.routing import state_of
-from mock_server.store import FixtureError
+from mock_server.api.routing import state_of
+from mock_server.state.state import FixtureError
 
 
 def write(tmp_path: Path, orgs: object, products: object | None = None) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mock_server.errors import ValidationFailed
-from mock_server.gtin import check_digit, normalise
+from mock_server.state.gtin import check_digit, normalise
 
 
 @pytest.mark.parametrize(("raw", "gtin14"), [

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server import create_app
-from mock_server.journal import redact_headers
+from mock_server.redaction import redact_headers
 from tests.support import QUINTA, Api, leaks
 
 
@@ -135,7 +135,7 @@ def test_a_body_over_the_size_limit_gets_a_413_and_is_journaled_without_it(clien
 
 
 def test_a_secret_spelled_with_json_escapes_is_masked_too() -> None:
-    from mock_server.journal import redact_body
+    from mock_server.redaction import redact_body
 
     fake = "sk_test_" + "Zq9" * 10 + "xy"
     escaped = json.dumps({"note": fake}).replace("_", "\\u005f").encode()
@@ -143,8 +143,8 @@ def test_a_secret_spelled_with_json_escapes_is_masked_too() -> None:
 
 
 def test_a_large_body_is_kept_as_its_masked_start() -> None:
-    from mock_server.journal import BODY_LIMIT
-    from mock_server.routing import state_of
+    from mock_server.api.routing import state_of
+    from mock_server.control.journal import BODY_LIMIT
 
     app = create_app()
     for i in range(300):

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 
 from mock_server import create_app
-from mock_server.routing import state_of
-from mock_server.store import FixtureError, State
+from mock_server.api.routing import state_of
+from mock_server.state.state import FixtureError, State
 from tests.bearer import COMPLETE_WINE_DATA, TEXTIL, KeyClient, key_client, new_session
 
 GTIN = "4006381333931"

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from mock_server import create_app
+from mock_server.api.routing import state_of
 from mock_server.cli import main
-from mock_server.persistence import StateFileError, snapshot
-from mock_server.routing import state_of
+from mock_server.state.persistence import StateFileError, snapshot
 from tests.support import Api, leaks
 
 
@@ -144,7 +144,7 @@ def test_without_a_state_file_nothing_is_written(tmp_path: Path, monkeypatch: py
 
 
 def test_flush_keeps_last_used_at_of_read_only_calls(tmp_path: Path) -> None:
-    from mock_server.persistence import flush
+    from mock_server.app import flush_state as flush
 
     path = tmp_path / "state.json"
     first = start(path)
@@ -179,7 +179,7 @@ def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
 
 
 def test_products_and_passports_survive_a_restart(tmp_path: Path) -> None:
-    from mock_server.persistence import flush
+    from mock_server.app import flush_state as flush
 
     path = tmp_path / "state.json"
     app = create_app({"STATE_FILE": str(path)})

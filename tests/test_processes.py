@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from mock_server.processes import configured_workers
+from mock_server.serving.one_process import configured_workers
 
 
 def test_a_multiprocess_server_gets_a_503_with_a_clear_message(client: FlaskClient,

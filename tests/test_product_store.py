@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from mock_server.clock import Clock
 from mock_server.errors import Conflict, NotFound, ValidationFailed
-from mock_server.product_store import ProductStore
+from mock_server.state.clock import Clock
+from mock_server.state.product_store import ProductStore
 
 
 def make_store() -> ProductStore:

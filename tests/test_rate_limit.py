@@ -8,11 +8,11 @@ import pytest
 from flask import Flask
 
 from mock_server import create_app
+from mock_server.api.routing import state_of
 from mock_server.cli import parser
-from mock_server.clock import Clock
 from mock_server.errors import RateLimited
-from mock_server.rate_limit import Limit, RateLimiter, parse
-from mock_server.routing import state_of
+from mock_server.state.clock import Clock
+from mock_server.state.rate_limit import Limit, RateLimiter, parse_rate_limit
 from tests.bearer import QUINTA, KeyClient, key_client
 
 T0 = 1_800_000_000.0
@@ -171,13 +171,13 @@ def test_default_limit_is_generous() -> None:
 @pytest.mark.parametrize(("text", "limit"), [("6000/60", Limit(6000, 60)), ("1/1", Limit(1, 1)), ("0", None),
                                              ("0/60", None), (" 10/5 ", Limit(10, 5))])
 def test_rate_limit_setting_is_parsed(text: str, limit: Limit | None) -> None:
-    assert parse(text) == limit
+    assert parse_rate_limit(text) == limit
 
 
 @pytest.mark.parametrize("text", ["", "10", "10/0", "-1/60", "ten/60", "10/60s", "1.5/60"])
 def test_bad_rate_limit_setting_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="N/SECONDS"):
-        parse(text)
+        parse_rate_limit(text)
     with pytest.raises(ValueError):
         create_app({"RATE_LIMIT": text})
 

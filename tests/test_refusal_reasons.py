@@ -35,7 +35,8 @@ def last(client: FlaskClient) -> dict[str, Any]:
 def test_a_call_with_a_revoked_key_says_key_revoked_with_its_id_and_time(api: Api, client: FlaskClient) -> None:
     created = api.create_key(["products:read"]).json
     assert api.revoke(created["id"]).status_code == 204
-    assert api.products(created["secret"]).status_code == 401
+    status = api.products(created["secret"]).status_code
+    assert status == 401
     entry = last(client)
     assert entry["reason"]["code"] == "key_revoked"
     assert entry["reason"]["keyId"] == created["id"]

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from mock_server.cli import parser
-from mock_server.server import DEFAULT_SERVER, SERVERS
+from mock_server.serving.server import DEFAULT_SERVER, SERVERS
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30

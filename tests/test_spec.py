@@ -9,7 +9,7 @@ from flask import Flask
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
-from mock_server.spec import HTTP_METHODS, load_spec, spec_path
+from mock_server.api.spec import HTTP_METHODS, load_spec, spec_path
 
 
 def _spec_operations() -> set[tuple[str, str]]:

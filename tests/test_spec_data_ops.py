@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from mock_server.spec import HTTP_METHODS, load_spec, operations
+from mock_server.api.spec import HTTP_METHODS, load_spec, operations
 from tests.bearer import ALL_SCOPES, key_client, new_session
 
 SPEC = load_spec()

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from ..auth import SESSION_COOKIE, same_origin
+from ..api.auth import SESSION_COOKIE, same_origin
+from ..api.routing import state_of
+from ..api.spec import load_spec
 from ..errors import ApiError
-from ..routing import state_of
-from ..spec import load_spec
 from .headers import secure
 
 bp = Blueprint(

@@ -11,11 +11,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from ..auth import session_org
-from ..clock import iso
-from ..journal import journal_of
-from ..key_store import ApiKey
-from ..routing import json_response, state_of
+from ..api.auth import session_org
+from ..api.responses import json_response
+from ..api.routing import state_of
+from ..control.plane import plane_of
+from ..state.clock import iso
+from ..state.key_store import ApiKey
 from .headers import secure
 
 bp = Blueprint("mock_usage", __name__, url_prefix="/_mock")
@@ -120,7 +121,7 @@ def list_usage() -> Response:
     """Every key of the session's organisation, revoked ones included, with its last hour in brief."""
     state = state_of(current_app)
     org_id = session_org(state, request)
-    journal = journal_of(current_app)
+    journal = plane_of(current_app).journal
     since = state.clock.now() - HOUR
     data = []
     for key in state.keys.all(org_id):
@@ -135,6 +136,6 @@ def key_usage(key_id: str) -> Response:
     state = state_of(current_app)
     org_id = session_org(state, request)
     key = state.keys.get_any(org_id, key_id)
-    journal = journal_of(current_app)
+    journal = plane_of(current_app).journal
     body = _usage(key, journal.of_key(key.id), state.clock.now())
     return secure(json_response({**body, "journalSize": journal.size}))

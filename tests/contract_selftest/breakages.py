@@ -19,9 +19,9 @@ from werkzeug.test import run_wsgi_app
 from werkzeug.wrappers import Request, Response
 
 from mock_server import create_app
+from mock_server.api.routing import state_of
 from mock_server.errors import NotFound
-from mock_server.key_store import ApiKey, ApiKeyStore
-from mock_server.routing import state_of
+from mock_server.state.key_store import ApiKey, ApiKeyStore
 
 KEYS = "/v1/auth/api-keys"
 ALL = ["products:read", "products:write", "passports:read", "passports:write", "suppliers:read",

@@ -143,7 +143,12 @@
       $("copy-status").textContent = "Selected: press Ctrl+C to copy.";
     }
   });
-  $("close-secret").addEventListener("click", () => secretDialog.close());
+  // Emptied at once on every way out (button, Escape), not only when the close event arrives.
+  $("close-secret").addEventListener("click", () => {
+    forgetSecret();
+    secretDialog.close();
+  });
+  secretDialog.addEventListener("cancel", forgetSecret);
   secretDialog.addEventListener("close", () => {
     forgetSecret();
     window.getSelection().removeAllRanges();

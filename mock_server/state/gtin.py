@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import ValidationFailed
+from ..errors import ValidationFailed
 
 LENGTHS = (8, 12, 13, 14)
 # Spaces and dashes inside, any whitespace around (the GTIN guide); a tab or newline inside is an error.

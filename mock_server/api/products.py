@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Response
 
-from .routing import Call, Handler, json_response
+from .responses import json_response
+from .routing import Call, Handler
 
 
 def create_product(call: Call) -> Response:
@@ -15,14 +16,16 @@ def create_product(call: Call) -> Response:
 def list_products(call: Call) -> Response:
     limit, offset = call.query["limit"], call.query["offset"]
     items, total = call.state.products.page(call.org_id, limit, offset)
-    return json_response({
-        "data": [p.to_json() for p in items],
-        "pagination": {"total": total, "limit": limit, "offset": offset},
-    })
+    return json_response(
+        {
+            "data": [p.to_json() for p in items],
+            "pagination": {"total": total, "limit": limit, "offset": offset},
+        }
+    )
 
 
 def get_product(call: Call) -> Response:
-    return json_response(call.state.products.get(call.org_id, call.path["productId"]).to_json())
+    return json_response(call.state.products.get(call.org_id, call.path_params["productId"]).to_json())
 
 
 HANDLERS: dict[str, Handler] = {

@@ -7,17 +7,15 @@ import itertools
 import random
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request
+from ..errors import ApiError, NotFound, ValidationFailed, render
+from ..serving.wsgi_run import WsgiApp, run_to_completion
+from . import CONTROL_PREFIX
 
-from .control import json_object
-from .errors import ApiError, NotFound, ValidationFailed, error_response
-from .routing import json_response
-
-EXTENSION = "eulabel_mock.faults"
-CONTROL_PREFIX = "/_mock/"
 ACTIONS = ("latency", "status", "drop_after_commit")
 STATUSES = {429: "Too many requests.", 500: "Unexpected server failure.", 503: "Temporary maintenance or overload."}
 CODES = {429: "rate_limited", 500: "internal_error", 503: "service_unavailable"}
@@ -25,8 +23,6 @@ KEY_CREATION = ("POST", "/v1/auth/api-keys")
 MAX_LATENCY_MS = 60_000
 FAULT_ID = "eulabel_mock.fault_id"  # environ key: the rule applied to this request, for the journal
 _FIELDS = {"method", "path", "times", "probability", "action", "ms", "status", "retryAfter", "disconnect"}
-
-bp = Blueprint("mock_faults", __name__, url_prefix="/_mock")
 
 
 @dataclass(slots=True)
@@ -46,8 +42,14 @@ class Fault:
         return self.method in ("*", method) and (self.path == path or fnmatch.fnmatchcase(path, self.path))
 
     def to_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"id": self.id, "method": self.method, "path": self.path, "action": self.action,
-                                "times": self.times, "probability": self.probability}
+        body: dict[str, Any] = {
+            "id": self.id,
+            "method": self.method,
+            "path": self.path,
+            "action": self.action,
+            "times": self.times,
+            "probability": self.probability,
+        }
         if self.action == "latency":
             body["ms"] = self.ms
         else:
@@ -114,58 +116,60 @@ class FaultRules:
         return None
 
 
-def faults_of(app: Flask) -> FaultRules:
-    return app.extensions[EXTENSION]  # type: ignore[no-any-return]
+class FaultInjector:
+    """WSGI middleware that applies fault rules to API requests; the control plane is never faulted."""
 
+    def __init__(self, inner: WsgiApp, rules: Callable[[], FaultRules], error_format: str) -> None:
+        self._inner = inner
+        self._rules = rules  # a getter: reset replaces the rules object
+        self._format = error_format
 
-def install(app: Flask) -> None:
-    """Apply fault rules to API requests; the control plane is never faulted."""
-    app.extensions[EXTENSION] = FaultRules(app.config.get("SEED"))
-    app.register_blueprint(bp)
-
-    def fmt() -> str:
-        return str(app.config["ERROR_FORMAT"])
-
-    rules = faults_of(app)
-
-    @app.before_request
-    def _before() -> Response | None:
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        rules = self._rules()
+        path = environ.get("PATH_INFO", "")
         # Checked without the lock first: with no rules (the usual case) a request pays nothing more.
-        if not rules or request.path.startswith(CONTROL_PREFIX):
-            return None
-        fault = rules.fire(request.method, request.path, ("latency", "status"))
-        if fault is None:
-            return None
-        request.environ[FAULT_ID] = fault.id
-        if fault.action == "latency":
+        if not rules or path.startswith(CONTROL_PREFIX):
+            return self._inner(environ, start_response)
+        method = environ.get("REQUEST_METHOD", "")
+        fault = rules.fire(method, path, ("latency", "status"))
+        if fault is not None:
+            environ[FAULT_ID] = fault.id
+            if fault.action != "latency":
+                return self._error(fault.error(), start_response)
             time.sleep(fault.ms / 1000)
-            return None
-        return error_response(fmt(), fault.error())
-
-    @app.after_request
-    def _after(resp: Response) -> Response:
+        if (method, path) != KEY_CREATION:
+            return self._inner(environ, start_response)
+        status, headers, body = run_to_completion(self._inner, environ)
         # Only a key that was really created (201) counts: the failure to design for is a
         # committed key whose secret never reached the client.
-        if not rules or resp.status_code != 201 or (request.method, request.path) != KEY_CREATION:
-            return resp
-        fault = rules.fire(request.method, request.path, ("drop_after_commit",))
+        fault = rules.fire(method, path, ("drop_after_commit",)) if status.startswith("201") else None
         if fault is None:
-            return resp
-        request.environ[FAULT_ID] = fault.id
-        return _cut_off(resp) if fault.disconnect else error_response(fmt(), fault.error())
+            start_response(status, headers)
+            return [body]
+        environ[FAULT_ID] = fault.id
+        if not fault.disconnect:
+            return self._error(fault.error(), start_response)
+        return _cut_off(status, headers, len(body), start_response)
+
+    def _error(self, err: ApiError, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        status, headers, body = render(self._format, err)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [body]
 
 
-def _cut_off(resp: Response) -> Response:
+def _cut_off(
+    status: str, headers: list[tuple[str, str]], length: int, start_response: Callable[..., Any]
+) -> Iterable[bytes]:
     """The response's status and headers, then the connection closes before any byte of the body.
 
     The declared length is kept, so the server closes the connection (too few bytes) and the
     client fails reading the body, like a connection lost mid-response.
     """
-    length = len(resp.get_data())
-    cut = Response(iter(()), status=resp.status_code, mimetype=resp.mimetype)
-    cut.headers["Content-Length"] = str(length)
-    cut.headers["Cache-Control"] = "no-store"
-    return cut
+    content_type = next((v for k, v in headers if k.lower() == "content-type"), "application/json")
+    start_response(
+        status, [("Content-Type", content_type), ("Content-Length", str(length)), ("Cache-Control", "no-store")]
+    )
+    return []
 
 
 def parse_rule(body: dict[str, Any]) -> Fault:
@@ -184,18 +188,22 @@ def parse_rule(body: dict[str, Any]) -> Fault:
     if not isinstance(method, str) or not method.isalpha() and method != "*":
         raise ValidationFailed("method must be an HTTP method or '*'.", param="method")
     if not isinstance(path, str) or not path.startswith("/") or len(path) > 500:
-        raise ValidationFailed("path must be a path starting with '/' (exact or a glob such as /v1/*).",
-                               param="path")
+        raise ValidationFailed("path must be a path starting with '/' (exact or a glob such as /v1/*).", param="path")
     method = method.upper()
     if action == "drop_after_commit" and (method, path) != KEY_CREATION:
-        raise ValidationFailed("drop_after_commit applies to key creation only: POST /v1/auth/api-keys.",
-                               param="path")
+        raise ValidationFailed("drop_after_commit applies to key creation only: POST /v1/auth/api-keys.", param="path")
     times = _number(body, "times", int, 1, 1_000_000)
     probability = _number(body, "probability", float, 0.0, 1.0)
     if probability == 0.0:
         raise ValidationFailed("probability must be above 0 and at most 1.", param="probability")
-    fault = Fault(id="", method=method, path=path, action=action, times=times,
-                  probability=None if probability is None else float(probability))
+    fault = Fault(
+        id="",
+        method=method,
+        path=path,
+        action=action,
+        times=times,
+        probability=None if probability is None else float(probability),
+    )
     if action == "latency":
         fault.ms = _number(body, "ms", int, 0, MAX_LATENCY_MS) or 0
         for name in ("status", "retryAfter"):
@@ -232,26 +240,3 @@ def _number(body: dict[str, Any], name: str, kind: type, low: float, high: float
         noun = "an integer" if kind is int else "a number"
         raise ValidationFailed(f"{name} must be {noun} between {low:g} and {high:g}.", param=name)
     return value
-
-
-@bp.post("/faults")
-def add_fault() -> Response:
-    fault = faults_of(current_app).add(parse_rule(json_object()))
-    return json_response(fault.to_json(), 201)
-
-
-@bp.get("/faults")
-def list_faults() -> Response:
-    return json_response({"data": [f.to_json() for f in faults_of(current_app).rules()]})
-
-
-@bp.delete("/faults")
-def clear_faults() -> Response:
-    faults_of(current_app).clear()
-    return Response(status=204)
-
-
-@bp.delete("/faults/<fault_id>")
-def remove_fault(fault_id: str) -> Response:
-    faults_of(current_app).remove(fault_id)
-    return Response(status=204)

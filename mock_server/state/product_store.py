@@ -8,8 +8,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import Conflict, NotFound
 from .clock import Clock, iso
-from .errors import Conflict, NotFound
 from .gtin import normalise
 from .rows import Rows, to_row
 
@@ -61,8 +61,9 @@ class ProductStore:
         self._by_org: dict[str, list[Product]] = {}
         self._by_gtin: dict[tuple[str, str], Product] = {}
 
-    def create(self, org_id: str, name: str, category: str, gtin: str,
-               brand: str | None = None, sku: str | None = None) -> Product:
+    def create(
+        self, org_id: str, name: str, category: str, gtin: str, brand: str | None = None, sku: str | None = None
+    ) -> Product:
         """Create a product.
 
         :raise ValidationFailed: the GTIN is malformed.
@@ -74,8 +75,13 @@ class ProductStore:
                 raise Conflict("A product with this GTIN already exists.", param="gtin")
             product = Product(
                 id=str(uuid.UUID(int=self._rng.getrandbits(128), version=4)),
-                org_id=org_id, name=name, category=category, gtin=gtin14,
-                created_at=self._clock.now(), brand=brand, sku=sku,
+                org_id=org_id,
+                name=name,
+                category=category,
+                gtin=gtin14,
+                created_at=self._clock.now(),
+                brand=brand,
+                sku=sku,
             )
             self._by_id[product.id] = product
             self._by_org.setdefault(org_id, []).append(product)

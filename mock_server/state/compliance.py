@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .errors import ValidationFailed
+from ..errors import ValidationFailed
 
 MAX_DEPTH = 16
 
 # (dotted field, hint) in the order a label lists them.
 REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
     "wine": (
-        ("ingredients", "List the ingredients in descending order of weight, e.g. [\"Grapes\", \"Sulphites\"]."),
+        ("ingredients", 'List the ingredients in descending order of weight, e.g. ["Grapes", "Sulphites"].'),
         ("nutrition.energyKj", "Energy per 100 ml in kilojoules."),
         ("nutrition.energyKcal", "Energy per 100 ml in kilocalories."),
         ("nutrition.fatG", "Fat per 100 ml in grams."),
@@ -30,12 +30,12 @@ REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
         ("allergens.containsEgg", "State whether egg products were used, e.g. for fining (true or false)."),
         ("allergens.containsFish", "State whether fish products were used, e.g. for fining (true or false)."),
         ("allergens.containsMilk", "State whether milk products were used, e.g. for fining (true or false)."),
-        ("origin.country", "The country of origin, e.g. \"PT\"."),
+        ("origin.country", 'The country of origin, e.g. "PT".'),
     ),
 }
 
 
-def missing(category: str, data: dict[str, Any]) -> list[dict[str, str]]:
+def missing_fields(category: str, data: dict[str, Any]) -> list[dict[str, str]]:
     """The required fields ``data`` lacks for this category, each with a hint."""
     return [{"field": name, "hint": hint} for name, hint in REQUIRED.get(category, ()) if not _present(data, name)]
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import Request
 
-from .clock import iso
-from .errors import Forbidden, Unauthorized
-from .key_store import ApiKey
-from .store import State
+from ..errors import Forbidden, Unauthorized
+from ..state.clock import iso
+from ..state.key_store import ApiKey
+from ..state.state import State
 
 SESSION_COOKIE = "eulabel_session"
 # The WSGI environ key naming the API key a request presented (journal and usage views match on it).

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Response
 
-from .routing import Call, Handler, json_response
+from .responses import json_response
+from .routing import Call, Handler
 
 
 def create_passport(call: Call) -> Response:
@@ -15,7 +16,7 @@ def create_passport(call: Call) -> Response:
 
 
 def get_passport(call: Call) -> Response:
-    return json_response(call.state.passports.get(call.org_id, call.path["passportId"]).to_json())
+    return json_response(call.state.passports.get(call.org_id, call.path_params["passportId"]).to_json())
 
 
 HANDLERS: dict[str, Handler] = {

@@ -9,8 +9,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import NotFound
 from .clock import Clock, iso
-from .errors import NotFound
 from .rows import Rows, to_row
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -63,8 +63,15 @@ class ApiKey:
 class ApiKeyStore:
     """Keys of every organisation, indexed by id and by the keyed hash of their secret."""
 
-    def __init__(self, rng: random.Random, clock: Clock, lock: threading.RLock,
-                 pepper: bytes, revocation_delay: float = 0.0, environment: str = "test") -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        clock: Clock,
+        lock: threading.RLock,
+        pepper: bytes,
+        revocation_delay: float = 0.0,
+        environment: str = "test",
+    ) -> None:
         self._rng = rng
         self._clock = clock
         self._lock = lock
@@ -179,8 +186,14 @@ class ApiKeyStore:
             self._by_hash.clear()
             self._revoked.clear()
             for row in rows:
-                key = ApiKey(**{**row, "scopes": frozenset(row["scope_list"]), "scope_list": tuple(row["scope_list"]),
-                                "secret_hash": bytes.fromhex(row["secret_hash"])})
+                key = ApiKey(
+                    **{
+                        **row,
+                        "scopes": frozenset(row["scope_list"]),
+                        "scope_list": tuple(row["scope_list"]),
+                        "secret_hash": bytes.fromhex(row["secret_hash"]),
+                    }
+                )
                 self._by_id[key.id] = key
                 if key.revoked_at is not None:
                     self._revoked[key.secret_hash] = key

@@ -8,8 +8,9 @@ from typing import Any
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def call(app: WsgiApp, environ: dict[str, Any],
-         start_response: Callable[..., Any] | None = None) -> tuple[str, list[tuple[str, str]], bytes]:
+def run_to_completion(
+    app: WsgiApp, environ: dict[str, Any], start_response: Callable[..., Any] | None = None
+) -> tuple[str, list[tuple[str, str]], bytes]:
     """Run ``app`` and read its body, closing the iterable as WSGI requires.
 
     ``start_response``, when given, is called as the app calls it, so a middleware can pass the

@@ -19,9 +19,7 @@ from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import Any
 
-from flask import Flask
-
-from .wsgi_call import call
+from .wsgi_run import WsgiApp, run_to_completion
 
 SERVERS = ("granian", "waitress")
 DEFAULT_SERVER = "granian"
@@ -41,8 +39,9 @@ class ServerUnavailable(RuntimeError):
     """The chosen server cannot run here (e.g. a granian release with another worker API)."""
 
 
-def serve(app: Flask, host: str, port: int, on_ready: OnReady,
-          server: str = DEFAULT_SERVER, threads: int | None = None) -> None:
+def serve(
+    app: WsgiApp, host: str, port: int, on_ready: OnReady, server: str = DEFAULT_SERVER, threads: int | None = None
+) -> None:
     """Bind (port 0 picks a free one), report the bound URL, serve until SIGINT or SIGTERM.
 
     :raise OSError: the address cannot be bound.
@@ -80,7 +79,7 @@ def _wait(stop: threading.Event) -> None:
         pass
 
 
-def _serve_granian(app: Flask, host: str, port: int, on_ready: OnReady, threads: int) -> None:
+def _serve_granian(app: WsgiApp, host: str, port: int, on_ready: OnReady, threads: int) -> None:
     # granian's public entry points spawn worker processes (or need a free-threaded build);
     # one worker embedded in this process keeps the state shared. We bind the socket here so
     # that the bound port is known before anything is announced, then hand the fd over.
@@ -104,8 +103,7 @@ def _serve_granian(app: Flask, host: str, port: int, on_ready: OnReady, threads:
     except TypeError as exc:
         with contextlib.suppress(OSError):
             sock.close()
-        raise ServerUnavailable(f"this granian release has another worker API ({exc}); "
-                                "use --server waitress") from None
+        raise ServerUnavailable(f"this granian release has another worker API ({exc}); use --server waitress") from None
     sock.detach()  # granian owns the fd now and closes it
     stop = _until_signalled()
     scheduler = _new_cbscheduler(loop, _wsgi_callback(app), impl_asyncio=False)
@@ -127,8 +125,17 @@ def _make_worker(make_worker: Any, sock: Any, threads: int) -> Any:
         30,  # idle seconds before an extra Python thread stops
         BACKLOG,  # backpressure: requests accepted before new ones wait
         "1",  # HTTP/1.1 only, as a real client of the API would speak
-        None, None, None,  # HTTP/1 and HTTP/2 settings (defaults), static files (none)
-        False, None, None, None, "tls1.3", None, [], False,  # no TLS
+        None,
+        None,
+        None,  # HTTP/1 and HTTP/2 settings (defaults), static files (none)
+        False,
+        None,
+        None,
+        None,
+        "tls1.3",
+        None,
+        [],
+        False,  # no TLS
         (None, None),  # no metrics
     )
 
@@ -152,7 +159,7 @@ def _wsgi_callback(app: Callable[..., Iterable[bytes]]) -> Callable[[Any, dict[s
     }
 
     def callback(proto: Any, scope: dict[str, Any]) -> int:
-        line, headers, chunks = call(app, base | scope)
+        line, headers, chunks = run_to_completion(app, base | scope)
         status = int(line.split(" ", 1)[0])
         if _declared_length(headers) not in (None, len(chunks)):
             # A body shorter than its Content-Length (the drop_after_commit fault): streamed, the
@@ -201,7 +208,7 @@ def _family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
-def _serve_waitress(app: Flask, host: str, port: int, on_ready: OnReady, threads: int) -> None:
+def _serve_waitress(app: WsgiApp, host: str, port: int, on_ready: OnReady, threads: int) -> None:
     from waitress.server import create_server
 
     server = create_server(app, host=host, port=port, threads=threads, ident="eulabel-mock")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Response
 
-from .routing import Call, Handler, json_response
+from .responses import json_response
+from .routing import Call, Handler
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -20,7 +21,7 @@ def list_api_keys(call: Call) -> Response:
 
 
 def revoke_api_key(call: Call) -> Response:
-    call.state.keys.revoke(call.org_id, call.path["keyId"])
+    call.state.keys.revoke(call.org_id, call.path_params["keyId"])
     return Response(status=204)
 
 

@@ -8,9 +8,9 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import NotFound
 from .clock import Clock, iso
-from .compliance import check_data, merge, missing
-from .errors import NotFound
+from .compliance import check_data, merge, missing_fields
 from .gtin import normalise
 from .product_store import Product, ProductStore
 from .rows import Rows, to_row
@@ -60,8 +60,15 @@ class PassportStore:
         self._by_id: dict[str, Passport] = {}
         self._by_product: dict[str, str] = {}
 
-    def submit(self, org_id: str, gtin: str, data: dict[str, Any] | None = None, name: str | None = None,
-               category: str | None = None, brand: str | None = None) -> tuple[Passport, bool]:
+    def submit(
+        self,
+        org_id: str,
+        gtin: str,
+        data: dict[str, Any] | None = None,
+        name: str | None = None,
+        category: str | None = None,
+        brand: str | None = None,
+    ) -> tuple[Passport, bool]:
         """Create the product's passport, or merge ``data`` into the existing one (C50, C51).
 
         Returns the passport and whether it was created. ``name``, ``category`` and ``brand`` are
@@ -77,9 +84,12 @@ class PassportStore:
             product = self._products.find_by_gtin(org_id, gtin14)
             if product is None:
                 if not name or not category:
-                    raise NotFound("No product found for this GTIN.", param="gtin",
-                                   suggestion="Send name and category to create the product with its passport, "
-                                              "or create it first with POST /v1/products.")
+                    raise NotFound(
+                        "No product found for this GTIN.",
+                        param="gtin",
+                        suggestion="Send name and category to create the product with its passport, "
+                        "or create it first with POST /v1/products.",
+                    )
                 product = self._products.create(org_id, name, category, gtin14, brand=brand)
             current_id = self._by_product.get(product.id)
             if current_id is None:
@@ -108,20 +118,29 @@ class PassportStore:
 
     def _new(self, product: Product, data: dict[str, Any]) -> Passport:
         now = self._clock.now()
-        lacking = tuple(missing(product.category, data))
+        lacking = tuple(missing_fields(product.category, data))
         return Passport(
-            id=self._new_id(), org_id=product.org_id, product_id=product.id, gtin=product.gtin,
-            category=product.category, status="draft" if lacking else "published", version=1,
-            data=merge({}, data), missing=lacking, created_at=now, updated_at=now,
+            id=self._new_id(),
+            org_id=product.org_id,
+            product_id=product.id,
+            gtin=product.gtin,
+            category=product.category,
+            status="draft" if lacking else "published",
+            version=1,
+            data=merge({}, data),
+            missing=lacking,
+            created_at=now,
+            updated_at=now,
         )
 
     def _merged(self, old: Passport, data: dict[str, Any]) -> Passport:
         merged = merge(old.data, data)
-        lacking = tuple(missing(old.category, merged))
+        lacking = tuple(missing_fields(old.category, merged))
         # Once published, a passport stays published (C50 promotes; nothing documents a demotion).
         status = "published" if old.status == "published" or not lacking else "draft"
-        return dataclasses.replace(old, data=merged, missing=lacking, status=status, version=old.version + 1,
-                                   updated_at=self._clock.now())
+        return dataclasses.replace(
+            old, data=merged, missing=lacking, status=status, version=old.version + 1, updated_at=self._clock.now()
+        )
 
     def _new_id(self) -> str:
         while True:

@@ -4,36 +4,44 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from flask import Flask, Response, request
-
-from .errors import ApiError, error_response
+from ..errors import ApiError, render
+from .wsgi_run import WsgiApp
 
 log = logging.getLogger("eulabel_mock")
 
-MESSAGE = ("eulabel-mock keeps its state in memory in one process, but this server runs several worker "
-           "processes: keys created through one would be unknown to the others.")
-SUGGESTION = ("Run one worker with threads, e.g. 'gunicorn -w 1 --threads 8 mock_server.wsgi:app', "
-              "or the 'eulabel-mock' command.")
+MESSAGE = (
+    "eulabel-mock keeps its state in memory in one process, but this server runs several worker "
+    "processes: keys created through one would be unknown to the others."
+)
+SUGGESTION = (
+    "Run one worker with threads, e.g. 'gunicorn -w 1 --threads 8 mock_server.wsgi:app', or the 'eulabel-mock' command."
+)
 
 
 class MultipleProcesses(ApiError):
     status, code, message = 503, "service_unavailable", MESSAGE
 
 
-def install(app: Flask) -> None:
-    """Answer every request with a 503 when the WSGI server says it runs several processes."""
-    logged: list[bool] = []
+class OneProcessGuard:
+    """WSGI middleware: answer every request with a 503 when the server says it runs several processes."""
 
-    @app.before_request
-    def _refuse() -> Response | None:
-        if not request.environ.get("wsgi.multiprocess"):
-            return None
-        if not logged:
-            logged.append(True)
+    def __init__(self, inner: WsgiApp, error_format: str) -> None:
+        self._inner = inner
+        self._format = error_format
+        self._logged = False
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not environ.get("wsgi.multiprocess"):
+            return self._inner(environ, start_response)
+        if not self._logged:
+            self._logged = True
             log.error("refusing requests: %s %s", MESSAGE, SUGGESTION)
-        return error_response(str(app.config["ERROR_FORMAT"]), MultipleProcesses(suggestion=SUGGESTION))
+        status, headers, body = render(self._format, MultipleProcesses(suggestion=SUGGESTION))
+        start_response(f"{status} Service Unavailable", headers)
+        return [body]
 
 
 _WORKERS_ARG = re.compile(r"(?:^|\s)(?:-w\s*|--workers[=\s]+)(\d+)")

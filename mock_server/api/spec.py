@@ -16,8 +16,8 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
 def spec_path() -> Path:
     """The installed copy of openapi.yaml, or the repository's one in a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "openapi.yaml", here.parent / "openapi.yaml"):
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "openapi.yaml", package.parent / "openapi.yaml"):
         if candidate.exists():
             return candidate
     raise FileNotFoundError("openapi.yaml not found beside mock_server")
@@ -84,12 +84,15 @@ def _validator(schema: dict[str, Any], spec: dict[str, Any]) -> Draft202012Valid
 
 
 def _object_validator(params: list[dict[str, Any]], spec: dict[str, Any]) -> Draft202012Validator:
-    return _validator({
-        "type": "object",
-        "properties": {p["name"]: p.get("schema", {}) for p in params},
-        "required": [p["name"] for p in params if p.get("required")],
-        "additionalProperties": False,
-    }, spec)
+    return _validator(
+        {
+            "type": "object",
+            "properties": {p["name"]: p.get("schema", {}) for p in params},
+            "required": [p["name"] for p in params if p.get("required")],
+            "additionalProperties": False,
+        },
+        spec,
+    )
 
 
 def operations(spec: dict[str, Any]) -> list[Operation]:
@@ -107,25 +110,35 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
             path_params = [p for (where, _), p in params.items() if where == "path"]
             auth, scopes = _security(op.get("security", spec.get("security", [])), schemes)
             body = op.get("requestBody", {}).get("content", {}).get("application/json")
-            ops.append(Operation(
-                operation_id=op["operationId"],
-                method=method.upper(),
-                path=path,
-                rule=re.sub(r"\{(\w+)\}", r"<\1>", path),
-                auth=auth,
-                scopes=scopes,
-                body_validator=_validator(body["schema"], spec) if body else None,
-                query={p["name"]: QueryParam(p["name"], p.get("schema", {}), p.get("schema", {}).get("default"),
-                                             p.get("schema", {}).get("type") == "integer") for p in query},
-                query_validator=_object_validator(query, spec),
-                path_validator=_object_validator(path_params, spec) if path_params else None,
-                defaults={p["name"]: p["schema"]["default"] for p in query if "default" in p.get("schema", {})},
-            ))
+            ops.append(
+                Operation(
+                    operation_id=op["operationId"],
+                    method=method.upper(),
+                    path=path,
+                    rule=re.sub(r"\{(\w+)\}", r"<\1>", path),
+                    auth=auth,
+                    scopes=scopes,
+                    body_validator=_validator(body["schema"], spec) if body else None,
+                    query={
+                        p["name"]: QueryParam(
+                            p["name"],
+                            p.get("schema", {}),
+                            p.get("schema", {}).get("default"),
+                            p.get("schema", {}).get("type") == "integer",
+                        )
+                        for p in query
+                    },
+                    query_validator=_object_validator(query, spec),
+                    path_validator=_object_validator(path_params, spec) if path_params else None,
+                    defaults={p["name"]: p["schema"]["default"] for p in query if "default" in p.get("schema", {})},
+                )
+            )
     return ops
 
 
-def _security(requirements: list[dict[str, list[str]]],
-              schemes: dict[str, Any]) -> tuple[str | None, tuple[frozenset[str], ...]]:
+def _security(
+    requirements: list[dict[str, list[str]]], schemes: dict[str, Any]
+) -> tuple[str | None, tuple[frozenset[str], ...]]:
     """The operation's credential kind and its alternative scope sets (OpenAPI ORs requirements)."""
     auth: str | None = None
     alternatives = []

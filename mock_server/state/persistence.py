@@ -16,15 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, request
+from .state import Organization, State
 
-from .routing import state_of
-from .store import Organization, State
-
-EXTENSION = "eulabel_mock.persistence"
 FORMAT = "eulabel-mock-state"
 VERSION = 1
-_READS = ("GET", "HEAD", "OPTIONS")
 
 log = logging.getLogger("eulabel_mock")
 
@@ -43,8 +38,9 @@ def stores(state: State) -> dict[str, Any]:
         if hasattr(obj, "to_state") and hasattr(obj, "from_state"):
             found[name] = obj
         elif type(obj).__name__.endswith("Store"):
-            raise StateFileError(f"{type(obj).__name__} ({name}) cannot be kept in a state file: "
-                                 "give it to_state() and from_state()")
+            raise StateFileError(
+                f"{type(obj).__name__} ({name}) cannot be kept in a state file: give it to_state() and from_state()"
+            )
     return found
 
 
@@ -57,8 +53,9 @@ def snapshot(state: State) -> dict[str, Any]:
             "version": VERSION,
             "pepper": base64.b64encode(state.pepper).decode("ascii"),
             "rng": rng,
-            "organizations": [{"id": o.id, "name": o.name, "sessions": list(o.sessions)}
-                              for o in state.organizations.values()],
+            "organizations": [
+                {"id": o.id, "name": o.name, "sessions": list(o.sessions)} for o in state.organizations.values()
+            ],
             "stores": {name: store.to_state() for name, store in stores(state).items()},
         }
 
@@ -116,8 +113,9 @@ class StateFile:
         try:
             return json.loads(text)
         except ValueError as exc:
-            raise StateFileError(f"state file {self.path} is not valid JSON ({exc}); "
-                                 "fix or remove it to start afresh") from None
+            raise StateFileError(
+                f"state file {self.path} is not valid JSON ({exc}); fix or remove it to start afresh"
+            ) from None
 
     def save(self, data: Any) -> None:
         self.save_from(lambda: data)
@@ -152,32 +150,16 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def install(app: Flask, path: str | os.PathLike[str]) -> None:
-    """Restore the state from ``path`` (or create it), then save after every successful mutation.
+def open_state_file(state: State, path: str | os.PathLike[str]) -> StateFile:
+    """Restore ``state`` from ``path``, or create the file from it when there is none yet.
 
     :raise StateFileError: the file exists but cannot be used.
     """
     state_file = StateFile(path)
-    state = state_of(app)
     data = state_file.load()
     if data is None:
         state_file.save(snapshot(state))
     else:
         restore(state, data)
         log.info("restored state from %s", state_file.path)
-    app.extensions[EXTENSION] = state_file
-
-    @app.after_request
-    def _save(resp: Response) -> Response:
-        # Failed calls too: a key committed before a fault dropped its response must be kept.
-        if request.method not in _READS:
-            state_file.save_from(lambda: snapshot(state))
-        return resp
-
-
-def flush(app: Flask) -> None:
-    """Write the state now (e.g. at shutdown, to keep ``lastUsedAt`` of read-only calls)."""
-    state_file = app.extensions.get(EXTENSION)
-    if state_file is not None:
-        state = state_of(app)
-        state_file.save_from(lambda: snapshot(state))
+    return state_file

@@ -11,7 +11,7 @@ from flask import Request
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import best_match
 
-from .errors import BadRequest, ValidationFailed
+from ..errors import BadRequest, ValidationFailed
 from .spec import Operation
 
 _INT = re.compile(r"-?[0-9]{1,18}")
@@ -26,14 +26,17 @@ def parse_body(op: Operation, request: Request) -> Any:
     """
     mimetype = request.mimetype
     if mimetype not in _JSON_TYPES and not mimetype.endswith("+json"):
-        raise BadRequest("Content-Type must be application/json.",
-                         suggestion="Send a JSON body with 'Content-Type: application/json'.")
+        raise BadRequest(
+            "Content-Type must be application/json.",
+            suggestion="Send a JSON body with 'Content-Type: application/json'.",
+        )
     raw = request.get_data(cache=False)
     try:
         body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise BadRequest("Malformed JSON in the request body.",
-                         suggestion="Check the body is a single valid JSON document.") from None
+        raise BadRequest(
+            "Malformed JSON in the request body.", suggestion="Check the body is a single valid JSON document."
+        ) from None
     assert op.body_validator is not None
     _check(op.body_validator, body, where="body")
     return body

@@ -7,10 +7,10 @@ import re
 import threading
 from dataclasses import dataclass
 
+from ..errors import RateLimited
 from .clock import Clock, iso
-from .errors import RateLimited
 
-DEFAULT = "6000/60"
+DEFAULT_RATE_LIMIT = "6000/60"
 _SPEC = re.compile(r"([0-9]{1,9})/([0-9]{1,7})")
 
 
@@ -20,7 +20,7 @@ class Limit:
     seconds: int
 
 
-def parse(text: str) -> Limit | None:
+def parse_rate_limit(text: str) -> Limit | None:
     """Read ``N/SECONDS`` (e.g. ``6000/60``); ``0`` or ``0/…`` turns limiting off.
 
     :raise ValueError: anything else.
@@ -30,7 +30,7 @@ def parse(text: str) -> Limit | None:
         return None
     match = _SPEC.fullmatch(text)
     if match is None or int(match.group(2)) < 1:
-        raise ValueError(f"rate limit must be N/SECONDS (e.g. {DEFAULT}) or 0 to disable, not {text!r}")
+        raise ValueError(f"rate limit must be N/SECONDS (e.g. {DEFAULT_RATE_LIMIT}) or 0 to disable, not {text!r}")
     requests, seconds = int(match.group(1)), int(match.group(2))
     return Limit(requests, seconds) if requests else None
 

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import ApiError, NotFound
 from .clock import Clock
-from .errors import ApiError, NotFound
 from .key_store import ApiKeyStore
 from .passport_store import PassportStore
 from .product_store import ProductStore
-from .rate_limit import DEFAULT as DEFAULT_RATE_LIMIT
-from .rate_limit import RateLimiter, parse
+from .rate_limit import DEFAULT_RATE_LIMIT, RateLimiter, parse_rate_limit
 
 
 @dataclass(slots=True)
@@ -46,12 +45,15 @@ class State:
             self.organizations: dict[str, Organization] = {}
             self.sessions: dict[str, str] = {}
             self.keys = ApiKeyStore(
-                self.rng, self.clock, self.lock, self.pepper,
+                self.rng,
+                self.clock,
+                self.lock,
+                self.pepper,
                 revocation_delay=float(self.config.get("REVOCATION_DELAY", 0.0)),
             )
             self.products = ProductStore(self.rng, self.clock, self.lock)
             self.passports = PassportStore(self.rng, self.clock, self.lock, self.products)
-            limit = parse(self.config.get("RATE_LIMIT", DEFAULT_RATE_LIMIT))
+            limit = parse_rate_limit(self.config.get("RATE_LIMIT", DEFAULT_RATE_LIMIT))
             self.rate_limiter: RateLimiter | None = RateLimiter(limit, self.clock) if limit else None
             load_fixtures(self, Path(self.config["FIXTURES"]))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,11 +9,12 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from ..errors import ApiError
+from ..state.key_store import ApiKey
+from ..state.state import State
 from .auth import bearer_key, require_scopes, session_org
-from .errors import ApiError, from_http
-from .key_store import ApiKey
+from .responses import from_http
 from .spec import Operation
-from .store import State
 from .validation import check_path, parse_body, parse_query
 
 EXTENSION = "eulabel_mock"
@@ -29,20 +29,10 @@ class Call:
     key: ApiKey | None
     query: dict[str, Any]
     body: Any
-    path: dict[str, Any]
+    path_params: dict[str, Any]
 
 
 Handler = Callable[[Call], Response]
-
-
-_ENCODER = json.JSONEncoder(separators=(",", ":"))  # one encoder: json.dumps with options builds one per call
-
-
-def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    resp = Response(_ENCODER.encode(body), status, content_type="application/json")
-    if headers:
-        resp.headers.update(headers)
-    return resp
 
 
 def state_of(app: Flask) -> State:
@@ -55,8 +45,9 @@ def add_routes(app: Flask, operations: list[Operation], handlers: Mapping[str, H
     if missing:
         raise RuntimeError(f"openapi.yaml operations without a handler: {', '.join(missing)}")
     for op in operations:
-        app.add_url_rule(op.rule, endpoint=op.operation_id, view_func=_view(app, op, handlers[op.operation_id]),
-                         methods=[op.method])
+        app.add_url_rule(
+            op.rule, endpoint=op.operation_id, view_func=_view(app, op, handlers[op.operation_id]), methods=[op.method]
+        )
 
 
 def _view(app: Flask, op: Operation, handler: Handler) -> Callable[..., Response]:
@@ -89,8 +80,9 @@ def _view(app: Flask, op: Operation, handler: Handler) -> Callable[..., Response
     return view
 
 
-def _run(op: Operation, handler: Handler, state: State, org_id: str, key: ApiKey | None,
-         path: dict[str, Any]) -> Response:
+def _run(
+    op: Operation, handler: Handler, state: State, org_id: str, key: ApiKey | None, path: dict[str, Any]
+) -> Response:
     """Validate the path, query and body, then answer with the handler."""
     check_path(op, path)
     query = parse_query(op, request)
