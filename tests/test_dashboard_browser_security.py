@@ -216,3 +216,17 @@ def test_every_control_has_an_accessible_name(page: Any) -> None:
            }).map((el) => el.outerHTML)"""
     )
     assert unnamed == []
+
+
+def test_the_pages_run_under_their_strict_policy_without_a_violation(page: Any) -> None:
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.reload()
+    create_key(page, "Policy", ["products:read"])
+    close_secret(page)
+    key_row(page, "Policy").get_by_role("link", name="Usage").click()
+    page.locator("#chart svg").wait_for()
+    page.go_back()
+    key_row(page, "Policy").wait_for()
+    assert problems == []
