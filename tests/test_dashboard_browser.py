@@ -174,3 +174,16 @@ def test_the_memory_check_finds_a_secret_that_a_script_keeps(page: Any) -> None:
     close_secret(page)
     found = heap_holds(page, secret)
     assert found, "the memory check missed a secret a script keeps"
+
+
+@pytest.mark.claim("C12")
+def test_leaving_the_page_with_the_dialog_open_takes_the_secret_along(page: Any, mock: EulabelMock) -> None:
+    create_key(page, "Left open", ["products:read"])
+    page.goto(f"{mock.base_url}/dashboard/keys/elsewhere")  # away, with the secret still on screen
+    page.go_back()
+    key_row(page, "Left open").wait_for()
+    assert not shows_a_full_key(page)
+    page.go_forward()
+    page.go_back()
+    key_row(page, "Left open").wait_for()
+    assert not shows_a_full_key(page)
