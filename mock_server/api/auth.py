@@ -21,8 +21,9 @@ _SESSION_HELP = "API keys are managed with a dashboard session: send the cookie 
 
 
 def _unauthorized(message: str, suggestion: str, reason: dict[str, Any]) -> Unauthorized:
-    return Unauthorized(message, suggestion=suggestion, headers={"WWW-Authenticate": 'Bearer realm="eulabel"'},
-                        reason=reason)
+    return Unauthorized(
+        message, suggestion=suggestion, headers={"WWW-Authenticate": 'Bearer realm="eulabel"'}, reason=reason
+    )
 
 
 def shown_prefix(token: str) -> str:
@@ -73,13 +74,16 @@ def session_org(state: State, request: Request) -> str:
         org_id = state.session_org(token)
         if org_id is not None:
             return org_id
-        raise Unauthorized("The session is invalid or has expired.", suggestion=_SESSION_HELP,
-                           reason={"code": "unknown_session"})
+        raise Unauthorized(
+            "The session is invalid or has expired.", suggestion=_SESSION_HELP, reason={"code": "unknown_session"}
+        )
     if request.headers.get("Authorization"):
-        raise Unauthorized("API keys cannot manage API keys; this endpoint needs a dashboard session.",
-                           suggestion=_SESSION_HELP, reason={"code": "key_on_session_endpoint"})
-    raise Unauthorized("A dashboard session is required.", suggestion=_SESSION_HELP,
-                       reason={"code": "missing_session"})
+        raise Unauthorized(
+            "API keys cannot manage API keys; this endpoint needs a dashboard session.",
+            suggestion=_SESSION_HELP,
+            reason={"code": "key_on_session_endpoint"},
+        )
+    raise Unauthorized("A dashboard session is required.", suggestion=_SESSION_HELP, reason={"code": "missing_session"})
 
 
 def bearer_key(state: State, request: Request) -> ApiKey:
@@ -102,8 +106,11 @@ def bearer_key(state: State, request: Request) -> ApiKey:
             reason = {"code": "unknown_key", "prefix": shown_prefix(token)}
             raise _unauthorized("Invalid API key.", _BEARER_HELP, reason)
         request.environ[KEY_ID] = revoked.id
-        raise _unauthorized("Invalid API key.", _BEARER_HELP,
-                            {"code": "key_revoked", "keyId": revoked.id, "revokedAt": iso(revoked.revoked_at)})
+        raise _unauthorized(
+            "Invalid API key.",
+            _BEARER_HELP,
+            {"code": "key_revoked", "keyId": revoked.id, "revokedAt": iso(revoked.revoked_at)},
+        )
     request.environ[KEY_ID] = key.id
     return key
 
@@ -116,6 +123,8 @@ def require_scopes(key: ApiKey, alternatives: tuple[frozenset[str], ...]) -> Non
     reason: dict[str, Any] = {"code": "missing_scope", "scope": options[0], "keyId": key.id}
     if len(options) > 1:
         reason["anyOf"] = options
-    raise Forbidden(f"This API key lacks the scope {' or '.join(options)}.",
-                    suggestion="Create a key with the needed scope; scopes cannot be added to an existing key.",
-                    reason=reason)
+    raise Forbidden(
+        f"This API key lacks the scope {' or '.join(options)}.",
+        suggestion="Create a key with the needed scope; scopes cannot be added to an existing key.",
+        reason=reason,
+    )

@@ -119,8 +119,10 @@ class ApiKeyStore:
         if key is None or key.org_id != org_id:
             raise NotFound("No active API key with this id.", reason={"code": "key_not_found", "keyId": key_id})
         if key.revoked_at is not None:
-            raise NotFound("No active API key with this id.",
-                           reason={"code": "key_already_revoked", "keyId": key_id, "revokedAt": iso(key.revoked_at)})
+            raise NotFound(
+                "No active API key with this id.",
+                reason={"code": "key_already_revoked", "keyId": key_id, "revokedAt": iso(key.revoked_at)},
+            )
         return key
 
     def revoke(self, org_id: str, key_id: str) -> ApiKey:

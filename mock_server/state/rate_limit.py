@@ -87,6 +87,11 @@ class RateLimiter:
             f"Rate limit exceeded: {self.limit.requests} requests per {self.limit.seconds} s for this API key.",
             suggestion="Wait the number of seconds in Retry-After before retrying.",
             headers=headers,
-            reason={"code": "rate_limited", "limit": self._requests, "windowSeconds": self._seconds,
-                    "windowStart": iso(ends - self._seconds), "resetAt": iso(ends)},
+            reason={
+                "code": "rate_limited",
+                "limit": self._requests,
+                "windowSeconds": self._seconds,
+                "windowStart": iso(ends - self._seconds),
+                "resetAt": iso(ends),
+            },
         )
