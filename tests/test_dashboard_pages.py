@@ -215,3 +215,18 @@ def test_the_ready_line_links_the_dashboard() -> None:
 def test_without_the_control_plane_there_is_no_dashboard() -> None:
     app = create_app({"CONTROL_PLANE": False})
     assert app.test_client().get("/dashboard").status_code == 404
+
+
+@pytest.mark.claim("C16")
+def test_calls_with_a_revoked_key_are_flagged_in_its_usage(api: Api, app: Flask) -> None:
+    created = body_of(api.create_key(["products:read"]))
+    api.revoke(created["id"])
+    statuses = [api.products(created["secret"]).status_code for _ in range(2)]
+    assert statuses == [401, 401]
+    client = app.test_client()
+    client.set_cookie("eulabel_session", QUINTA)
+    usage = body_of(client.get(f"/_mock/usage/{created['id']}"))
+    assert usage["key"]["revokedAt"] is not None
+    assert [c["reason"]["code"] for c in usage["calls"]] == ["key_revoked", "key_revoked"]
+    flagged = {u["code"]: u["count"] for u in usage["unusual"]}
+    assert flagged == {"used_after_revocation": 2}

@@ -7,6 +7,7 @@ given call failed; the reasons, and matching calls to keys by hash, are this pro
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -151,3 +152,16 @@ def test_the_journal_filters_by_key_id(api: Api, client: FlaskClient) -> None:
     api.products(two["secret"])
     api.products(two["secret"])
     assert [e["keyId"] for e in entries(client, f"?keyId={two['id']}")] == [two["id"], two["id"]]
+
+
+@pytest.mark.claim("C17")
+def test_a_revoked_key_is_still_explained_after_a_restart_with_a_state_file(tmp_path: Path) -> None:
+    path = str(tmp_path / "state.json")
+    created = body_of(Api(create_app({"STATE_FILE": path})).create_key(["products:read"]))
+    first = create_app({"STATE_FILE": path})
+    assert Api(first).revoke(created["id"]).status_code == 204
+    again = create_app({"STATE_FILE": path})
+    status = Api(again).products(created["secret"]).status_code
+    assert status == 401
+    reason = last(again.test_client())["reason"]
+    assert (reason["code"], reason["keyId"]) == ("key_revoked", created["id"])
