@@ -12,8 +12,7 @@ from mock_server.api.auth import require_scopes
 from mock_server.errors import Forbidden
 from mock_server.state.clock import Clock
 from mock_server.state.key_store import ApiKeyStore
-
-from .support import QUINTA, Api
+from tests.clients import QUINTA, Dashboard, json_of
 
 BEARER_HELP = "Send the header 'Authorization: Bearer sk_test_...' with an active API key."
 SESSION_HELP = "API keys are managed with a dashboard session: send the cookie 'eulabel_session=...'."
@@ -43,7 +42,7 @@ def test_each_bearer_failure_names_its_cause_and_how_to_authenticate(
 
 @pytest.mark.claim("C9")
 @pytest.mark.parametrize("scheme", ["Token", "Basic", "Key", "Bearer:", "Bearerx"])
-def test_an_active_key_under_another_scheme_than_bearer_is_refused(api: Api, scheme: str) -> None:
+def test_an_active_key_under_another_scheme_than_bearer_is_refused(api: Dashboard, scheme: str) -> None:
     secret = api.secret(["products:read"])
     r = api.app.test_client().get("/v1/products", headers={"Authorization": f"{scheme} {secret}"})
     assert r.status_code == 401
@@ -55,11 +54,11 @@ def test_an_active_key_under_another_scheme_than_bearer_is_refused(api: Api, sch
     }
 
 
-def test_revoked_key_is_an_invalid_key(api: Api) -> None:
-    created = api.create_key().json
+def test_revoked_key_is_an_invalid_key(api: Dashboard) -> None:
+    created = json_of(api.create_key())
     api.revoke(created["id"])
     r = api.products(created["secret"])
-    assert (r.status_code, r.json["message"]) == (401, "Invalid API key.")
+    assert (r.status_code, json_of(r)["message"]) == (401, "Invalid API key.")
 
 
 @pytest.mark.claim("C6")
@@ -85,7 +84,7 @@ def test_each_session_failure_names_its_cause_and_how_to_get_a_session(
 
 
 @pytest.mark.claim("C6")
-def test_a_valid_session_wins_over_a_bearer_header(api: Api) -> None:
+def test_a_valid_session_wins_over_a_bearer_header(api: Dashboard) -> None:
     r = api.list_keys(session=QUINTA, headers={"Authorization": "Bearer sk_test_x"})
     assert r.status_code == 200
 

@@ -6,12 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.test import TestResponse
 
 from mock_server import create_app
 from mock_server.app import flush_state
-from tests.bearer import COMPLETE_WINE_DATA, KeyClient, key_client, new_session, wine
-from tests.support import Api
+from tests.clients import COMPLETE_WINE_DATA, Dashboard, KeyClient, json_of, key_client, new_session, wine
 
 T0 = 1_800_000_000
 
@@ -28,22 +26,22 @@ def test_every_listed_field_of_every_key_is_the_same_after_a_restart(tmp_path: P
     path = tmp_path / "state"
     first = restart(path)
     freeze(first, T0)
-    api = Api(first)
-    used = api.create_key(["products:read", "passports:write"], name="used").json
+    api = Dashboard(first)
+    used = json_of(api.create_key(["products:read", "passports:write"], name="used"))
     api.create_key(["passports:read"], name="idle")
     freeze(first, T0 + 5)
     assert api.products(used["secret"]).status_code == 200
-    before = api.list_keys().json["data"]
+    before = json_of(api.list_keys())["data"]
     flush_state(first)
-    after = Api(restart(path)).list_keys().json["data"]
+    after = json_of(Dashboard(restart(path)).list_keys())["data"]
     assert after == before
     assert [k["lastUsedAt"] for k in after] == ["2027-01-15T08:00:05.000Z", None]
 
 
 def test_a_key_still_authenticates_after_a_restart_and_keeps_its_scopes(tmp_path: Path) -> None:
     path = tmp_path / "state"
-    secret = Api(restart(path)).secret(["passports:read"])
-    again = Api(restart(path))
+    secret = Dashboard(restart(path)).secret(["passports:read"])
+    again = Dashboard(restart(path))
     assert again.products(secret).status_code == 403  # authenticated, and still without products:read
     r = again.app.test_client().get("/v1/passports/ps_00000000", headers={"Authorization": f"Bearer {secret}"})
     assert r.status_code == 404
@@ -53,37 +51,32 @@ def test_a_revoked_key_stays_refused_after_a_restart_whatever_the_clock_says(tmp
     path = tmp_path / "state"
     first = restart(path)
     freeze(first, T0)
-    created = Api(first).create_key().json
-    assert Api(first).revoke(created["id"]).status_code == 204
+    created = json_of(Dashboard(first).create_key())
+    assert Dashboard(first).revoke(created["id"]).status_code == 204
     again = restart(path)
     freeze(again, T0 - 3600)
-    assert Api(again).products(created["secret"]).status_code == 401
+    assert Dashboard(again).products(created["secret"]).status_code == 401
 
 
 def test_a_revocation_delay_still_runs_after_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "state"
     first = restart(path, REVOCATION_DELAY=1)
     freeze(first, T0)
-    created = Api(first).create_key().json
-    assert Api(first).revoke(created["id"]).status_code == 204
+    created = json_of(Dashboard(first).create_key())
+    assert Dashboard(first).revoke(created["id"]).status_code == 204
     again = restart(path, REVOCATION_DELAY=1)
-    api = Api(again)
+    api = Dashboard(again)
     freeze(again, T0 + 0.5)
     assert api.products(created["secret"]).status_code == 200
-    assert api.list_keys().json["data"] == []
+    assert json_of(api.list_keys())["data"] == []
     freeze(again, T0 + 1)
     assert api.products(created["secret"]).status_code == 401
-
-
-def body(r: TestResponse) -> Any:
-    assert r.json is not None
-    return r.json
 
 
 def products_of(client: KeyClient) -> list[dict[str, Any]]:
     r = client.get("/v1/products?limit=100")
     assert r.status_code == 200
-    return list(body(r)["data"])
+    return list(json_of(r)["data"])
 
 
 def test_products_read_the_same_after_a_restart_and_gtins_stay_taken(tmp_path: Path) -> None:
@@ -91,14 +84,14 @@ def test_products_read_the_same_after_a_restart_and_gtins_stay_taken(tmp_path: P
     first = restart(path)
     session = new_session(first, "org_restart")
     writer = key_client(first, session=session)
-    made = [writer.post("/v1/products", wine(g, brand="B")).json for g in ("4006381333931", "15601012012207")]
+    made = [json_of(writer.post("/v1/products", wine(g, brand="B"))) for g in ("4006381333931", "15601012012207")]
     before = products_of(writer)
     again = restart(path)
     client = key_client(again, session=session)
     assert products_of(client) == before == made
-    assert client.get(f"/v1/products/{made[0]['productId']}").json == made[0]
+    assert json_of(client.get(f"/v1/products/{made[0]['productId']}")) == made[0]
     r = client.post("/v1/products", wine("04006381333931"))
-    assert (r.status_code, body(r)["error"]) == (409, "conflict")
+    assert (r.status_code, json_of(r)["error"]) == (409, "conflict")
     other = key_client(again)  # another organisation: its own products only, and the GTIN is free for it
     assert made[0]["productId"] not in {p["productId"] for p in products_of(other)}
     assert other.post("/v1/products", wine("15601012012207")).status_code == 201
@@ -113,10 +106,14 @@ def test_a_passport_after_a_restart_reads_the_same_and_merges_into_the_same_pass
         {"gtin": "4006381333931", "name": "Red", "category": "wine", "data": {"ingredients": ["Grapes"]}},
     )
     assert r.status_code == 201
-    passport = body(r)
+    passport = json_of(r)
     again = restart(path)
     client = key_client(again, session=session)
-    assert client.get(f"/v1/passports/{passport['passportId']}").json == passport
+    assert json_of(client.get(f"/v1/passports/{passport['passportId']}")) == passport
     r = client.post("/v1/passports", {"gtin": "4006381333931", "data": COMPLETE_WINE_DATA})
     assert r.status_code == 200
-    assert (body(r)["passportId"], body(r)["version"], body(r)["status"]) == (passport["passportId"], 2, "published")
+    assert (json_of(r)["passportId"], json_of(r)["version"], json_of(r)["status"]) == (
+        passport["passportId"],
+        2,
+        "published",
+    )
