@@ -8,7 +8,7 @@ import threading
 import pytest
 from flask import Flask
 
-from mock_server.api.auth import require_scopes
+from mock_server.api.auth import require_scopes, shown_prefix
 from mock_server.errors import Forbidden
 from mock_server.state.clock import Clock
 from mock_server.state.key_store import ApiKeyStore
@@ -58,7 +58,13 @@ def test_revoked_key_is_an_invalid_key(api: Dashboard) -> None:
     created = json_of(api.create_key())
     api.revoke(created["id"])
     r = api.products(created["secret"])
-    assert (r.status_code, json_of(r)["message"]) == (401, "Invalid API key.")
+    assert r.status_code == 401
+    assert json_of(r) == {
+        "error": "unauthorized",
+        "message": "Invalid API key.",
+        "suggestion": BEARER_HELP,
+        "status": 401,
+    }
 
 
 @pytest.mark.claim("C6")
@@ -99,3 +105,59 @@ def test_a_key_lacking_scopes_is_told_every_alternative_that_would_do() -> None:
     assert exc.value.suggestion == ("Create a key with the needed scope; scopes cannot be added to an existing key.")
     require_scopes(key, (frozenset({"products:write"}), frozenset({"products:read"})))  # one alternative is enough
     require_scopes(key, ())  # an operation that needs no scope
+
+
+@pytest.mark.parametrize(
+    ("token", "shown"),
+    [
+        ("sk_test_" + "Ab3d" * 6, "sk_test_Ab3d"),
+        ("sk_live_" + "Zz9y" * 6, "sk_live_Zz9y"),
+        ("sk_prod_" + "Ab3d" * 6, "sk_p"),  # not a key prefix this API issues: just 4 characters
+        ("abcdefghij", "abcd"),
+        ("abcdef", "abc"),  # never more than half of what was presented
+        ("sk_test_ab", "sk_te"),
+        ("a\nbcdefgh", "a\nbc"),
+        ("", ""),
+    ],
+)
+def test_an_unknown_credential_is_shown_only_as_far_as_a_masked_key_is(token: str, shown: str) -> None:
+    assert shown_prefix(token) == shown
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, {"Origin": "https://evil.example"}],
+)
+def test_a_cookie_call_from_another_origin_is_refused_with_a_reason(app: Flask, headers: dict[str, str]) -> None:
+    client = app.test_client()
+    client.set_cookie("eulabel_session", QUINTA)
+    r = client.get("/v1/auth/api-keys", headers=headers)
+    assert r.status_code == 403
+    assert json_of(r) == {
+        "error": "forbidden",
+        "message": "Cross-origin requests cannot use the dashboard session.",
+        "suggestion": "Call the API from the dashboard's own origin, or without a browser (e.g. curl).",
+        "status": 403,
+    }
+    entry = json_of(app.test_client().get("/_mock/journal"))["data"][-1]
+    assert entry["reason"] == {
+        "code": "cross_origin",
+        "origin": "https://evil.example",
+        "secFetchSite": headers.get("Sec-Fetch-Site"),
+    }
+
+
+def test_the_scope_refusal_reason_lists_the_alternatives_only_when_there_are_several() -> None:
+    key, _ = ApiKeyStore(random.Random(1), Clock(), threading.RLock(), b"p").create("org", "n", ["products:read"])
+    with pytest.raises(Forbidden) as exc:
+        require_scopes(key, (frozenset({"products:write"}),))
+    assert exc.value.reason == {"code": "missing_scope", "scope": "products:write", "keyId": key.id}
+    with pytest.raises(Forbidden) as exc:
+        require_scopes(key, (frozenset({"passports:write"}), frozenset({"products:write", "passports:read"})))
+    assert exc.value.reason == {
+        "code": "missing_scope",
+        "scope": "passports:write",
+        "keyId": key.id,
+        "anyOf": ["passports:write", "passports:read + products:write"],
+    }
+

@@ -221,3 +221,32 @@ def test_a_secret_that_is_not_valid_unicode_is_refused_without_an_error(secret: 
     store, _ = make_store()
     store.create("org", "n", ["products:read"])
     assert store.authenticate(secret) is None
+
+
+def test_a_revoked_key_id_is_not_found_and_the_reason_gives_the_revocation_time() -> None:
+    store, clock = make_store()
+    key, _ = store.create("org", "n", ["products:read"])
+    clock.advance(2.5)
+    store.revoke("org", key.id)
+    with pytest.raises(NotFound) as exc:
+        store.get("org", key.id)
+    assert exc.value.message == "No active API key with this id."
+    assert exc.value.reason == {
+        "code": "key_already_revoked",
+        "keyId": key.id,
+        "revokedAt": "2027-01-15T08:00:02.500Z",
+    }
+
+
+def test_audit_lookup_finds_revoked_keys_but_never_another_organisations() -> None:
+    store, _ = make_store()
+    key, _ = store.create("org", "n", ["products:read"])
+    other, _ = store.create("org_b", "n", ["products:read"])
+    store.revoke("org", key.id)
+    assert store.get_any("org", key.id) is key
+    assert store.all("org") == (key,)
+    for key_id in (other.id, "key_000000000000000000000000"):
+        with pytest.raises(NotFound) as exc:
+            store.get_any("org", key_id)
+        assert exc.value.message == "No API key with this id."
+        assert exc.value.reason == {"code": "key_not_found", "keyId": key_id}
