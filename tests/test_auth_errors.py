@@ -160,4 +160,3 @@ def test_the_scope_refusal_reason_lists_the_alternatives_only_when_there_are_sev
         "keyId": key.id,
         "anyOf": ["passports:write", "passports:read + products:write"],
     }
-
