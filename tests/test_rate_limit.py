@@ -213,3 +213,10 @@ def test_rate_limited_error_states_the_limit_and_says_to_wait_for_retry_after() 
         limiter.hit("k")
     assert exc.value.message == "Rate limit exceeded: 2 requests per 30 s for this API key."
     assert exc.value.suggestion == "Wait the number of seconds in Retry-After before retrying."
+    assert exc.value.reason == {
+        "code": "rate_limited",
+        "limit": 2,
+        "windowSeconds": 30,
+        "windowStart": "2027-01-15T08:00:00.000Z",
+        "resetAt": "2027-01-15T08:00:30.000Z",
+    }
