@@ -81,7 +81,7 @@ def test_ci_script_runs_the_checks_and_exactly_the_readme_test_command() -> None
 def editable_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A virtualenv where the Install block itself was run, from the repository root."""
     venv = tmp_path_factory.mktemp("venv") / "editable"
-    derived_venv(venv, with_pip=True)
+    derived_venv(venv, pip_command=True)
     [command] = of_kind("install")
     # Offline: the dependencies are found installed, and the build backend is taken from the running
     # environment (pip reads PIP_NO_BUILD_ISOLATION=0 as "do not isolate the build").
