@@ -113,7 +113,8 @@ def test_serve_commands_print_the_ready_line_and_stop_cleanly(installed_python: 
     proc, line = start_block(command, installed_python, tmp_path)
     try:
         assert re.fullmatch(r"eulabel-mock ready http://127\.0\.0\.1:\d+ org_quinta:eulabel_session=sess_quinta_demo"
-                            r" org_textil:eulabel_session=sess_textil_demo\n", line), line
+                            r" org_textil:eulabel_session=sess_textil_demo"
+                            r" dashboard=http://127\.0\.0\.1:\d+/dashboard\n", line), line
         with urllib.request.urlopen(line.split()[2] + "/_mock/ready", timeout=10) as resp:
             assert json.load(resp) == {"ready": True}
     finally:
