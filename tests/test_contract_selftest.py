@@ -48,16 +48,43 @@ class Run:
         return claims
 
 
-def run_suite(base_url: str, tmp: Path, files: tuple[str, ...] = (), extra: tuple[str, ...] = (),
-              window: str = "1", env: dict[str, str] | None = None) -> Run:
+def run_suite(
+    base_url: str,
+    tmp: Path,
+    files: tuple[str, ...] = (),
+    extra: tuple[str, ...] = (),
+    window: str = "1",
+    env: dict[str, str] | None = None,
+) -> Run:
     junit, report = tmp / "junit.xml", tmp / "claims.md"
     paths = [str(SUITE / f) for f in files] or [str(SUITE)]
-    cmd = [sys.executable, "-m", "pytest", *paths, "--base-url", base_url, "-p", "no:cacheprovider", "-q",
-           "--junitxml", str(junit), "--claims-report", str(report), "--revocation-window", window, *extra]
-    proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or SESSIONS)}, capture_output=True,
-                          text=True, timeout=240)
-    return Run(proc.returncode, proc.stdout + proc.stderr, junit.read_text() if junit.exists() else "",
-               report.read_text() if report.exists() else "")
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        *paths,
+        "--base-url",
+        base_url,
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--junitxml",
+        str(junit),
+        "--claims-report",
+        str(report),
+        "--revocation-window",
+        window,
+        *extra,
+    ]
+    proc = subprocess.run(
+        cmd, cwd=ROOT, env={**os.environ, **(env or SESSIONS)}, capture_output=True, text=True, timeout=240
+    )
+    return Run(
+        proc.returncode,
+        proc.stdout + proc.stderr,
+        junit.read_text() if junit.exists() else "",
+        report.read_text() if report.exists() else "",
+    )
 
 
 def assert_no_full_key(run: Run) -> None:
@@ -90,8 +117,13 @@ def test_suite_catches_the_breakage_with_the_right_claim(breakage: Breakage, tmp
 
 @pytest.fixture
 def cli_mock(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, str]]]:
-    proc = subprocess.Popen([sys.executable, "-m", "mock_server", "--port", "0", *request.param],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mock_server", "--port", "0", *request.param],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline().split()
@@ -103,8 +135,12 @@ def cli_mock(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, st
         proc.wait(timeout=10)
 
 
-@pytest.mark.parametrize("cli_mock", [("--error-format", "nested"), ("--revocation-delay", "2")], indirect=True,
-                         ids=["nested-errors", "revocation-delay-2"])
+@pytest.mark.parametrize(
+    "cli_mock",
+    [("--error-format", "nested"), ("--revocation-delay", "2")],
+    indirect=True,
+    ids=["nested-errors", "revocation-delay-2"],
+)
 def test_suite_passes_the_mock_started_with_options(cli_mock: tuple[str, dict[str, str]], tmp_path: Path) -> None:
     url, env = cli_mock
     run = run_suite(url, tmp_path, window="10", env=env)
