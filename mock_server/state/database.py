@@ -1,0 +1,124 @@
+"""The state file: an SQLite database in WAL mode, written one small transaction per change.
+
+SQLite appends each committed transaction to the write-ahead log before ``COMMIT`` returns, so a
+process that is killed at any point leaves every committed change readable and the file intact;
+``synchronous=NORMAL`` skips the fsync per commit, so only a power loss could drop the last
+commits (never corrupt the file).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .changes import Row, Table
+
+META = Table("meta", ("name", "value"))
+SQLITE_MAGIC = b"SQLite format 3\x00"
+FILE_MODE = 0o600
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file only its owner can read; SQLite gives its -wal and -shm files the same mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)  # the umask may have taken bits away, never added: set it exactly
+    finally:
+        os.close(fd)
+
+
+class Database:
+    """One connection, used under the state's lock; reads come from memory, so it is written, not queried."""
+
+    def __init__(self, path: str | os.PathLike[str], lock: threading.RLock) -> None:
+        self.path = Path(path)
+        self._lock = lock
+        self._depth = 0
+        self._upserts: dict[Table, str] = {}
+        self._tables: list[Table] = []
+        # Called just before each commit, inside the transaction (the seeded generator's state).
+        self.before_commit: Callable[[], None] | None = None
+        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error:
+            self._conn.close()
+            raise
+
+    def create(self, tables: Iterable[Table]) -> None:
+        """Create the tables that do not exist yet; creation order is row order (``rowid``)."""
+        self._tables = [META, *tables]
+        with self.transaction():
+            for table in self._tables:
+                first, *rest = table.columns
+                columns = ", ".join([f"{first} PRIMARY KEY", *rest])
+                self._conn.execute(f"CREATE TABLE IF NOT EXISTS {table.name} ({columns})")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together; a nested transaction joins the outermost one."""
+        with self._lock:
+            if self._depth == 0:
+                self._conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield
+                if self._depth == 1 and self.before_commit is not None:
+                    self.before_commit()
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if self._depth == 0:
+                try:
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+
+    def put(self, table: Table, rows: Iterable[Row]) -> None:
+        """Insert rows, replacing the ones with the same id; the row keeps its place (no new rowid)."""
+        sql = self._upserts.get(table)
+        if sql is None:
+            first, *rest = table.columns
+            marks = ", ".join("?" * len(table.columns))
+            update = ", ".join(f"{c} = excluded.{c}" for c in rest)
+            sql = self._upserts[table] = (
+                f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks}) "
+                f"ON CONFLICT({first}) DO UPDATE SET {update}"
+            )
+        with self.transaction():
+            self._conn.executemany(sql, rows)
+
+    def clear(self) -> None:
+        """Delete every record (the metadata stays)."""
+        with self.transaction():
+            for table in self._tables:
+                if table is not META:
+                    self._conn.execute(f"DELETE FROM {table.name}")
+
+    def rows(self, table: Table) -> list[Row]:
+        """The table's rows in the order they were first written."""
+        with self._lock:
+            return self._conn.execute(f"SELECT {', '.join(table.columns)} FROM {table.name} ORDER BY rowid").fetchall()
+
+    def meta(self) -> dict[str, Any]:
+        with self._lock:
+            return dict(self._conn.execute("SELECT name, value FROM meta").fetchall())
+
+    def tables(self) -> set[str]:
+        with self._lock:
+            return {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def close(self) -> None:
+        """Close; SQLite folds the write-ahead log into the file and removes it when the last connection closes."""
+        with self._lock:
+            self._conn.close()
