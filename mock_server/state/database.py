@@ -44,12 +44,13 @@ class Database:
         # Called just before each commit, inside the transaction (the seeded generator's state).
         self.before_commit: Callable[[], None] | None = None
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        try:
+
+    def use_wal(self) -> None:
+        """Switch to the write-ahead log (kept in the file). Separate from opening: a file that turns
+        out not to be a state file must be left exactly as it was."""
+        with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.Error:
-            self._conn.close()
-            raise
 
     def create(self, tables: Iterable[Table]) -> None:
         """Create the tables that do not exist yet; creation order is row order (``rowid``)."""

@@ -73,6 +73,7 @@ def _build(state: State, path: Path) -> None:
     try:
         db = Database(tmp, state.lock)
         try:
+            db.use_wal()
             records = state.records()
             db.create(records)
             with db.transaction():
@@ -105,8 +106,8 @@ def _migrate(state: State, path: Path) -> None:
 
 
 def _restore(state: State, db: Database) -> None:
-    existing = db.tables()
     try:
+        existing = db.tables()
         meta = db.meta() if META.name in existing else {}
     except Exception as exc:
         raise StateFileError(f"cannot read state file {db.path}: {exc}") from None
@@ -115,6 +116,7 @@ def _restore(state: State, db: Database) -> None:
     if meta.get("version") != VERSION:
         raise StateFileError(f"unsupported state file version {meta.get('version')!r} (expected {VERSION})")
     try:
+        db.use_wal()
         with state.lock:
             state.pepper = bytes(meta["pepper"])
             state.reset()  # rebuilds the stores with the saved pepper
