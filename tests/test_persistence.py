@@ -170,8 +170,8 @@ def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
-    [(last_used_at,)] = query(path, "SELECT last_used_at FROM keys")
-    assert last_used_at is not None
+    [key] = start(path).list_keys().json["data"]
+    assert key["lastUsedAt"] is not None
 
 
 def test_products_and_passports_survive_a_restart(tmp_path: Path) -> None:

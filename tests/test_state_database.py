@@ -182,12 +182,14 @@ def test_the_database_and_its_log_are_readable_by_the_owner_only(tmp_path: Path)
     old = os.umask(0)  # a permissive umask must not widen the mode
     try:
         path = tmp_path / "state.db"
-        start(path).create_key()
+        running = start(path)  # kept open: closing the database folds the -wal file into it
+        running.create_key()
         json_path = tmp_path / "old.json"
         json_path.write_text(json.dumps(json_state_v1(b"p" * 32, random_secret())))
         start(json_path)
     finally:
         os.umask(old)
+    assert running.app is not None
     for p in (path, Path(f"{path}-wal"), json_path, json_path.with_name("old.json.v1.json")):
         assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name
 

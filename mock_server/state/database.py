@@ -1,5 +1,10 @@
 """The state file: an SQLite database in WAL mode, written one small transaction per change.
 
+Each record table is a log: a change appends the record's new version as a row, and reading keeps
+the last version of each id, in the order ids first appeared. Appending touches the table's last
+page only, so a write costs the same at 100 or 100,000 stored records (an update in place would
+touch a random page of an id index, and more of them as the file grows).
+
 SQLite appends each committed transaction to the write-ahead log before ``COMMIT`` returns, so a
 process that is killed at any point leaves every committed change readable and the file intact;
 ``synchronous=NORMAL`` skips the fsync per commit, so only a power loss could drop the last
@@ -39,7 +44,7 @@ class Database:
         self.path = Path(path)
         self._lock = lock
         self._depth = 0
-        self._upserts: dict[Table, str] = {}
+        self._inserts: dict[Table, str] = {}
         self._tables: list[Table] = []
         # Called just before each commit, inside the transaction (the seeded generator's state).
         self.before_commit: Callable[[], None] | None = None
@@ -53,13 +58,12 @@ class Database:
             self._conn.execute("PRAGMA synchronous=NORMAL")
 
     def create(self, tables: Iterable[Table]) -> None:
-        """Create the tables that do not exist yet; creation order is row order (``rowid``)."""
+        """Create the tables that do not exist yet; a table's ``rowid`` is the order of its changes."""
         self._tables = [META, *tables]
         with self.transaction():
-            for table in self._tables:
-                first, *rest = table.columns
-                columns = ", ".join([f"{first} PRIMARY KEY", *rest])
-                self._conn.execute(f"CREATE TABLE IF NOT EXISTS {table.name} ({columns})")
+            self._conn.execute("CREATE TABLE IF NOT EXISTS meta (name PRIMARY KEY, value)")
+            for table in self._tables[1:]:
+                self._conn.execute(f"CREATE TABLE IF NOT EXISTS {table.name} ({', '.join(table.columns)})")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -86,16 +90,12 @@ class Database:
                     raise
 
     def put(self, table: Table, rows: Iterable[Row]) -> None:
-        """Insert rows, replacing the ones with the same id; the row keeps its place (no new rowid)."""
-        sql = self._upserts.get(table)
+        """Append new versions of records (metadata is replaced by name instead)."""
+        sql = self._inserts.get(table)
         if sql is None:
-            first, *rest = table.columns
+            verb = "INSERT OR REPLACE" if table is META else "INSERT"
             marks = ", ".join("?" * len(table.columns))
-            update = ", ".join(f"{c} = excluded.{c}" for c in rest)
-            sql = self._upserts[table] = (
-                f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks}) "
-                f"ON CONFLICT({first}) DO UPDATE SET {update}"
-            )
+            sql = self._inserts[table] = f"{verb} INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})"
         with self.transaction():
             self._conn.executemany(sql, rows)
 
@@ -107,9 +107,24 @@ class Database:
                     self._conn.execute(f"DELETE FROM {table.name}")
 
     def rows(self, table: Table) -> list[Row]:
-        """The table's rows in the order they were first written."""
+        """The last version of each record, in the order the records were first written.
+
+        Rewrites the table without the older versions when they outnumber the current ones, so the
+        file does not grow with every change of a long-lived record.
+        """
         with self._lock:
-            return self._conn.execute(f"SELECT {', '.join(table.columns)} FROM {table.name} ORDER BY rowid").fetchall()
+            cursor = self._conn.execute(f"SELECT {', '.join(table.columns)} FROM {table.name} ORDER BY rowid")
+            written = 0
+            latest: dict[Any, Row] = {}
+            for row in cursor:
+                written += 1
+                latest[row[0]] = row  # a dict keeps the position of the first version
+            rows = list(latest.values())
+            if written > 2 * len(rows) + 1000:
+                with self.transaction():
+                    self._conn.execute(f"DELETE FROM {table.name}")
+                    self.put(table, rows)
+            return rows
 
     def meta(self) -> dict[str, Any]:
         with self._lock:
