@@ -233,10 +233,16 @@ def test_rejected_and_read_only_requests_do_not_write_the_file(tmp_path: Path) -
     path = tmp_path / "state.db"
     api = start(path)
     secret = api.secret()
+    writer = api.secret(["products:write"])
     client = api.app.test_client()
+    product = {"name": "Red", "category": "wine", "gtin": "4006381333931"}
+    assert client.post("/v1/products", json=product, headers={"Authorization": f"Bearer {writer}"}).status_code == 201
     before = file_bytes(path)
     assert client.post("/v1/products", json={"name": "x"}).status_code == 401
+    assert client.post("/v1/products", json=product, headers={"Authorization": f"Bearer {secret}"}).status_code == 403
+    assert api.revoke("key_" + "0" * 24).status_code == 404
     assert client.put("/v1/auth/api-keys").status_code == 405
+    assert client.post("/v1/products", json=product, headers={"Authorization": f"Bearer {writer}"}).status_code == 409
     assert api.create_key(scopes=["no:such:scope"]).status_code == 422
     assert api.products(secret).status_code == 200  # lastUsedAt stays in memory until shutdown
     assert api.list_keys().status_code == 200

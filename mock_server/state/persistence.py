@@ -38,6 +38,7 @@ def open_state_file(state: State, path: str | os.PathLike[str]) -> Database:
     head = _head(path)
     if head is None:
         _build(state, path)
+        log.info("created state file %s", path)
     elif not head.startswith(SQLITE_MAGIC):
         _migrate(state, path)
     try:
@@ -46,6 +47,8 @@ def open_state_file(state: State, path: str | os.PathLike[str]) -> Database:
         raise StateFileError(f"cannot open state file {path}: {exc}") from None
     try:
         _restore(state, db)
+        if head is not None:
+            log.info("restored state from %s", path)
     except BaseException:
         db.close()
         raise
@@ -134,7 +137,6 @@ def _restore(state: State, db: Database) -> None:
         raise
     except Exception as exc:
         raise StateFileError(f"malformed state file {db.path} ({type(exc).__name__}: {exc})") from None
-    log.info("restored state from %s", db.path)
 
 
 def _attach(state: State, db: Database) -> None:
