@@ -169,9 +169,9 @@ def list_rows(src: Path, tmp: Path, keys: int, requests: int) -> dict[str, Any]:
             mock.stop()
 
 
-def bytes_per_key(src: Path, keys: int, clients: int = 2) -> dict[str, Any]:
-    """RSS growth of a memory-only mock across creating ``keys`` keys over HTTP, divided by ``keys``."""
-    mock = Mock(src, None)
+def bytes_per_key(src: Path, keys: int, state: Path | None = None, clients: int = 2) -> dict[str, Any]:
+    """RSS growth of a mock across creating ``keys`` keys over HTTP, divided by ``keys``."""
+    mock = Mock(src, state)
     try:
         for _ in range(20):  # the first requests import and cache things: not per-key memory
             mock.call("POST", "/v1/auth/api-keys", QUINTA_COOKIE, KEY_BODY)
@@ -211,6 +211,7 @@ def main() -> int:
     p.add_argument("--requests", type=int, default=300, help="measured requests per target")
     p.add_argument("--budget", type=float, default=20.0, help="seconds per target per turn, at most")
     p.add_argument("--skip-memory", action="store_true")
+    p.add_argument("--memory-with-state", action="store_true", help="also measure bytes per key with --state")
     p.add_argument("--json", type=Path)
     a = p.parse_args()
     import tempfile
@@ -219,8 +220,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="state-scale-") as tmp:
         result["post"] = post_rows(a.src, Path(tmp), a.keys, a.requests, a.budget)
         result["list"] = list_rows(a.src, Path(tmp), a.keys, a.requests)
-    if not a.skip_memory:
-        result["memory"] = bytes_per_key(a.src, a.keys)
+        if not a.skip_memory:
+            result["memory"] = bytes_per_key(a.src, a.keys)
+        if a.memory_with_state:
+            result["memory_with_state"] = bytes_per_key(a.src, a.keys, Path(tmp) / "memory.state")
     result["load_after"] = os.getloadavg()
     text = json.dumps(result, indent=2)
     print(text)

@@ -278,3 +278,20 @@ def test_every_store_class_with_a_table_is_registered() -> None:
             if isinstance(table, Table):
                 found.add(table)
     assert found and found <= registered
+
+
+def test_reading_keeps_the_last_version_of_each_record_and_drops_old_versions_once_they_pile_up(
+    tmp_path: Path,
+) -> None:
+    import threading as th
+
+    from mock_server.state.database import Database
+
+    table = Table("notes", ("id", "text"))
+    db = Database(tmp_path / "x.db", th.RLock())
+    db.create([table])
+    db.put(table, [("a", "first"), ("b", "only")])
+    db.put(table, [("a", f"edit {i}") for i in range(1_500)])
+    assert db.rows(table) == [("a", "edit 1499"), ("b", "only")]  # "a" keeps its place, first written
+    assert query(tmp_path / "x.db", "SELECT count(*) FROM notes") == [(2,)]
+    db.close()
