@@ -117,20 +117,45 @@ def json_state_v1(pepper: bytes, secret: str) -> dict[str, Any]:
         "organizations": [{"id": "org_kept", "name": "Kept Org", "sessions": ["sess_kept"]}],
         "stores": {
             "keys": [
-                {"id": "key_" + "1" * 24, "org_id": "org_kept", "name": "old", "scope_list": ["products:read"],
-                 "prefix": secret[:12], "secret_hash": digest, "environment": "test",
-                 "created_at": 1_790_000_000.25, "last_used_at": None, "revoked_at": None},
+                {
+                    "id": "key_" + "1" * 24,
+                    "org_id": "org_kept",
+                    "name": "old",
+                    "scope_list": ["products:read"],
+                    "prefix": secret[:12],
+                    "secret_hash": digest,
+                    "environment": "test",
+                    "created_at": 1_790_000_000.25,
+                    "last_used_at": None,
+                    "revoked_at": None,
+                },
             ],
             "products": [
-                {"id": "00000000-0000-4000-8000-000000000001", "org_id": "org_kept", "name": "Old Red",
-                 "category": "wine", "gtin": "04006381333931", "created_at": 1_790_000_000.5, "brand": None,
-                 "sku": "R1"},
+                {
+                    "id": "00000000-0000-4000-8000-000000000001",
+                    "org_id": "org_kept",
+                    "name": "Old Red",
+                    "category": "wine",
+                    "gtin": "04006381333931",
+                    "created_at": 1_790_000_000.5,
+                    "brand": None,
+                    "sku": "R1",
+                },
             ],
             "passports": [
-                {"id": "ps_oldoldol", "org_id": "org_kept", "product_id": "00000000-0000-4000-8000-000000000001",
-                 "gtin": "04006381333931", "category": "wine", "status": "draft", "version": 2,
-                 "data": {"ingredients": ["Grapes"]}, "missing": [{"field": "nutrition"}],
-                 "created_at": 1_790_000_000.5, "updated_at": 1_790_000_001.0},
+                {
+                    "id": "ps_oldoldol",
+                    "org_id": "org_kept",
+                    "product_id": "00000000-0000-4000-8000-000000000001",
+                    "gtin": "04006381333931",
+                    "category": "wine",
+                    "status": "draft",
+                    "version": 2,
+                    "data": {"ingredients": ["Grapes"]},
+                    "missing": [{"field": "nutrition"}],
+                    "created_at": 1_790_000_000.5,
+                    "updated_at": 1_790_000_001.0,
+                },
             ],
         },
     }
@@ -158,8 +183,11 @@ def test_a_json_state_file_is_migrated_once_with_a_message(tmp_path: Path, caplo
     assert [k["name"] for k in second.list_keys(session="sess_kept").json["data"]] == ["old", "new"]
     assert second.products(secret).status_code == 200
     passport = state_of(second.app).passports.get("org_kept", "ps_oldoldol")
-    assert (passport.version, passport.data, passport.missing) == (2, {"ingredients": ["Grapes"]},
-                                                                   ({"field": "nutrition"},))
+    assert (passport.version, passport.data, passport.missing) == (
+        2,
+        {"ingredients": ["Grapes"]},
+        ({"field": "nutrition"},),
+    )
     assert backup.read_bytes() == original
 
 
@@ -210,11 +238,17 @@ def test_a_revoked_and_a_used_key_leave_no_secret_in_the_file(tmp_path: Path) ->
     assert query(path, "SELECT count(*) FROM keys WHERE revoked_at IS NOT NULL") == [(1,)]
 
 
-@pytest.mark.parametrize("setup, message", [
-    ("CREATE TABLE other (x)", "not an eulabel-mock state file"),
-    ("CREATE TABLE meta (name PRIMARY KEY, value); INSERT INTO meta VALUES ('format', 'eulabel-mock-state'), "
-     "('version', 99)", "unsupported state file version 99"),
-])
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        ("CREATE TABLE other (x)", "not an eulabel-mock state file"),
+        (
+            "CREATE TABLE meta (name PRIMARY KEY, value); INSERT INTO meta VALUES ('format', 'eulabel-mock-state'), "
+            "('version', 99)",
+            "unsupported state file version 99",
+        ),
+    ],
+)
 def test_an_sqlite_file_that_is_not_a_state_file_stops_the_start(tmp_path: Path, setup: str, message: str) -> None:
     path = tmp_path / "other.db"
     conn = sqlite3.connect(path)
