@@ -30,12 +30,13 @@ import pytest
 import mock_server.state
 from mock_server import create_app
 from mock_server.api.routing import state_of
+from mock_server.state.api_key import ALPHABET
 from mock_server.state.changes import Table
 from mock_server.state.database import SQLITE_MAGIC
-from mock_server.state.key_store import ALPHABET
 from mock_server.state.persistence import StateFileError
 from mock_server.testing import MockClient, Session
-from tests.support import QUINTA, REPO, Api, clean_env
+from tests.clients import QUINTA, Dashboard, json_of
+from tests.environments import REPO, clean_env
 from tests.test_persistence import file_bytes, query, start
 
 
@@ -98,7 +99,7 @@ def test_kill_9_under_load_keeps_every_key_whose_201_was_received(tmp_path: Path
     assert query(path, "PRAGMA integrity_check") == [("ok",)]
     stored = query(path, "SELECT count(*) FROM keys")[0][0]
     assert len(secrets_201) <= stored <= len(secrets_201) + len(received)  # at most the requests in flight
-    api = Api(create_app({"STATE_FILE": str(path)}))
+    api = Dashboard(create_app({"STATE_FILE": str(path)}))
     lost = sum(api.products(s).status_code != 200 for s in secrets_201)
     assert lost == 0, f"{lost} of {len(secrets_201)} keys whose 201 was received no longer authenticate"
 
@@ -172,15 +173,15 @@ def test_a_json_state_file_is_migrated_once_with_a_message(tmp_path: Path, caplo
     assert path.read_bytes().startswith(SQLITE_MAGIC)
     backup = path.with_name("state.json.v1.json")
     assert backup.read_bytes() == original
-    assert [k["name"] for k in first.list_keys(session="sess_kept").json["data"]] == ["old"]
-    assert first.products(secret).json["data"][0]["sku"] == "R1"
+    assert [k["name"] for k in json_of(first.list_keys(session="sess_kept"))["data"]] == ["old"]
+    assert json_of(first.products(secret))["data"][0]["sku"] == "R1"
     first.create_key(session="sess_kept", name="new")
 
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="eulabel_mock"):
         second = start(path)
     assert not any("migrated" in r.getMessage() for r in caplog.records)
-    assert [k["name"] for k in second.list_keys(session="sess_kept").json["data"]] == ["old", "new"]
+    assert [k["name"] for k in json_of(second.list_keys(session="sess_kept"))["data"]] == ["old", "new"]
     assert second.products(secret).status_code == 200
     passport = state_of(second.app).passports.get("org_kept", "ps_oldoldol")
     assert (passport.version, passport.data, passport.missing) == (
@@ -230,10 +231,10 @@ def test_a_revoked_and_a_used_key_leave_no_secret_in_the_file(tmp_path: Path) ->
     r = api.create_key()
     used = api.secret()
     assert api.products(used).status_code == 200
-    api.revoke(r.json["id"])
+    api.revoke(json_of(r)["id"])
     flush_state(api.app)
     stored = file_bytes(path).decode("latin-1")
-    for secret in (r.json["secret"], used):
+    for secret in (json_of(r)["secret"], used):
         assert secret[8:] not in stored and secret[8:].encode().hex() not in stored
     assert query(path, "SELECT count(*) FROM keys WHERE revoked_at IS NOT NULL") == [(1,)]
 
@@ -289,11 +290,10 @@ def test_every_kind_of_record_survives_a_restart_unchanged(tmp_path: Path) -> No
     """State.records() lists the kept stores by hand; this catches a store that is left out."""
     path = tmp_path / "state.db"
     app = create_app({"STATE_FILE": str(path), "REVOCATION_DELAY": 30})
-    api = Api(app)
-    minted = app.test_client().post("/_mock/sessions", json={"organizationId": "org_new"}).json
-    assert minted is not None
+    api = Dashboard(app)
+    minted = json_of(app.test_client().post("/_mock/sessions", json={"organizationId": "org_new"}))
     session = minted["session"]
-    api.revoke(api.create_key(session=session).json["id"], session=session)
+    api.revoke(json_of(api.create_key(session=session))["id"], session=session)
     api.secret()
     state_of(app).passports.submit("org_new", "4006381333931", {"ingredients": ["Grapes"]}, name="R", category="wine")
     before = {t.name: list(s.rows()) for t, s in state_of(app).records().items()}
@@ -329,3 +329,13 @@ def test_reading_keeps_the_last_version_of_each_record_and_drops_old_versions_on
     assert db.rows(table) == [("a", "edit 1499"), ("b", "only")]  # "a" keeps its place, first written
     assert query(tmp_path / "x.db", "SELECT count(*) FROM notes") == [(2,)]
     db.close()
+
+
+def test_a_session_ended_by_sign_out_stays_ended_after_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    app = create_app({"STATE_FILE": str(path)})
+    minted = json_of(app.test_client().post("/_mock/sessions", json={"organizationId": "org_gone"}))
+    state_of(app).end_session(minted["session"])
+    again = Dashboard(create_app({"STATE_FILE": str(path)}))
+    assert again.list_keys(session=minted["session"]).status_code == 401
+    assert again.list_keys(session=QUINTA).status_code == 200

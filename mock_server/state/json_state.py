@@ -57,13 +57,11 @@ def read_json_state(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read state file {path}: {exc}") from None
+        raise ValueError(f"cannot be read ({exc})") from None
     try:
         return json.loads(text)
     except ValueError as exc:
-        raise ValueError(
-            f"state file {path} is not an SQLite database and not valid JSON ({exc}); fix or remove it to start afresh"
-        ) from None
+        raise ValueError(f"not an SQLite database and not valid JSON ({exc})") from None
 
 
 def restore_json_state(state: State, data: Any) -> None:

@@ -10,72 +10,11 @@ import random
 import sys
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
 
 from ..errors import NotFound
+from .api_key import PREFIX_CHARS, SECRET_CHARS, ApiKey, base62
 from .changes import ChangeLog, Row, Table
 from .clock import Clock, iso
-
-ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-SECRET_CHARS = 32  # 32 base62 characters carry about 190 random bits
-PREFIX_CHARS = 4  # characters of the random part shown in the masked prefix
-
-
-def _base62(number: int, width: int) -> str:
-    """``number`` in ``width`` base-62 digits: one draw from the generator instead of one per character."""
-    digits = []
-    for _ in range(width):
-        number, digit = divmod(number, 62)
-        digits.append(ALPHABET[digit])
-    return "".join(digits)
-
-
-@dataclass(slots=True)
-class ApiKey:
-    """A stored key. The secret itself is never kept: only its keyed hash.
-
-    Many thousands may be stored, so a key holds no per-key copies of shared values: ``scopes`` and
-    ``scope_list`` are the store's one instance per distinct scope list.
-    """
-
-    id: str
-    org_id: str
-    name: str
-    scopes: frozenset[str]
-    scope_list: tuple[str, ...]
-    prefix: str
-    secret_hash: bytes = field(repr=False)
-    environment: str
-    created_at: float
-    last_used_at: float | None = None
-    revoked_at: float | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "scopes": list(self.scope_list),
-            "prefix": self.prefix,
-            "environment": self.environment,
-            "createdAt": iso(self.created_at),
-            "lastUsedAt": iso(self.last_used_at) if self.last_used_at is not None else None,
-        }
-
-    def row(self) -> Row:
-        """The key as kept in the state file: the hash and metadata, never the secret."""
-        return (
-            self.id,
-            self.org_id,
-            self.name,
-            json.dumps(self.scope_list),
-            self.prefix,
-            self.secret_hash,
-            self.environment,
-            self.created_at,
-            self.last_used_at,
-            self.revoked_at,
-        )
 
 
 class ApiKeyStore:
@@ -116,8 +55,11 @@ class ApiKeyStore:
         self.environment = environment
         self._by_id: dict[str, ApiKey] = {}
         self._by_hash: dict[bytes, ApiKey] = {}
-        # Active keys only, in creation order: a list costs what it returns, however many keys others have.
+        # By organisation, in creation order: a list costs what it returns, however many keys others have.
         self._active_by_org: dict[str, dict[str, ApiKey]] = {}
+        self._by_org: dict[str, dict[str, ApiKey]] = {}  # revoked ones too (audit views)
+        # Revoked keys by hash: only read after a failed lookup, to say why a call was refused.
+        self._revoked: dict[bytes, ApiKey] = {}
         self._scope_sets: dict[tuple[str, ...], tuple[frozenset[str], tuple[str, ...]]] = {}
 
     def digest(self, secret: str) -> bytes:
@@ -132,7 +74,7 @@ class ApiKeyStore:
     def create(self, org_id: str, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
         """Create a key and return it with its secret, which is not kept."""
         with self._lock:
-            secret = f"sk_{self.environment}_" + _base62(self._rng.randrange(62**SECRET_CHARS), SECRET_CHARS)
+            secret = f"sk_{self.environment}_" + base62(self._rng.randrange(62**SECRET_CHARS), SECRET_CHARS)
             scope_set, scope_list = self._shared_scopes(tuple(scopes))
             key = ApiKey(
                 id=f"key_{self._rng.getrandbits(96):024x}",
@@ -152,8 +94,11 @@ class ApiKeyStore:
 
     def _add(self, key: ApiKey) -> None:
         self._by_id[key.id] = key
+        self._by_org.setdefault(key.org_id, {})[key.id] = key
         if key.revoked_at is None:
             self._active_by_org.setdefault(key.org_id, {})[key.id] = key
+        else:
+            self._revoked[key.secret_hash] = key
         if key.revoked_at is None or self.revocation_delay > 0:
             self._by_hash[key.secret_hash] = key
 
@@ -168,8 +113,13 @@ class ApiKeyStore:
         :raise NotFound: unknown, revoked, or another organisation's key.
         """
         key = self._by_id.get(key_id)
-        if key is None or key.org_id != org_id or key.revoked_at is not None:
-            raise NotFound("No active API key with this id.")
+        if key is None or key.org_id != org_id:
+            raise NotFound("No active API key with this id.", reason={"code": "key_not_found", "keyId": key_id})
+        if key.revoked_at is not None:
+            raise NotFound(
+                "No active API key with this id.",
+                reason={"code": "key_already_revoked", "keyId": key_id, "revokedAt": iso(key.revoked_at)},
+            )
         return key
 
     def revoke(self, org_id: str, key_id: str) -> ApiKey:
@@ -178,6 +128,7 @@ class ApiKeyStore:
             key = self.get(org_id, key_id)
             key.revoked_at = self._clock.now()
             del self._active_by_org[org_id][key_id]
+            self._revoked[key.secret_hash] = key
             if self.revocation_delay <= 0:
                 self._by_hash.pop(key.secret_hash, None)
             if self._changes.active:
@@ -202,6 +153,25 @@ class ApiKeyStore:
         key.last_used_at = now
         return key
 
+    def revoked(self, secret: str) -> ApiKey | None:
+        """The revoked key this secret belonged to, if any (for explaining a refusal, never to admit)."""
+        return self._revoked.get(self.digest(secret))
+
+    def get_any(self, org_id: str, key_id: str) -> ApiKey:
+        """The organisation's key with this id, revoked or not (audit views).
+
+        :raise NotFound: unknown, or another organisation's key.
+        """
+        key = self._by_id.get(key_id)
+        if key is None or key.org_id != org_id:
+            raise NotFound("No API key with this id.", reason={"code": "key_not_found", "keyId": key_id})
+        return key
+
+    def all(self, org_id: str) -> tuple[ApiKey, ...]:
+        """The organisation's keys, revoked ones included, oldest first."""
+        with self._lock:
+            return tuple(self._by_org.get(org_id, {}).values())
+
     def __len__(self) -> int:
         return len(self._by_id)
 
@@ -221,6 +191,8 @@ class ApiKeyStore:
             self._by_id.clear()
             self._by_hash.clear()
             self._active_by_org.clear()
+            self._by_org.clear()
+            self._revoked.clear()
             parsed: dict[str, tuple[str, ...]] = {}
             for id_, org_id, name, scopes, prefix, secret_hash, environment, created, used, revoked in rows:
                 scope_tuple = parsed.get(scopes)

@@ -37,14 +37,17 @@ def open_state_file(state: State, path: str | os.PathLike[str]) -> Database:
     path = Path(path)
     head = _head(path)
     if head is None:
-        _build(state, path)
+        try:
+            _build(state, path)
+        except OSError as exc:  # its own message would name the temporary file, not the state file
+            raise StateFileError(f"cannot write state file {path}: {exc.strerror}") from None
         log.info("created state file %s", path)
     elif not head.startswith(SQLITE_MAGIC):
         _migrate(state, path)
     try:
         db = Database(path, state.lock)
     except Exception as exc:  # sqlite3.Error, OSError: either way the file is not usable
-        raise StateFileError(f"cannot open state file {path}: {exc}") from None
+        raise _unusable(path, str(exc)) from None
     try:
         _restore(state, db)
         if head is not None:
@@ -54,6 +57,10 @@ def open_state_file(state: State, path: str | os.PathLike[str]) -> Database:
         raise
     _attach(state, db)
     return db
+
+
+def _unusable(path: Path, why: str) -> StateFileError:
+    return StateFileError(f"state file {path}: {why}; fix or remove it to start afresh")
 
 
 def _head(path: Path) -> bytes | None:
@@ -100,11 +107,14 @@ def _migrate(state: State, path: Path) -> None:
         data = read_json_state(path)
         restore_json_state(state, data)
     except ValueError as exc:
-        raise StateFileError(str(exc)) from None
+        raise _unusable(path, str(exc)) from None
     backup = path.with_name(path.name + ".v1.json")
-    shutil.copy2(path, backup)
-    os.chmod(backup, 0o600)
-    _build(state, path)
+    try:
+        shutil.copy2(path, backup)
+        os.chmod(backup, 0o600)
+        _build(state, path)
+    except OSError as exc:
+        raise StateFileError(f"cannot migrate state file {path}: {exc.strerror}") from None
     log.warning("migrated the JSON state file %s to SQLite; the JSON file is kept as %s", path, backup)
 
 
@@ -113,11 +123,11 @@ def _restore(state: State, db: Database) -> None:
         existing = db.tables()
         meta = db.meta() if META.name in existing else {}
     except Exception as exc:
-        raise StateFileError(f"cannot read state file {db.path}: {exc}") from None
+        raise _unusable(db.path, f"cannot be read ({exc})") from None
     if meta.get("format") != FORMAT:
-        raise StateFileError(f"{db.path} is not an eulabel-mock state file")
+        raise _unusable(db.path, "not an eulabel-mock state file")
     if meta.get("version") != VERSION:
-        raise StateFileError(f"unsupported state file version {meta.get('version')!r} (expected {VERSION})")
+        raise _unusable(db.path, f"unsupported state file version {meta.get('version')!r} (expected {VERSION})")
     try:
         db.use_wal()
         with state.lock:
@@ -136,7 +146,7 @@ def _restore(state: State, db: Database) -> None:
     except StateFileError:
         raise
     except Exception as exc:
-        raise StateFileError(f"malformed state file {db.path} ({type(exc).__name__}: {exc})") from None
+        raise _unusable(db.path, f"malformed state ({type(exc).__name__}: {exc})") from None
 
 
 def _attach(state: State, db: Database) -> None:

@@ -100,6 +100,16 @@ class State:
     def session_org(self, token: str) -> str | None:
         return self.sessions.get(token)
 
+    def end_session(self, token: str) -> None:
+        """Forget a session (sign-out); an unknown token is ignored."""
+        with self.lock:
+            org_id = self.sessions.pop(token, None)
+            org = self.organizations.get(org_id) if org_id else None
+            if org is not None and token in org.sessions:
+                org.sessions.remove(token)
+            if org_id is not None:
+                self.changes.put(SESSIONS, (token, None))  # the session's last version: ended
+
 
 class _Organizations:
     def __init__(self, state: State) -> None:
@@ -124,6 +134,8 @@ class _Sessions:
 
     def load(self, rows: Iterable[Row]) -> None:
         for token, org_id in rows:
+            if org_id is None:  # ended (sign-out)
+                continue
             self._state.sessions[token] = org_id
             self._state.organizations[org_id].sessions.append(token)
 
@@ -159,6 +171,9 @@ def load_fixtures(state: State, directory: Path) -> None:
                 state.passports.submit(org_id, **item)
     except (ApiError, KeyError, TypeError, AttributeError, ValueError) as exc:
         raise FixtureError(f"fixture {path}: {type(exc).__name__}: {exc}") from None
+    if not state.organizations:
+        # A mock without organisations has no session to create a key with: nothing would work.
+        raise FixtureError(f"fixtures directory {directory} defines no organisation (organizations.json)")
 
 
 def _read(path: Path, default: Any) -> Any:
