@@ -248,6 +248,7 @@ def test_audit_lookup_finds_revoked_keys_but_never_another_organisations() -> No
     store.revoke("org", key.id)
     assert store.get_any("org", key.id) is key
     assert store.all("org") == (key,)
+    assert store.all("org_without_keys") == ()
     for key_id in (other.id, "key_000000000000000000000000"):
         with pytest.raises(NotFound) as exc:
             store.get_any("org", key_id)

@@ -84,7 +84,10 @@ def test_products_read_the_same_after_a_restart_and_gtins_stay_taken(tmp_path: P
     first = restart(path)
     session = new_session(first, "org_restart")
     writer = key_client(first, session=session)
-    made = [json_of(writer.post("/v1/products", wine(g, brand="B"))) for g in ("4006381333931", "15601012012207")]
+    made = [
+        json_of(writer.post("/v1/products", wine(g, brand="B", sku="SKU-" + g)))
+        for g in ("4006381333931", "15601012012207")
+    ]
     before = products_of(writer)
     again = restart(path)
     client = key_client(again, session=session)
