@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from .api.routing import state_of
-from .app import create_app, flush_state
-from .serving.server import DEFAULT_SERVER, SERVERS, ServerUnavailable, serve
+from .app import create_app, flush_state, latency_hook
+from .serving.limits import DEFAULT_BODY_TIMEOUT, Limits
+from .serving.server import DEFAULT_SERVER, DEFAULT_THREADS, SERVERS, serve
 from .state.rate_limit import DEFAULT_RATE_LIMIT, parse_rate_limit
 
 ENV = "EULABEL_MOCK_"
@@ -103,17 +104,33 @@ def parser() -> argparse.ArgumentParser:
         "--server",
         choices=SERVERS,
         default=_env("SERVER", DEFAULT_SERVER),
-        help=f"HTTP server (default {DEFAULT_SERVER}; waitress is pure Python)",
+        help=f"HTTP server (default {DEFAULT_SERVER}, which falls back to waitress if it cannot start; "
+        "waitress is pure Python)",
     )
     p.add_argument(
         "--threads",
         type=_threads,
         default=_env("THREADS", None),
         metavar="N",
-        help="Python threads running requests (default: 2 on granian, 8 on waitress); "
-        "more threads keep the mock responsive while a request is slow",
+        help=f"waitress only: threads running requests (default {DEFAULT_THREADS}); "
+        "granian runs them on one event-loop thread",
+    )
+    p.add_argument(
+        "--client-timeout",
+        type=_client_timeout,
+        default=_env("CLIENT_TIMEOUT", str(DEFAULT_BODY_TIMEOUT)),
+        metavar="SECONDS",
+        help=f"seconds a client has to send a request's headers and body before a JSON 408 or a "
+        f"closed connection (default {DEFAULT_BODY_TIMEOUT:g})",
     )
     return p
+
+
+def _client_timeout(text: str) -> float:
+    value = float(text)
+    if not 0.1 <= value <= 3600:
+        raise argparse.ArgumentTypeError("must be between 0.1 and 3600 seconds")
+    return value
 
 
 def _size(text: str) -> int:
@@ -160,13 +177,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     def announce(base_url: str) -> None:
         print(ready_line(base_url, sessions), flush=True)
 
+    limits = Limits(body_timeout=args.client_timeout, max_body=app.config["MAX_CONTENT_LENGTH"])
     try:
-        serve(app, args.host, args.port, announce, server=args.server, threads=args.threads)
+        serve(app, args.host, args.port, announce, server=args.server, threads=args.threads,
+              error_format=args.error_format, limits=limits, delay=latency_hook(app))
     except OSError as exc:
         print(f"eulabel-mock: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 2
-    except ServerUnavailable as exc:
-        print(f"eulabel-mock: cannot start: {exc}", file=sys.stderr)
         return 2
     finally:
         flush_state(app)

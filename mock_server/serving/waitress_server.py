@@ -1,0 +1,108 @@
+"""waitress, the pure-Python server: the fallback, and ``--server waitress``."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from types import FrameType
+from typing import Any
+
+from ..errors import http_error, render
+from .limits import Limits
+from .wsgi_run import WsgiApp
+
+DRAIN_SECONDS = 5
+log = logging.getLogger("eulabel_mock")
+
+
+def serve_waitress(
+    app: WsgiApp, host: str, port: int, ready: Callable[[int], None], threads: int, limits: Limits, error_format: str
+) -> None:
+    """Serve ``app`` on ``threads`` threads until SIGINT or SIGTERM; ``ready(port)`` once bound."""
+    from waitress.server import create_server
+
+    timeout = max(1, round(limits.body_timeout))
+    server: Any = create_server(
+        _TargetLimit(app, limits.max_target, error_format),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="eulabel-mock",
+        # waitress reads a body on its I/O thread before a worker thread sees the request, so a
+        # stalled body holds no thread; the channel timeout closes such a connection.
+        channel_timeout=timeout,
+        cleanup_interval=timeout,
+        max_request_body_size=limits.max_body,
+        max_request_header_size=limits.max_headers,
+    )
+    channel = _json_error_channel(error_format)
+    if channel is not None:
+        server.channel_class = channel
+    bound = server.effective_port
+    stopping = threading.Event()
+
+    def stop(_sig: int, _frame: FrameType | None) -> None:
+        stopping.set()
+        # close() alone hangs while a keep-alive client stays connected; end the loop directly.
+        server.close()
+        server.task_dispatcher.shutdown(cancel_pending=False, timeout=DRAIN_SECONDS)
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    ready(bound)
+    try:
+        server.run()
+    except SystemExit:
+        if not stopping.is_set():
+            raise
+
+
+class _TargetLimit:
+    """The request-target limit that granian's adapter applies, as a JSON 414 (waitress has none)."""
+
+    def __init__(self, inner: WsgiApp, max_target: int, error_format: str) -> None:
+        self._inner = inner
+        self._max = max_target
+        self._format = error_format
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        target = environ.get("REQUEST_URI") or environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
+        if len(target) <= self._max:
+            return self._inner(environ, start_response)
+        message = f"The request target is longer than {self._max} bytes."
+        status, headers, body = render(self._format, http_error(414, message))
+        start_response("414 URI Too Long", [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+
+def _json_error_channel(error_format: str) -> type | None:
+    """waitress's connection class, answering its own errors (400, 413, 431) in the JSON error shape.
+
+    waitress writes these as text; its channel and task classes are not a documented API, so any
+    mismatch leaves them as they are.
+    """
+    try:
+        from waitress.channel import HTTPChannel
+        from waitress.task import ErrorTask
+
+        class JsonErrorTask(ErrorTask):  # type: ignore[misc]
+            def execute(self) -> None:
+                error = self.request.error
+                message = f"{error.reason}: {error.body}." if error.body else f"{error.reason}."
+                status, headers, body = render(error_format, http_error(int(error.code), message))
+                self.status = f"{status} {error.reason}"
+                self.response_headers.extend(headers)
+                self.set_close_on_finish()
+                self.content_length = len(body)
+                self.write(body)
+
+        class JsonErrorChannel(HTTPChannel):  # type: ignore[misc]
+            error_task_class = JsonErrorTask
+
+        return JsonErrorChannel
+    except (ImportError, AttributeError) as exc:
+        log.warning("waitress's own errors stay plain text (%s)", exc)
+        return None
