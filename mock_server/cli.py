@@ -179,8 +179,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     limits = Limits(body_timeout=args.client_timeout, max_body=app.config["MAX_CONTENT_LENGTH"])
     try:
-        serve(app, args.host, args.port, announce, server=args.server, threads=args.threads,
-              error_format=args.error_format, limits=limits, delay=latency_hook(app))
+        serve(
+            app,
+            args.host,
+            args.port,
+            announce,
+            server=args.server,
+            threads=args.threads,
+            error_format=args.error_format,
+            limits=limits,
+            delay=latency_hook(app),
+        )
     except OSError as exc:
         print(f"eulabel-mock: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
