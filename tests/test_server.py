@@ -4,58 +4,23 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import signal
-import subprocess
-import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from mock_server.cli import parser
 from mock_server.serving.server import DEFAULT_SERVER, SERVERS
 
-ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT = 30
-
-
-class Mock:
-    def __init__(self, proc: subprocess.Popen[str], ready: str) -> None:
-        self.proc = proc
-        self.ready = ready
-        self.base_url = ready.split()[2]
-        parts = urlsplit(self.base_url)
-        assert parts.hostname is not None and parts.port is not None
-        self.host, self.port = parts.hostname, parts.port
-
-    def connection(self) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection(self.host, self.port, timeout=START_TIMEOUT)
-
-
-def start(server: str) -> Mock:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EULABEL_MOCK_")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "--port", "0", "--server", server],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line:
-        proc.kill()
-        _, err = proc.communicate(timeout=START_TIMEOUT)
-        pytest.fail(f"the mock printed no ready line; stderr: {err}")
-    return Mock(proc, line.strip())
+from .served import START_TIMEOUT, Mock, running
 
 
 @pytest.fixture(params=SERVERS)
 def mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
-    m = start(request.param)
-    yield m
-    if m.proc.poll() is None:
-        m.proc.kill()
-    m.proc.communicate(timeout=START_TIMEOUT)
+    with running(request.param) as m:
+        yield m
 
 
 def test_port_zero_reports_the_bound_port_in_the_ready_line(mock: Mock) -> None:
@@ -70,8 +35,12 @@ def test_port_zero_reports_the_bound_port_in_the_ready_line(mock: Mock) -> None:
 
 def test_key_created_over_http_authenticates_on_the_same_process(mock: Mock) -> None:
     conn = mock.connection()
-    conn.request("POST", "/v1/auth/api-keys", body=json.dumps({"name": "ci", "scopes": ["products:read"]}),
-                 headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"})
+    conn.request(
+        "POST",
+        "/v1/auth/api-keys",
+        body=json.dumps({"name": "ci", "scopes": ["products:read"]}),
+        headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"},
+    )
     created = conn.getresponse()
     secret = json.loads(created.read())["secret"]
     assert created.status == 201
@@ -111,10 +80,13 @@ def test_default_server_is_granian_with_per_server_threads() -> None:
     assert DEFAULT_SERVER == "granian"
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--server", "gunicorn"], "argument --server: invalid choice: 'gunicorn'"),
-    (["--threads", "0"], "argument --threads: must be between 1 and 64"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--server", "gunicorn"], "argument --server: invalid choice: 'gunicorn'"),
+        (["--threads", "0"], "argument --threads: must be between 1 and 64"),
+    ],
+)
 def test_bad_serving_option_is_refused(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         parser().parse_args(argv)
@@ -124,15 +96,138 @@ def test_bad_serving_option_is_refused(argv: list[str], message: str, capsys: py
 
 def test_cut_off_response_sends_headers_then_closes_on_both_servers(mock: Mock) -> None:
     conn = mock.connection()
-    conn.request("POST", "/_mock/faults", body=json.dumps({"action": "drop_after_commit", "disconnect": True}),
-                 headers={"Content-Type": "application/json"})
+    conn.request(
+        "POST",
+        "/_mock/faults",
+        body=json.dumps({"action": "drop_after_commit", "disconnect": True}),
+        headers={"Content-Type": "application/json"},
+    )
     added = conn.getresponse()
     added.read()
     assert added.status == 201
-    conn.request("POST", "/v1/auth/api-keys", body=json.dumps({"name": "cut", "scopes": ["products:read"]}),
-                 headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"})
+    conn.request(
+        "POST",
+        "/v1/auth/api-keys",
+        body=json.dumps({"name": "cut", "scopes": ["products:read"]}),
+        headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"},
+    )
     resp = conn.getresponse()
     assert resp.status == 201
     with pytest.raises(http.client.IncompleteRead) as exc:
         resp.read()
     assert exc.value.partial == b""
+
+
+# Stand-ins for a granian release the mock cannot embed, put ahead of the installed one on the path.
+_CONSTANTS = "class Interfaces:\n    ASGINL = 'asginl'\n\nclass HTTPModes:\n    http1 = '1'\n"
+_HTTP = "class HTTP1Settings:\n    def __init__(self, **kw):\n        pass\n"
+_SERVER = (
+    "class Server:\n    def __init__(self, *args, **kw):\n        pass\n\n"
+    "    def on_startup(self, hook):\n        pass\n\n"
+)
+BROKEN_GRANIANS = {
+    "not installed": {"__init__.py": "raise ImportError('No module named granian')\n"},
+    "renamed module": {"__init__.py": "", "constants.py": _CONSTANTS, "http.py": _HTTP},
+    "changed signature": {
+        "__init__.py": "",
+        "constants.py": _CONSTANTS,
+        "http.py": _HTTP,
+        "server/__init__.py": "",
+        "server/embed.py": "class Server:\n    def __init__(self, target, **kw):\n"
+        "        raise TypeError(\"unexpected keyword argument 'http1_settings'\")\n",
+    },
+    "worker dies before listening": {
+        "__init__.py": "",
+        "constants.py": _CONSTANTS,
+        "http.py": _HTTP,
+        "server/__init__.py": "",
+        "server/embed.py": _SERVER + "    async def serve(self):\n        raise AttributeError('serve_async')\n",
+    },
+    "worker exits without listening": {
+        "__init__.py": "",
+        "constants.py": _CONSTANTS,
+        "http.py": _HTTP,
+        "server/__init__.py": "",
+        "server/embed.py": _SERVER + "    async def serve(self):\n        return None\n",
+    },
+}
+
+
+@pytest.mark.parametrize("files", BROKEN_GRANIANS.values(), ids=BROKEN_GRANIANS.keys())
+def test_granian_that_cannot_be_embedded_falls_back_to_waitress_with_one_warning(
+    files: dict[str, str], tmp_path: Path
+) -> None:
+    for name, text in files.items():
+        path = tmp_path / "granian" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    with running("granian", env={"PYTHONPATH": str(tmp_path)}) as mock:
+        conn = mock.connection()
+        conn.request("GET", "/_mock/ready")
+        resp = conn.getresponse()
+        assert (resp.status, json.loads(resp.read())) == (200, {"ready": True})
+        assert resp.getheader("Server") == "eulabel-mock"  # waitress's ident; granian says "granian"
+        conn.close()
+        mock.proc.send_signal(signal.SIGTERM)
+        assert mock.proc.wait(timeout=START_TIMEOUT) == 0
+        err = mock.stop()
+    warnings = [line for line in err.splitlines() if "serving on waitress instead" in line]
+    assert len(warnings) == 1, err
+    assert "Traceback" not in err, err
+
+
+def test_installed_granian_serves_without_falling_back() -> None:
+    with running("granian") as mock:
+        conn = mock.connection()
+        conn.request("GET", "/_mock/ready")
+        resp = conn.getresponse()
+        resp.read()
+        assert resp.getheader("Server") == "granian"
+        conn.close()
+        mock.proc.send_signal(signal.SIGTERM)
+        assert mock.proc.wait(timeout=START_TIMEOUT) == 0
+        err = mock.stop()
+    assert "waitress" not in err
+
+
+def _add_latency(mock: Mock, ms: int) -> None:
+    status, _ = mock.request("POST", "/_mock/faults", {"action": "latency", "path": "/v1/products", "ms": ms})
+    assert status == 201
+
+
+def _in_background(mock: Mock, method: str, path: str) -> tuple[threading.Thread, list[tuple[int, object]]]:
+    result: list[tuple[int, object]] = []
+    worker = threading.Thread(target=lambda: result.append(mock.request(method, path, timeout=START_TIMEOUT)))
+    worker.start()
+    return worker, result
+
+
+def test_injected_latency_on_one_route_does_not_hold_up_the_others(mock: Mock) -> None:
+    _add_latency(mock, 3000)
+    slow, result = _in_background(mock, "GET", "/v1/products")
+    for _ in range(5):
+        # Each answer within 1 s, while the latency fault holds the other request for 3 s.
+        assert mock.request("GET", "/_mock/ready", timeout=1) == (200, {"ready": True})
+    assert slow.is_alive()
+    slow.join(START_TIMEOUT)
+    assert result[0][0] == 401  # then served as usual: no credentials
+    status, journal = mock.request("GET", "/_mock/journal?path=/v1/products")
+    assert status == 200
+    assert journal["data"][-1]["fault"] is not None
+    assert journal["data"][-1]["durationMs"] >= 3000  # the journal's duration includes the injected latency
+
+
+def test_request_in_flight_at_sigterm_is_answered_before_exit_0(mock: Mock) -> None:
+    _add_latency(mock, 1500)
+    slow, result = _in_background(mock, "GET", "/v1/products")
+    assert mock.request("GET", "/_mock/ready", timeout=1)[0] == 200  # the slow one is in flight now
+    mock.proc.send_signal(signal.SIGTERM)
+    slow.join(START_TIMEOUT)
+    assert result and result[0][0] == 401
+    assert mock.proc.wait(timeout=START_TIMEOUT) == 0
+
+
+def test_client_timeout_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EULABEL_MOCK_CLIENT_TIMEOUT", "2.5")
+    assert parser().parse_args([]).client_timeout == 2.5
+    assert parser().parse_args(["--client-timeout", "7"]).client_timeout == 7

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
-from types import FrameType
 from typing import Any
 
 from ..errors import http_error, render
@@ -41,23 +41,40 @@ def serve_waitress(
     if channel is not None:
         server.channel_class = channel
     bound = server.effective_port
-    stopping = threading.Event()
-
-    def stop(_sig: int, _frame: FrameType | None) -> None:
-        stopping.set()
-        # close() alone hangs while a keep-alive client stays connected; end the loop directly.
-        server.close()
-        server.task_dispatcher.shutdown(cancel_pending=False, timeout=DRAIN_SECONDS)
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _sig, _frame: stop.set())
+    loop = threading.Thread(target=server.run, name="waitress", daemon=True)
+    loop.start()
     ready(bound)
+    while not stop.wait(0.5):  # a timed wait lets this thread run the signal handlers promptly
+        if not loop.is_alive():
+            raise RuntimeError("waitress stopped unexpectedly")
     try:
-        server.run()
-    except SystemExit:
-        if not stopping.is_set():
-            raise
+        _drain(server)
+    except Exception as exc:  # noqa: BLE001 - waitress internals; the process ends either way
+        log.warning("waitress did not drain cleanly (%s: %s)", type(exc).__name__, exc)
+    loop.join(DRAIN_SECONDS)
+
+
+def _drain(server: Any) -> None:
+    """Stop accepting, let requests in flight finish and their answers leave, then close everything.
+
+    Idle keep-alive connections are closed with the rest, so they cannot hold the exit up.
+    """
+    server.accepting = False
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while time.monotonic() < deadline and any(_busy(c) for c in list(server.active_channels.values())):
+        time.sleep(0.02)
+    server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+    for channel in list(server._map.values()):
+        channel.close()
+    server._map.clear()  # ends the loop thread at its next poll
+
+
+def _busy(channel: Any) -> bool:
+    # A request still arriving (a stalled body) does not count: it would only hold the exit up.
+    return bool(channel.requests or channel.total_outbufs_len)
 
 
 class _TargetLimit:
