@@ -12,7 +12,7 @@ from typing import Any
 from .api.routing import state_of
 from .app import create_app, flush_state, latency_hook
 from .serving.limits import DEFAULT_BODY_TIMEOUT, Limits
-from .serving.server import DEFAULT_SERVER, DEFAULT_THREADS, SERVERS, serve
+from .serving.server import DEFAULT_SERVER, DEFAULT_THREADS, SERVERS, ServerUnavailable, serve
 from .state.rate_limit import DEFAULT_RATE_LIMIT, parse_rate_limit
 
 ENV = "EULABEL_MOCK_"
@@ -192,6 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except OSError as exc:
         print(f"eulabel-mock: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    except ServerUnavailable as exc:
+        print(f"eulabel-mock: cannot start: {exc}", file=sys.stderr)
         return 2
     finally:
         flush_state(app)

@@ -28,6 +28,10 @@ OnReady = Callable[[str], None]
 log = logging.getLogger("eulabel_mock")
 
 
+class ServerUnavailable(RuntimeError):
+    """No server can run here: waitress is missing too (and granian, if it was the choice)."""
+
+
 def serve(
     app: WsgiApp,
     host: str,
@@ -47,6 +51,7 @@ def serve(
 
     :raise OSError: the address cannot be bound.
     :raise ValueError: an unknown server name.
+    :raise ServerUnavailable: neither server can be imported.
     """
     if server not in SERVERS:
         raise ValueError(f"unknown server {server!r}; choose one of: {', '.join(SERVERS)}")
@@ -69,6 +74,10 @@ def serve(
             if announced.is_set():
                 raise  # the URL is out: serving it elsewhere would mislead the client
             log.warning("granian could not start (%s: %s); serving on waitress instead", type(exc).__name__, exc)
+    try:
+        import waitress  # noqa: F401 - a missing fallback is a configuration error, not a crash
+    except ImportError as exc:
+        raise ServerUnavailable(f"waitress cannot be imported ({exc}); reinstall eulabel-mock") from None
     serve_waitress(app, host, port, ready, threads or DEFAULT_THREADS, limits, error_format)
 
 
