@@ -6,6 +6,7 @@ import http.client
 import json
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from mock_server.cli import parser
 from mock_server.serving.server import DEFAULT_SERVER, SERVERS
 
-from .served import START_TIMEOUT, Mock, running
+from .served import START_TIMEOUT, Mock, raw_exchange, running
 
 
 @pytest.fixture(params=SERVERS)
@@ -231,3 +232,28 @@ def test_client_timeout_comes_from_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("EULABEL_MOCK_CLIENT_TIMEOUT", "2.5")
     assert parser().parse_args([]).client_timeout == 2.5
     assert parser().parse_args(["--client-timeout", "7"]).client_timeout == 7
+
+
+def test_head_answer_leaves_the_keep_alive_connection_usable(mock: Mock) -> None:
+    # A HEAD answer declares the GET body's length but carries none: it must not read as a cut-off.
+    conn = mock.connection()
+    conn.request("HEAD", "/_mock/ready")
+    head = conn.getresponse()
+    assert (head.status, head.read(), head.getheader("Content-Length")) == (200, b"", "14")
+    time.sleep(0.2)  # a cut-off would have closed the connection by now
+    conn.request("GET", "/_mock/ready")
+    resp = conn.getresponse()
+    assert (resp.status, json.loads(resp.read())) == (200, {"ready": True})
+    conn.close()
+
+
+def test_chunked_body_reaches_the_app_whole(mock: Mock) -> None:
+    body = json.dumps({"name": "chunked", "scopes": ["products:read"]}).encode()
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:10], body[10:])) + b"0\r\n\r\n"
+    reply = raw_exchange(
+        mock,
+        b"POST /v1/auth/api-keys HTTP/1.1\r\nHost: mock\r\nContent-Type: application/json\r\n"
+        b"Cookie: eulabel_session=sess_quinta_demo\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunks,
+    )
+    assert reply.status == 201
+    assert reply.json()["name"] == "chunked"
