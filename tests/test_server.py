@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.cli import parser
+from mock_server.cli import options
 from mock_server.serving.server import DEFAULT_SERVER, SERVERS
+from mock_server.settings import ConfigError
 
 from .served import START_TIMEOUT, Mock, raw_exchange, running
 
@@ -68,31 +69,28 @@ def test_signal_with_an_open_keep_alive_connection_exits_0(mock: Mock, sig: sign
     assert status == 0
 
 
-def test_server_and_threads_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EULABEL_MOCK_SERVER", "waitress")
-    monkeypatch.setenv("EULABEL_MOCK_THREADS", "3")
-    args = parser().parse_args([])
-    assert (args.server, args.threads) == ("waitress", 3)
+def test_server_and_threads_come_from_the_environment() -> None:
+    values = options([], environ={"EULABEL_MOCK_SERVER": "waitress", "EULABEL_MOCK_THREADS": "3"})
+    assert (values["server"], values["threads"]) == ("waitress", 3)
 
 
 def test_default_server_is_granian_with_per_server_threads() -> None:
-    args = parser().parse_args([])
-    assert (args.server, args.threads) == (DEFAULT_SERVER, None)
+    values = options([], environ={})
+    assert "server" not in values and "threads" not in values  # serve() picks its defaults
     assert DEFAULT_SERVER == "granian"
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--server", "gunicorn"], "argument --server: invalid choice: 'gunicorn'"),
-        (["--threads", "0"], "argument --threads: must be between 1 and 64"),
+        (["--server", "gunicorn"], "--server=gunicorn: must be one of: granian, waitress"),
+        (["--threads", "0"], "--threads=0: must be a whole number from 1 to 64"),
     ],
 )
-def test_bad_serving_option_is_refused(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        parser().parse_args(argv)
-    assert exc.value.code == 2
-    assert message in capsys.readouterr().err
+def test_bad_serving_option_is_refused(argv: list[str], message: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        options(argv, environ={})
+    assert str(exc.value) == message
 
 
 def test_cut_off_response_sends_headers_then_closes_on_both_servers(mock: Mock) -> None:
@@ -228,10 +226,12 @@ def test_request_in_flight_at_sigterm_is_answered_before_exit_0(mock: Mock) -> N
     assert mock.proc.wait(timeout=START_TIMEOUT) == 0
 
 
-def test_client_timeout_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EULABEL_MOCK_CLIENT_TIMEOUT", "2.5")
-    assert parser().parse_args([]).client_timeout == 2.5
-    assert parser().parse_args(["--client-timeout", "7"]).client_timeout == 7
+def test_client_timeout_comes_from_the_environment_and_is_checked() -> None:
+    assert options([], environ={"EULABEL_MOCK_CLIENT_TIMEOUT": "2.5"})["client-timeout"] == 2.5
+    assert options(["--client-timeout", "7"], environ={"EULABEL_MOCK_CLIENT_TIMEOUT": "2.5"})["client-timeout"] == 7
+    with pytest.raises(ConfigError) as exc:
+        options([], environ={"EULABEL_MOCK_CLIENT_TIMEOUT": "0"})
+    assert str(exc.value) == "EULABEL_MOCK_CLIENT_TIMEOUT=0: must be a number of seconds from 0.1 to 3600"
 
 
 def test_head_answer_leaves_the_keep_alive_connection_usable(mock: Mock) -> None:

@@ -110,6 +110,9 @@ def load_fixtures(state: State, directory: Path) -> None:
                 state.passports.submit(org_id, **item)
     except (ApiError, KeyError, TypeError, AttributeError, ValueError) as exc:
         raise FixtureError(f"fixture {path}: {type(exc).__name__}: {exc}") from None
+    if not state.organizations:
+        # A mock without organisations has no session to create a key with: nothing would work.
+        raise FixtureError(f"fixtures directory {directory} defines no organisation (organizations.json)")
 
 
 def _read(path: Path, default: Any) -> Any:
