@@ -67,9 +67,14 @@ def _drain(server: Any) -> None:
     while time.monotonic() < deadline and any(_busy(c) for c in list(server.active_channels.values())):
         time.sleep(0.02)
     server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
-    for channel in list(server._map.values()):
+    # Closed on the loop's own thread (a trigger callback), never under its poll: an empty map ends the loop.
+    server.trigger.pull_trigger(lambda: _close_all(server._map))
+
+
+def _close_all(channels: dict[Any, Any]) -> None:
+    for channel in list(channels.values()):
         channel.close()
-    server._map.clear()  # ends the loop thread at its next poll
+    channels.clear()
 
 
 def _busy(channel: Any) -> bool:
