@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import sys
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -29,6 +30,7 @@ Delay = Callable[[dict[str, Any]], float]
 """Seconds to wait before the app runs this request (injected latency); the environ is then passed on."""
 
 CUT_PAUSE = 0.05  # seconds a cut-off response waits for its headers to leave
+log = logging.getLogger("eulabel_mock")
 
 
 class _TooLarge(Exception):
@@ -102,10 +104,13 @@ class WsgiOverAsgi:
             seconds = self._delay(environ)
             if seconds > 0:
                 await asyncio.sleep(seconds)
-        status, headers, chunks = run_to_completion(self._wsgi, environ)
-        # A body shorter than its Content-Length is the drop_after_commit fault's cut-off (Flask
-        # answers HEAD with the whole body, which the server then leaves out).
-        await _respond(send, int(status.split(" ", 1)[0]), headers, chunks, cut_short=True)
+        try:
+            status, headers, chunks = run_to_completion(self._wsgi, environ)
+        except Exception as exc:  # noqa: BLE001 - a failure outside Flask's handlers still answers JSON
+            log.error("unhandled %s in the request pipeline", type(exc).__name__)
+            await self._error(send, 500, "Unexpected server failure.")
+            return
+        await _respond(send, int(status.split(" ", 1)[0]), headers, chunks)
 
     def _refusal(self, scope: Scope) -> tuple[int, str] | None:
         """A limit the request line or headers exceed, or a declared body over the size limit."""
@@ -171,18 +176,17 @@ class WsgiOverAsgi:
         await _respond(send, code, [*headers, ("Connection", "close")], body)
 
 
-async def _respond(
-    send: Send, status: int, headers: list[tuple[str, str]], body: bytes, cut_short: bool = False
-) -> None:
+async def _respond(send: Send, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
     declared = _declared_length(headers)
     raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
     if declared is None:
         raw_headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-    if cut_short and declared is not None and declared != len(body):
+    if declared is not None and declared != len(body):
         # A body shorter than its Content-Length (the drop_after_commit fault): the headers go
         # out, then the stream ends short and the server closes the connection, as a lost
-        # response would. The pause lets the headers leave before the cut.
+        # response would. The pause lets the headers leave before the cut. (Flask answers HEAD
+        # with the whole body, which the server leaves out, so HEAD never gets here.)
         await send({"type": "http.response.body", "body": body, "more_body": True})
         await asyncio.sleep(CUT_PAUSE)
         raise ConnectionAbortedError("response cut off after its headers, as the fault asked")
