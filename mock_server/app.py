@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import settings
+from . import dashboard, settings
 from .api import api_keys, passports, products
 from .api.responses import register_error_handlers
 from .api.routing import EXTENSION, add_routes, state_of
@@ -78,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["CONTROL_PLANE"]:
         plane = app.extensions[CONTROL_EXTENSION] = ControlPlane(app.config)
         app.register_blueprint(endpoints.bp)
+        dashboard.install(app)  # the page reads usage from the journal, so it comes with the control plane
     app.wsgi_app = _pipeline(app, state, plane)  # type: ignore[method-assign,assignment]
     return app
 

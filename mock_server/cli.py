@@ -68,9 +68,10 @@ def app_config(values: Mapping[str, Any]) -> dict[str, Any]:
     return {s.app_key: values[s.name] for s in settings.SETTINGS if s.app_key and s.name in values}
 
 
-def ready_line(base_url: str, sessions: Sequence[tuple[str, str]]) -> str:
+def ready_line(base_url: str, sessions: Sequence[tuple[str, str]], dashboard: bool = False) -> str:
     cookies = " ".join(f"{org}:eulabel_session={token}" for org, token in sessions)
-    return f"eulabel-mock ready {base_url} {cookies}".rstrip()
+    page = f" dashboard={base_url}/dashboard" if dashboard else ""
+    return f"eulabel-mock ready {base_url} {cookies}".rstrip() + page
 
 
 def _fail(message: str) -> int:
@@ -97,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     host, port = values.get("host", "127.0.0.1"), values.get("port", 8080)
 
     def announce(base_url: str) -> None:
-        print(ready_line(base_url, sessions), flush=True)
+        print(ready_line(base_url, sessions, dashboard=bool(app.config["CONTROL_PLANE"])), flush=True)
 
     timeout = values.get("client-timeout", DEFAULT_BODY_TIMEOUT)
     limits = Limits(body_timeout=timeout, max_body=app.config["MAX_CONTENT_LENGTH"])

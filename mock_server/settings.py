@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ERROR_FORMATS
-from .serving.limits import DEFAULT_BODY_TIMEOUT
+from .serving.limits import DEFAULT_BODY_TIMEOUT, client_timeout
 from .serving.server import DEFAULT_SERVER, DEFAULT_THREADS, SERVERS
 from .state.rate_limit import DEFAULT_RATE_LIMIT, parse_rate_limit
 
@@ -71,13 +71,6 @@ def _seconds(value: Any) -> float:
         number = -1.0
     if not 0 <= number <= 3600:
         raise ValueError("must be a number of seconds from 0 to 3600")
-    return number
-
-
-def _client_timeout(value: Any) -> float:
-    number = _seconds(value)
-    if number < 0.1:
-        raise ValueError("must be a number of seconds from 0.1 to 3600")
     return number
 
 
@@ -142,25 +135,70 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", _text, "interface to bind (default 127.0.0.1)"),
     Setting("port", _whole(0, 65535), "port; 0 picks a free one (default 8080)"),
     Setting("fixtures", _fixtures, "directory of seed JSON files (default: the bundled ones)", "DIR", "FIXTURES"),
-    Setting("error-format", _choice(*ERROR_FORMATS), "error body shape: flat (Gen-2, default) or nested (Gen-1)",
-            "flat|nested", "ERROR_FORMAT"),
-    Setting("revocation-delay", _seconds, "seconds a revoked key keeps authenticating (default 0: immediate)",
-            "SECONDS", "REVOCATION_DELAY"),
-    Setting("rate-limit", _rate_limit, f"requests each API key may make per window (default {DEFAULT_RATE_LIMIT}; "
-            "0 disables)", "N/SECONDS", "RATE_LIMIT"),
+    Setting(
+        "error-format",
+        _choice(*ERROR_FORMATS),
+        "error body shape: flat (Gen-2, default) or nested (Gen-1)",
+        "flat|nested",
+        "ERROR_FORMAT",
+    ),
+    Setting(
+        "revocation-delay",
+        _seconds,
+        "seconds a revoked key keeps authenticating (default 0: immediate)",
+        "SECONDS",
+        "REVOCATION_DELAY",
+    ),
+    Setting(
+        "rate-limit",
+        _rate_limit,
+        f"requests each API key may make per window (default {DEFAULT_RATE_LIMIT}; 0 disables)",
+        "N/SECONDS",
+        "RATE_LIMIT",
+    ),
     Setting("seed", _seed, "make ids and secrets reproducible", "N", "SEED"),
-    Setting("access-log", _switch, "log one line per request to stderr (paths only, never credentials)",
-            app_key="ACCESS_LOG", switch=True),
-    Setting("state", _state_file, "keep the state in FILE across restarts (hashes only, never a secret); "
-            "default: memory", "FILE", "STATE_FILE"),
-    Setting("journal-size", _whole(0, 1_000_000), "requests kept by GET /_mock/journal (default 1000; 0 records "
-            "none)", "N", "JOURNAL_SIZE"),
-    Setting("server", _choice(*SERVERS), f"HTTP server (default {DEFAULT_SERVER}, which falls back to waitress if "
-            "it cannot start; waitress is pure Python)", "granian|waitress"),
-    Setting("threads", _whole(1, 64), f"waitress only: threads running requests (default {DEFAULT_THREADS}); "
-            "granian runs them on one event-loop thread", "N"),
-    Setting("client-timeout", _client_timeout, "seconds a client has to send a request's headers and body "
-            f"before a JSON 408 or a closed connection (default {DEFAULT_BODY_TIMEOUT:g})", "SECONDS"),
+    Setting(
+        "access-log",
+        _switch,
+        "log one line per request to stderr (paths only, never credentials)",
+        app_key="ACCESS_LOG",
+        switch=True,
+    ),
+    Setting(
+        "state",
+        _state_file,
+        "keep the state in FILE across restarts (hashes only, never a secret); default: memory",
+        "FILE",
+        "STATE_FILE",
+    ),
+    Setting(
+        "journal-size",
+        _whole(0, 1_000_000),
+        "requests kept by GET /_mock/journal (default 1000; 0 records none)",
+        "N",
+        "JOURNAL_SIZE",
+    ),
+    Setting(
+        "server",
+        _choice(*SERVERS),
+        f"HTTP server (default {DEFAULT_SERVER}, which falls back to waitress if it cannot start; "
+        "waitress is pure Python)",
+        "granian|waitress",
+    ),
+    Setting(
+        "threads",
+        _whole(1, 64),
+        f"waitress only: threads running requests (default {DEFAULT_THREADS}); "
+        "granian runs them on one event-loop thread",
+        "N",
+    ),
+    Setting(
+        "client-timeout",
+        client_timeout,
+        "seconds a client has to send a request's headers and body before a JSON 408 or a closed "
+        f"connection (default {DEFAULT_BODY_TIMEOUT:g})",
+        "SECONDS",
+    ),
 )
 # Keys of the app config that are no command-line option.
 APP_ONLY: dict[str, Convert] = {"CONTROL_PLANE": _switch, "MAX_CONTENT_LENGTH": _whole(1, 2**31)}

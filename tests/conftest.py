@@ -15,6 +15,8 @@ from mock_server.state.state import State
 from tests.clients import Dashboard
 from tests.environments import built_once, installed_from_wheel
 
+from .browser import browser, context, mock, page  # noqa: F401  (one Chromium per test session)
+
 
 @pytest.fixture
 def config() -> dict[str, Any]:

@@ -134,12 +134,12 @@ def remove_fault(fault_id: str) -> Response:
     return Response(status=204)
 
 
-_JOURNAL_FILTERS = {"method", "path", "status", "limit"}
+_JOURNAL_FILTERS = {"method", "path", "status", "limit", "keyId"}
 
 
 @bp.get("/journal")
 def list_journal() -> Response:
-    """Recorded requests, filtered by method, path (exact or glob), status; ``limit`` newest."""
+    """Recorded requests, filtered by method, path (exact or glob), status, keyId; ``limit`` newest."""
     unknown = sorted(set(request.args) - _JOURNAL_FILTERS)
     if unknown:
         raise ValidationFailed(f"Unknown query parameter '{unknown[0]}'.", param=unknown[0])
@@ -149,6 +149,7 @@ def list_journal() -> Response:
         path=request.args.get("path"),
         status=_int_arg(request.args, "status", 100, 599),
         limit=_int_arg(request.args, "limit", 1, max(journal.size, 1)),
+        key_id=request.args.get("keyId"),
     )
     return json_response({"data": entries, "size": journal.size})
 

@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..api.auth import KEY_ID
+from ..errors import REASON
 from ..redaction import join_headers, mask_secrets, redact_body, redacted_pairs
 from ..serving.limits import ARRIVED
 from ..serving.wsgi_run import WsgiApp, run_to_completion
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from ..state.state import State
 
 BODY_LIMIT = 16 * 1024  # characters of a body kept per entry
+UNRECORDED = (CONTROL_PREFIX, "/dashboard")  # the control plane and the dashboard's own pages
 
 
 class Journal:
@@ -53,11 +56,18 @@ class Journal:
             self._entries.clear()
 
     def query(
-        self, method: str | None = None, path: str | None = None, status: int | None = None, limit: int | None = None
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        limit: int | None = None,
+        key_id: str | None = None,
     ) -> list[dict[str, Any]]:
         """Matching entries, oldest first; ``limit`` keeps the most recent ones."""
         with self._lock:
             entries = list(self._entries)
+        if key_id:
+            entries = [e for e in entries if e["keyId"] == key_id]
         if method:
             entries = [e for e in entries if e["method"] == method.upper()]
         if path:
@@ -65,6 +75,29 @@ class Journal:
         if status is not None:
             entries = [e for e in entries if e["status"] == status]
         return [_render(e) for e in (entries[-limit:] if limit else entries)]
+
+    def of_key(self, key_id: str) -> list[dict[str, Any]]:
+        """The calls that presented this key, oldest first, in brief (``epoch`` is the mock clock)."""
+        with self._lock:
+            entries = [e for e in self._entries if e["keyId"] == key_id]
+        return [
+            {
+                "epoch": e["time"],
+                "method": e["method"],
+                "path": e["path"],
+                "status": e["status"],
+                "reason": _masked(e["reason"]),
+            }
+            for e in entries
+        ]
+
+
+def _masked(reason: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A reason with anything shaped like a key cut to its prefix (reasons hold flat JSON values)."""
+    if reason is None:
+        return None
+    text = json.dumps(reason)
+    return reason if "sk_" not in text else dict(json.loads(mask_secrets(text)))
 
 
 def _render(entry: dict[str, Any]) -> dict[str, Any]:
@@ -79,6 +112,8 @@ def _render(entry: dict[str, Any]) -> dict[str, Any]:
         "status": entry["status"],
         "durationMs": entry["durationMs"],
         "fault": entry["fault"],
+        "keyId": entry["keyId"],
+        "reason": _masked(entry["reason"]),
         "request": {"headers": join_headers(request_headers), "body": _body(request_body, request_type)},
         "response": {"headers": join_headers(response_headers), "body": _body(response_body, response_type)},
     }
@@ -130,7 +165,7 @@ class JournalRecorder:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         raw_path = environ.get("PATH_INFO", "")
         journal = self._journal()
-        if not journal.size or raw_path.startswith(CONTROL_PREFIX):
+        if not journal.size or raw_path.startswith(UNRECORDED):
             return self._inner(environ, start_response)
         started = environ.get(ARRIVED) or time.perf_counter()  # from arrival: body and latency waits too
         request_body = _read_body(environ, self._max_body)
@@ -139,15 +174,22 @@ class JournalRecorder:
         query = environ.get("QUERY_STRING", "")
         request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
         response_type = _mimetype(next((v for k, v in response_headers if k.lower() == "content-type"), None))
+        code = int(status.split(" ", 1)[0])
+        fault = environ.get(FAULT_ID)
+        reason = environ.get(REASON) if code >= 400 else None
+        if reason is None and code >= 400:
+            reason = {"code": "fault", "faultId": fault} if fault is not None else {"code": "unexplained"}
         journal.record(
             {
                 "time": self._state.clock.now(),
                 "method": environ.get("REQUEST_METHOD", ""),
                 "path": path if "sk_" not in path else mask_secrets(path),
                 "query": mask_secrets(query) if query else "",
-                "status": int(status.split(" ", 1)[0]),
+                "status": code,
                 "durationMs": round((time.perf_counter() - started) * 1000, 3),
-                "fault": environ.get(FAULT_ID),
+                "fault": fault,
+                "keyId": environ.get(KEY_ID),
+                "reason": reason,
                 "request": (
                     redacted_pairs(_environ_headers(environ)),
                     _keep_body(request_body, request_type),

@@ -11,6 +11,20 @@ ARRIVED = "eulabel_mock.arrived"
 DEFAULT_BODY_TIMEOUT = 5.0
 
 
+def client_timeout(value: object) -> float:
+    """A client timeout in seconds, from text or a number.
+
+    :raise ValueError: not a number from 0.1 to 3600.
+    """
+    try:
+        number = float(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else -1.0
+    except ValueError:
+        number = -1.0
+    if not 0.1 <= number <= 3600:
+        raise ValueError("must be a number of seconds from 0.1 to 3600")
+    return number
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Limits answered with a JSON error in the configured shape.

@@ -78,6 +78,14 @@ class State:
     def session_org(self, token: str) -> str | None:
         return self.sessions.get(token)
 
+    def end_session(self, token: str) -> None:
+        """Forget a session (sign-out); an unknown token is ignored."""
+        with self.lock:
+            org_id = self.sessions.pop(token, None)
+            org = self.organizations.get(org_id) if org_id else None
+            if org is not None and token in org.sessions:
+                org.sessions.remove(token)
+
 
 class FixtureError(ValueError):
     """The fixtures directory is missing or holds something the API would refuse."""
