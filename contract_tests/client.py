@@ -24,8 +24,15 @@ ALL_SCOPES = ["products:read", "products:write", "passports:read", "passports:wr
 _UNSET: Any = object()
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
 class BudgetExceeded(RuntimeError):
     """The run sent as many requests as ``--max-requests`` allows."""
+
+
+class UnsafeInReadOnlyRun(RuntimeError):
+    """A read-only run tried to send a method that may change the target."""
 
 
 @dataclass(slots=True)
@@ -77,6 +84,8 @@ class Api:
                 headers: dict[str, str] | None = None, params: Any = None, retry_429: bool = True,
                 expect_secret: bool = False) -> requests.Response:
         """One request; 429 answers with a ``Retry-After`` are waited out (bounded) unless ``retry_429`` is off."""
+        if self.target.read_only and method.upper() not in SAFE_METHODS:
+            raise UnsafeInReadOnlyRun(f"{method} {path}: a read-only run sends only GET and HEAD")
         hdrs = dict(headers or {})
         if key is not None:
             hdrs["Authorization"] = f"Bearer {key}"
@@ -173,6 +182,8 @@ class Api:
     def cleanup(self) -> int:
         """Revoke every key this run created and has not revoked; touches nothing else."""
         done = 0
+        if self.target.read_only:
+            return done
         for created in list(self.created):
             if created.revoked_at is not None or created.id is None:
                 continue

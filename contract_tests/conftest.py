@@ -1,4 +1,4 @@
-"""Options, fixtures and hooks of the contract suite, plus its hypothesis profiles.
+"""Hypothesis profiles of the contract suite (options, fixtures and hooks come from ``contract_tests.plugin``).
 
 ``contract`` (loaded by default) keeps the run under a minute; ``--hypothesis-profile thorough`` goes deeper.
 Both turn the example database off: examples may hold secrets, and nothing may write them to disk.
@@ -7,24 +7,6 @@ Both turn the example database off: examples may hold secrets, and nothing may w
 from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
-
-from .plugin import (  # noqa: F401  (pytest finds hooks and fixtures by name in this module)
-    api,
-    api_key,
-    make_key,
-    pytest_addoption,
-    pytest_collection_modifyitems,
-    pytest_configure,
-    pytest_make_collect_report,
-    pytest_runtest_logreport,
-    pytest_runtest_makereport,
-    pytest_runtest_setup,
-    pytest_sessionfinish,
-    pytest_sessionstart,
-    session,
-    session2,
-    target,
-)
 
 _COMMON = {
     "deadline": None,
