@@ -51,16 +51,19 @@ def headline(outcomes: list[Outcome]) -> str:
     ran = [o for o in documented if o.outcome in ("passed", "failed")]
     skipped = not_run(outcomes)
     if failed:
-        verdict = f"FAIL ({len(failed)} of {len(ran)} documented checks failed"
-        verdict += f"; {sum(n for _, _, n in skipped)} not run)" if skipped else ")"
-        return verdict
+        verdict = f"FAIL ({len(failed)} of {_checks(len(ran))} failed"
+        return verdict + (f"; {_checks(sum(n for _, _, n in skipped))} not run)" if skipped else ")")
     if not ran:
         return "NOT CHECKED (no documented check ran)"
     if not skipped:
-        return f"PASS ({len(ran)} documented checks)"
+        return f"PASS ({_checks(len(ran))})"
     total = sum(n for _, _, n in skipped)
-    reasons = "; ".join(f"{claim_ranges(claims)} {reason}" for reason, claims, _ in skipped)
-    return f"PASS with {total} checks not run ({reasons}); {len(ran)} documented checks passed"
+    reasons = "; ".join(f"{claim_ranges(claims)}: {reason}" for reason, claims, _ in skipped)
+    return f"PASS with {_checks(total)} not run ({reasons}); {_checks(len(ran))} passed"
+
+
+def _checks(n: int) -> str:
+    return f"{n} check" if n == 1 else f"{n} checks"
 
 
 def _summary(run: Run) -> dict[str, Any]:
@@ -130,7 +133,7 @@ def render_markdown(run: Run) -> str:
     ]
     if s["not_run"]:
         lines += ["", "## Checks not run", ""]
-        lines += [f"- {claim_ranges(g['claims'])}: {g['checks']} checks, {g['reason']}" for g in s["not_run"]]
+        lines += [f"- {claim_ranges(g['claims'])}: {_checks(g['checks'])}, {g['reason']}" for g in s["not_run"]]
     lines += ["", "## Documented claims", "", "| claim | what | checked | passed | failed | skipped | notes |",
               "|---|---|---|---|---|---|---|"]
     for claim, row in _per_claim(outcomes).items():
