@@ -8,6 +8,7 @@ from importlib import metadata
 from typing import Any
 
 from .claims import CLAIMS, NOT_CHECKED
+from .coverage import CAUGHT
 from .context import Outcome, Run
 
 
@@ -96,7 +97,8 @@ def _per_claim(outcomes: list[Outcome]) -> dict[str, dict[str, Any]]:
         else:
             notes = [f"{o.nodeid.split('::')[-1]}: {o.reason}" for o in tests if o.outcome != "passed" and o.reason]
             note = "; ".join(notes[:3])
-        table[claim] = {"what": text, "checked": counts["passed"] + counts["failed"], **counts, "notes": note}
+        table[claim] = {"what": text, "checked": counts["passed"] + counts["failed"], **counts, "notes": note,
+                        "caught_breakages": list(CAUGHT.get(claim, ()))}
     return table
 
 
@@ -134,11 +136,14 @@ def render_markdown(run: Run) -> str:
     if s["not_run"]:
         lines += ["", "## Checks not run", ""]
         lines += [f"- {claim_ranges(g['claims'])}: {_checks(g['checks'])}, {g['reason']}" for g in s["not_run"]]
-    lines += ["", "## Documented claims", "", "| claim | what | checked | passed | failed | skipped | notes |",
-              "|---|---|---|---|---|---|---|"]
+    lines += ["", "## Documented claims", "",
+              "Coverage: the broken servers of the suite's self-test that its checks of the claim catch.", "",
+              "| claim | what | checked | passed | failed | skipped | coverage | notes |",
+              "|---|---|---|---|---|---|---|---|"]
     for claim, row in _per_claim(outcomes).items():
+        covered = ", ".join(row["caught_breakages"]) or ("not checkable" if claim in NOT_CHECKED else "none")
         lines.append(f"| {claim} | {row['what']} | {row['checked']} | {row['passed']} | {row['failed']} | "
-                     f"{row['skipped']} | {row['notes']} |")
+                     f"{row['skipped']} | {covered} | {row['notes']} |")
     lines += ["", "## Assumption checks (our spec's choices where the docs are silent)", "",
               "| check | outcome | notes |", "|---|---|---|"]
     lines += [f"| {o.nodeid.split('::')[-1]} | {o.outcome} | {o.reason} |" for o in outcomes if o.assumption]

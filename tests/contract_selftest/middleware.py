@@ -29,6 +29,8 @@ class Middleware:
         self.secrets: dict[str, str] = {}  # key id -> secret, as seen in create responses
         self.items: dict[str, dict[str, Any]] = {}  # key id -> its create response without the secret
         self.lock = threading.Lock()
+        self._masters: dict[str, str] = {}
+        self.revoked_ids: set[str] = set()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
@@ -56,10 +58,34 @@ class Middleware:
             with self.lock:
                 self.secrets[created["id"]] = created["secret"]
                 self.items[created["id"]] = {k: v for k, v in created.items() if k != "secret"}
+        gone = revoke_id(request) if path is None else None
+        if gone and 200 <= response.status_code < 300:
+            self.revoked_ids.add(gone)
         return response
 
     def handle(self, request: Request, body: bytes) -> Response:
         return self.forward(request, body)
+
+    # --- helpers for servers that act as another key or organisation ----------------------------
+    def key_of(self, request: Request) -> Any:
+        """The mock's key behind the request's bearer token, if it still authenticates."""
+        token = bearer(request)
+        return self.state.keys.authenticate(token) if token else None
+
+    def master(self, org_id: str) -> str:
+        """An all-scope key of the organisation, made once, for servers that skip a scope check."""
+        with self.lock:
+            if org_id not in self._masters:
+                self._masters[org_id] = self.state.keys.create(org_id, "master", ALL)[1]
+            return self._masters[org_id]
+
+    def as_master(self, request: Request, body: bytes, org_id: str) -> Response:
+        return self.forward(request, body, headers={"Authorization": f"Bearer {self.master(org_id)}"})
+
+    def revoked(self, token: str) -> bool:
+        """Whether a key this server created (seen in a create response) has been revoked."""
+        key_id = next((k for k, s in self.secrets.items() if s == token), None)
+        return key_id in self.revoked_ids
 
 
 def body_json(response: Response) -> Any:
