@@ -6,16 +6,28 @@ Both turn the example database off: examples may hold secrets, and nothing may w
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from hypothesis import HealthCheck, settings
 
-_COMMON = {
+_COMMON: dict[str, Any] = {
     "deadline": None,
     "database": None,
     "derandomize": True,
     "print_blob": False,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large,
-                              HealthCheck.function_scoped_fixture],
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 }
 settings.register_profile("contract", max_examples=8, stateful_step_count=8, **_COMMON)
 settings.register_profile("thorough", max_examples=150, stateful_step_count=25, **_COMMON)
-settings.load_profile("contract")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Per run, not at import: a second run in the same process imports nothing again."""
+    if settings.get_current_profile_name() == "default":  # --hypothesis-profile thorough wins
+        settings.load_profile("contract")

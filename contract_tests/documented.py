@@ -13,8 +13,16 @@ from typing import Any
 ANY_SUCCESS = "2XX"
 UUID = {"type": "string", "format": "uuid"}
 TIMESTAMP = {"type": "string", "format": "date-time"}  # C22
-SCOPES = ["products:read", "products:write", "passports:read", "passports:write", "suppliers:read",
-          "suppliers:write", "analytics:read", "api_keys:manage"]  # C5
+SCOPES = [
+    "products:read",
+    "products:write",
+    "passports:read",
+    "passports:write",
+    "suppliers:read",
+    "suppliers:write",
+    "analytics:read",
+    "api_keys:manage",
+]  # C5
 CATEGORY = {"type": "string", "enum": ["wine", "food", "textile", "electronics", "battery"]}  # C40
 # Error statuses of the docs' tables (C27), plus the HTTP statuses any server may use for a request it
 # cannot take (wrong method, body too large, unsupported media type); the docs promise none of them away.
@@ -36,38 +44,73 @@ DOCUMENTED: dict[str, Operation] = {
     # C30 ("creation returns 201", "a read returns 200") is the only status rule that applies.
     "createApiKey": Operation(
         success="201",
-        request={"type": "object", "properties": {  # C11: {name, scopes[]}
-            "name": {"type": "string"}, "scopes": {"type": "array", "items": {"enum": SCOPES}}}},
+        request={
+            "type": "object",
+            "properties": {  # C11: {name, scopes[]}
+                "name": {"type": "string"},
+                "scopes": {"type": "array", "items": {"enum": SCOPES}},
+            },
+        },
     ),
     "listApiKeys": Operation(success="200"),
     "revokeApiKey": Operation(),
     # Products (§7): the create response shows productId, qrCodeUrl and createdAt (C41, C23, C46).
     "createProduct": Operation(
         success="201",
-        response={"type": "object", "required": ["productId", "qrCodeUrl", "createdAt"], "properties": {
-            "productId": UUID,
-            "qrCodeUrl": {"type": "string", "pattern": r"^https://eulabel\.eu/01/[0-9]{14}$"},
-            "createdAt": TIMESTAMP}},
-        request={"type": "object", "required": ["name", "category", "gtin"], "properties": {  # C40
-            "name": {"type": "string"}, "category": CATEGORY, "gtin": {"type": "string"},
-            "brand": {"type": "string"}, "sku": {"type": "string"}}},
+        response={
+            "type": "object",
+            "required": ["productId", "qrCodeUrl", "createdAt"],
+            "properties": {
+                "productId": UUID,
+                "qrCodeUrl": {"type": "string", "pattern": r"^https://eulabel\.eu/01/[0-9]{14}$"},
+                "createdAt": TIMESTAMP,
+            },
+        },
+        request={
+            "type": "object",
+            "required": ["name", "category", "gtin"],
+            "properties": {  # C40
+                "name": {"type": "string"},
+                "category": CATEGORY,
+                "gtin": {"type": "string"},
+                "brand": {"type": "string"},
+                "sku": {"type": "string"},
+            },
+        },
     ),
     # The list envelope has `data` in every documented variant (C37, C38); items differ by variant.
     "listProducts": Operation(
         success="200",
-        response={"type": "object", "required": ["data"], "properties": {
-            "data": {"type": "array", "items": {"type": "object"}}}},
+        response={
+            "type": "object",
+            "required": ["data"],
+            "properties": {"data": {"type": "array", "items": {"type": "object"}}},
+        },
         query=("limit",),
     ),
     "getProduct": Operation(success="200", response={"type": "object"}),  # the read path is not documented
     # Passports (Gen-2, §7): the answer has a compliance object and a draft/published status (C50). The
     # status of a merge and every other field (ids, version, timestamps) are not documented.
     "createPassport": Operation(
-        response={"type": "object", "required": ["status", "compliance"], "properties": {
-            "status": {"type": "string", "enum": ["draft", "published"]}, "compliance": {"type": "object"}}},
-        request={"type": "object", "required": ["gtin"], "properties": {  # "gtin is required" (C43, C49)
-            "gtin": {"type": "string"}, "name": {"type": "string"}, "brand": {"type": "string"},
-            "category": CATEGORY, "data": {"type": "object"}}},
+        response={
+            "type": "object",
+            "required": ["status", "compliance"],
+            "properties": {
+                "status": {"type": "string", "enum": ["draft", "published"]},
+                "compliance": {"type": "object"},
+            },
+        },
+        request={
+            "type": "object",
+            "required": ["gtin"],
+            "properties": {  # "gtin is required" (C43, C49)
+                "gtin": {"type": "string"},
+                "name": {"type": "string"},
+                "brand": {"type": "string"},
+                "category": CATEGORY,
+                "data": {"type": "object"},
+            },
+        },
     ),
     "getPassport": Operation(success="200", response={"type": "object"}),
 }

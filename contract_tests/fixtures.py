@@ -6,7 +6,7 @@ A skip names exactly what is missing: the variable to set, or the option that fo
 from __future__ import annotations
 
 import atexit
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -15,21 +15,33 @@ from .client import Api, Created, describe_created
 from .context import Run, run_of
 from .target import ENV_API_KEY, ENV_SESSION, ENV_SESSION_2, Target, credentials_from_env, normalise_base_url
 
+MakeKey = Callable[..., Created]
+
 
 def _budget(config: pytest.Config) -> int:
     from hypothesis import settings
 
-    return int(config.getoption("--max-requests") or 3000 + 300 * settings.default.max_examples)
+    examples = settings.default.max_examples if settings.default is not None else 100
+    return int(config.getoption("--max-requests") or 3000 + 300 * examples)
 
 
 @pytest.fixture(scope="session")
 def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     run = run_of(request.config)
     opts = run.options
-    common: dict[str, Any] = {"revocation_window": opts.revocation_window, "rate_limit_burst": opts.rate_limit_burst,
-                              "run_prefix": run.prefix, "read_only": opts.read_only}
+    common: dict[str, Any] = {
+        "revocation_window": opts.revocation_window,
+        "rate_limit_burst": opts.rate_limit_burst,
+        "run_prefix": run.prefix,
+        "read_only": opts.read_only,
+    }
     if opts.base_url:
-        tgt = Target(root=normalise_base_url(opts.base_url), foreign=True, **credentials_from_env(), **common)
+        tgt = Target(
+            root=normalise_base_url(opts.base_url),
+            foreign=True,
+            **credentials_from_env(),  # type: ignore[arg-type]
+            **common,
+        )
         yield from _serve(run, tgt, _budget(request.config))
         return
     from .local import start_mock
@@ -83,7 +95,7 @@ def api_key(target: Target) -> str:
 
 
 @pytest.fixture
-def make_key(api: Api, session: str) -> Any:
+def make_key(api: Api, session: str) -> MakeKey:
     """Create a key in the first organisation (or ``on=`` another session); fails if it is unusable."""
 
     def make(scopes: list[str] | None = None, label: str = "key", on: str | None = None) -> Created:

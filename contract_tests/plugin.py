@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from . import claims as claim_index
 from .context import RUN, Options, Outcome, Run, run_of
+from .fixtures import api, api_key, make_key, session, session2, target  # noqa: F401  (found by name)
 from .redact import redact
 from .report import render
-from .fixtures import api, api_key, make_key, session, session2, target  # noqa: F401  (found by name)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MARKERS = (
@@ -29,25 +30,57 @@ MARKERS = (
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("contract", "EUlabel contract suite")
-    group.addoption("--base-url", default=None,
-                    help="run against this deployment (with or without /v1); default: the in-process mock")
-    group.addoption("--read-only", action="store_true", default=False,
-                    help="send only GET and HEAD: create, change and revoke nothing (same as -m 'not destructive')")
-    group.addoption("--revocation-window", type=float, default=10.0,
-                    help="seconds a revoked key may keep working before it must get 401 (C16; default 10)")
-    group.addoption("--documented-only", action="store_true", default=False,
-                    help="run only checks of documented claims; deselect assumption checks")
-    group.addoption("--strict-assumptions", action="store_true", default=False,
-                    help="against --base-url: fail the run when the target differs from an assumption of our "
-                         "spec (default: report it as 'differs'; the docs are silent there)")
-    group.addoption("--claims-report", default=None, metavar="PATH",
-                    help="write the claims report: JSON when PATH ends in .json, else markdown")
-    group.addoption("--rate-limit-burst", type=int, default=0, metavar="N",
-                    help="against --base-url: send up to N requests with one key to reach a 429 (C32-C35); "
-                         "0 (default): derive N from X-RateLimit-Limit when it fits the request budget")
-    group.addoption("--max-requests", type=int, default=None,
-                    help="upper bound on requests the claim and model checks send "
-                         "(default 3000 + 300 per hypothesis example: 5400 with the default profile)")
+    group.addoption(
+        "--base-url",
+        default=None,
+        help="run against this deployment (with or without /v1); default: the in-process mock",
+    )
+    group.addoption(
+        "--read-only",
+        action="store_true",
+        default=False,
+        help="send only GET and HEAD: create, change and revoke nothing (same as -m 'not destructive')",
+    )
+    group.addoption(
+        "--revocation-window",
+        type=float,
+        default=10.0,
+        help="seconds a revoked key may keep working before it must get 401 (C16; default 10)",
+    )
+    group.addoption(
+        "--documented-only",
+        action="store_true",
+        default=False,
+        help="run only checks of documented claims; deselect assumption checks",
+    )
+    group.addoption(
+        "--strict-assumptions",
+        action="store_true",
+        default=False,
+        help="against --base-url: fail the run when the target differs from an assumption of our "
+        "spec (default: report it as 'differs'; the docs are silent there)",
+    )
+    group.addoption(
+        "--claims-report",
+        default=None,
+        metavar="PATH",
+        help="write the claims report: JSON when PATH ends in .json, else markdown",
+    )
+    group.addoption(
+        "--rate-limit-burst",
+        type=int,
+        default=0,
+        metavar="N",
+        help="against --base-url: send up to N requests with one key to reach a 429 (C32-C35); "
+        "0 (default): derive N from X-RateLimit-Limit when it fits the request budget",
+    )
+    group.addoption(
+        "--max-requests",
+        type=int,
+        default=None,
+        help="upper bound on requests the claim and model checks send "
+        "(default 3000 + 300 per hypothesis example: 5400 with the default profile)",
+    )
 
 
 def in_contract_suite(item: pytest.Item) -> bool:
@@ -94,7 +127,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 # --- secrets never leave the run: scrub every report before pytest renders or writes it -----------
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    outcome = yield
+    outcome: Any = yield
     report: pytest.TestReport = outcome.get_result()
     scrub(report)
     if in_contract_suite(item):
@@ -111,8 +144,13 @@ def _report_difference(item: pytest.Item, report: pytest.TestReport) -> None:
     The mock must meet its own spec, so against it (and with --strict-assumptions) it still fails.
     """
     options = run_of(item.config).options
-    if (report.when != "call" or not report.failed or not options.foreign or options.strict_assumptions
-            or item.get_closest_marker("claim") is not None):
+    if (
+        report.when != "call"
+        or not report.failed
+        or not options.foreign
+        or options.strict_assumptions
+        or item.get_closest_marker("claim") is not None
+    ):
         return
     report.outcome = "skipped"
     report.wasxfail = "differs from an assumption of this project's spec (the docs are silent)"  # type: ignore[attr-defined]
@@ -133,7 +171,7 @@ def scrub(report: pytest.TestReport | pytest.CollectReport) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
-    outcome = yield
+    outcome: Any = yield
     scrub(outcome.get_result())
 
 
@@ -147,7 +185,7 @@ class Recorder:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
-        claims = [v for k, v in report.user_properties if k == "claim"]
+        claims = [str(v) for k, v in report.user_properties if k == "claim"]
         if not claims and "assumption" not in props:
             return
         entry = self.run.outcomes.setdefault(report.nodeid, Outcome(report.nodeid, claims, "assumption" in props))
@@ -158,7 +196,7 @@ class Recorder:
         elif report.outcome == "failed":  # an error in setup or teardown
             entry.outcome, entry.reason = "failed", _reason(report)
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:  # noqa: F811  (the hook's name)
         for finalize in reversed(self.run.finalizers):
             finalize()
         self.run.finalizers.clear()

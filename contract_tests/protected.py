@@ -72,8 +72,9 @@ def _example(op: dict[str, Any]) -> Any:
     media = op.get("requestBody", {}).get("content", {}).get("application/json", {})
     if "example" in media:
         return media["example"]
-    examples = media.get("examples") or {}
-    return next(iter(examples.values()), {}).get("value") if examples else None
+    examples: dict[str, Any] = media.get("examples") or {}
+    first: dict[str, Any] = next(iter(examples.values()), {})
+    return first.get("value")
 
 
 def _producers(spec: dict[str, Any]) -> dict[str, dict[str, Producer]]:
@@ -91,7 +92,8 @@ def _producers(spec: dict[str, Any]) -> dict[str, dict[str, Producer]]:
                     for name, expr in link.get("parameters", {}).items():
                         if isinstance(expr, str) and expr.startswith("$response.body#"):
                             found.setdefault(link["operationId"], {}).setdefault(
-                                name.split(".")[-1], Producer(op["operationId"], expr.split("#", 1)[1]))
+                                name.split(".")[-1], Producer(op["operationId"], expr.split("#", 1)[1])
+                            )
     return found
 
 
@@ -106,12 +108,22 @@ def protected_operations() -> tuple[Protected, ...]:
             op = item.get(method)
             if not isinstance(op, dict) or not op.get("security", spec.get("security")):
                 continue
-            security = op.get("security", spec.get("security"))
+            security: list[dict[str, Any]] = op.get("security", spec.get("security")) or []
             scheme = "session" if any("sessionCookie" in req for req in security) else "bearer"
             scopes = tuple(frozenset(req.get("bearerAuth", [])) for req in security if "bearerAuth" in req)
             params = shared + [p["name"] for p in op.get("parameters", []) if p.get("in") == "path"]
-            out.append(Protected(method.upper(), path, op["operationId"], scheme, scopes, tuple(params),
-                                 _example(op), producers.get(op["operationId"], {})))
+            out.append(
+                Protected(
+                    method.upper(),
+                    path,
+                    op["operationId"],
+                    scheme,
+                    scopes,
+                    tuple(params),
+                    _example(op),
+                    producers.get(op["operationId"], {}),
+                )
+            )
     return tuple(out)
 
 

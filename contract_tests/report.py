@@ -8,8 +8,8 @@ from importlib import metadata
 from typing import Any
 
 from .claims import CLAIMS, NOT_CHECKED
-from .coverage import CAUGHT
 from .context import Outcome, Run
+from .coverage import CAUGHT
 
 
 def suite_version() -> str:
@@ -42,8 +42,10 @@ def not_run(outcomes: list[Outcome]) -> list[tuple[str, list[str], int]]:
             continue
         claims, count = groups.get(o.reason, (set(), 0))
         groups[o.reason] = (claims | set(o.claims), count + 1)
-    return sorted(((r, sorted(c, key=lambda x: int(x[1:])), n) for r, (c, n) in groups.items()),
-                  key=lambda g: int(g[1][0][1:]) if g[1] else 0)
+    return sorted(
+        ((r, sorted(c, key=lambda x: int(x[1:])), n) for r, (c, n) in groups.items()),
+        key=lambda g: int(g[1][0][1:]) if g[1] else 0,
+    )
 
 
 def headline(outcomes: list[Outcome]) -> str:
@@ -82,8 +84,9 @@ def _summary(run: Run) -> dict[str, Any]:
         "requests_sent": api.sent if api is not None else 0,
         "secrets_reshown": len(api.leaks) if api is not None else 0,
         "not_run": [{"claims": c, "checks": n, "reason": r} for r, c, n in not_run(outcomes)],
-        "assumptions": {k: sum(1 for o in assumptions if o.outcome == k) for k in ("passed", "failed", "differs",
-                                                                                   "skipped")},
+        "assumptions": {
+            k: sum(1 for o in assumptions if o.outcome == k) for k in ("passed", "failed", "differs", "skipped")
+        },
     }
 
 
@@ -97,16 +100,32 @@ def _per_claim(outcomes: list[Outcome]) -> dict[str, dict[str, Any]]:
         else:
             notes = [f"{o.nodeid.split('::')[-1]}: {o.reason}" for o in tests if o.outcome != "passed" and o.reason]
             note = "; ".join(notes[:3])
-        table[claim] = {"what": text, "checked": counts["passed"] + counts["failed"], **counts, "notes": note,
-                        "caught_breakages": list(CAUGHT.get(claim, ()))}
+        table[claim] = {
+            "what": text,
+            "checked": counts["passed"] + counts["failed"],
+            **counts,
+            "notes": note,
+            "caught_breakages": list(CAUGHT.get(claim, ())),
+        }
     return table
 
 
 def render_json(run: Run) -> str:
     outcomes = list(run.outcomes.values())
-    data = {**_summary(run), "claims": _per_claim(outcomes),
-            "checks": [{"nodeid": o.nodeid, "claims": o.claims, "assumption": o.assumption, "outcome": o.outcome,
-                        "reason": o.reason} for o in outcomes]}
+    data = {
+        **_summary(run),
+        "claims": _per_claim(outcomes),
+        "checks": [
+            {
+                "nodeid": o.nodeid,
+                "claims": o.claims,
+                "assumption": o.assumption,
+                "outcome": o.outcome,
+                "reason": o.reason,
+            }
+            for o in outcomes
+        ],
+    }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -136,16 +155,28 @@ def render_markdown(run: Run) -> str:
     if s["not_run"]:
         lines += ["", "## Checks not run", ""]
         lines += [f"- {claim_ranges(g['claims'])}: {_checks(g['checks'])}, {g['reason']}" for g in s["not_run"]]
-    lines += ["", "## Documented claims", "",
-              "Coverage: the broken servers of the suite's self-test that its checks of the claim catch.", "",
-              "| claim | what | checked | passed | failed | skipped | coverage | notes |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Documented claims",
+        "",
+        "Coverage: the broken servers of the suite's self-test that its checks of the claim catch.",
+        "",
+        "| claim | what | checked | passed | failed | skipped | coverage | notes |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for claim, row in _per_claim(outcomes).items():
         covered = ", ".join(row["caught_breakages"]) or ("not checkable" if claim in NOT_CHECKED else "none")
-        lines.append(f"| {claim} | {row['what']} | {row['checked']} | {row['passed']} | {row['failed']} | "
-                     f"{row['skipped']} | {covered} | {row['notes']} |")
-    lines += ["", "## Assumption checks (our spec's choices where the docs are silent)", "",
-              "| check | outcome | notes |", "|---|---|---|"]
+        lines.append(
+            f"| {claim} | {row['what']} | {row['checked']} | {row['passed']} | {row['failed']} | "
+            f"{row['skipped']} | {covered} | {row['notes']} |"
+        )
+    lines += [
+        "",
+        "## Assumption checks (our spec's choices where the docs are silent)",
+        "",
+        "| check | outcome | notes |",
+        "|---|---|---|",
+    ]
     lines += [f"| {o.nodeid.split('::')[-1]} | {o.outcome} | {o.reason} |" for o in outcomes if o.assumption]
     failed = [o for o in outcomes if o.outcome == "failed"]
     if failed:

@@ -111,8 +111,10 @@ class SchemaRun:
         if self.target.foreign and method == "DELETE" and case.path == KEYS + "/{keyId}":
             key_id = (case.path_parameters or {}).get("keyId")
             if key_id in self.preexisting:
-                case.path_parameters = {**(case.path_parameters or {}),
-                                        "keyId": f"{self.target.run_prefix}not-created-by-this-run"}
+                case.path_parameters = {
+                    **(case.path_parameters or {}),
+                    "keyId": f"{self.target.run_prefix}not-created-by-this-run",
+                }
         return True
 
     def after(self, case: Any, response: Any) -> str | None:
@@ -129,14 +131,14 @@ class SchemaRun:
             body = _json(text)
             secret = find_secret(body)
             session = (case.cookies or {}).get(SESSION_COOKIE) or self.session or ""
-            self.api.created.append(Created(response.status_code, None, find_id(body, secret), secret, "", session,
-                                            []))
+            self.api.created.append(Created(response.status_code, None, find_id(body, secret), secret, "", session, []))
             if secret:
                 self.api.secrets[secret] = secret[:12] + "…"
         else:
             headers = " ".join(" ".join(v) for v in response.headers.values())
-            leaked = next((shown for secret, shown in self.api.secrets.items()
-                           if secret in text or secret in headers), None)
+            leaked = next(
+                (shown for secret, shown in self.api.secrets.items() if secret in text or secret in headers), None
+            )
         if SECRET.search(text):
             # What schemathesis keeps and prints holds a placeholder of the same shape, never the secret.
             response.content = SECRET.sub(_placeholder, text).encode("utf-8")

@@ -24,16 +24,20 @@ def full_spec() -> dict[str, Any]:
 
 
 def _error(status: str) -> dict[str, Any]:
-    response: dict[str, Any] = {"description": f"Documented error ({status}).", "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    response: dict[str, Any] = {
+        "description": f"Documented error ({status}).",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
     if status == "429":
         response["headers"] = {"Retry-After": copy.deepcopy(docs.RETRY_AFTER)}
     return response
 
 
 def _rate_limit_headers() -> dict[str, Any]:
-    return {name: {"required": False, "schema": {"type": "string", "pattern": r"^\s*[0-9]+\s*$"}}
-            for name in docs.RATE_LIMIT_HEADERS}
+    return {
+        name: {"required": False, "schema": {"type": "string", "pattern": r"^\s*[0-9]+\s*$"}}
+        for name in docs.RATE_LIMIT_HEADERS
+    }
 
 
 def _links(op: dict[str, Any]) -> dict[str, Any]:
@@ -99,8 +103,10 @@ def _documented() -> dict[str, Any]:
         "servers": copy.deepcopy(spec.get("servers", [])),
         "security": copy.deepcopy(spec.get("security", [])),
         "paths": paths,
-        "components": {"schemas": error_schemas,
-                       "securitySchemes": copy.deepcopy(spec["components"]["securitySchemes"])},
+        "components": {
+            "schemas": error_schemas,
+            "securitySchemes": copy.deepcopy(spec["components"]["securitySchemes"]),
+        },
     }
 
 

@@ -64,8 +64,11 @@ def _produce(api: Api, target: Target, org: Org) -> Org:
             value = resolve(body, producer.pointer, name)
             assert value, f"no {name} in the answer of {source.label}: {describe(resp)}"
             org.values[name] = value
-            org.identifiers |= {v for k, v in (body or {}).items() if isinstance(v, str) and (
-                k.lower().endswith("id") or k == "gtin")} if isinstance(body, dict) else set()
+            org.identifiers |= (
+                {v for k, v in (body or {}).items() if isinstance(v, str) and (k.lower().endswith("id") or k == "gtin")}
+                if isinstance(body, dict)
+                else set()
+            )
     return org
 
 
@@ -101,8 +104,9 @@ def revoked(api: Api, target: Target, org1: Org) -> tuple[Created, float]:
 @pytest.mark.claim("C9")
 @pytest.mark.parametrize("op", _params(bearer_operations()))
 @pytest.mark.parametrize("credential", ["none", "unknown-key"])
-def test_missing_or_unknown_key_is_401_on_every_protected_operation(api: Api, target: Target, op: Protected,
-                                                                     credential: str) -> None:
+def test_missing_or_unknown_key_is_401_on_every_protected_operation(
+    api: Api, target: Target, op: Protected, credential: str
+) -> None:
     resp = send(api, op, _fake_key() if credential == "unknown-key" else None, prefix=target.run_prefix)
     assert resp.status_code == 401, f"{op.label} with {credential}: {describe(resp)}"
 
@@ -110,8 +114,7 @@ def test_missing_or_unknown_key_is_401_on_every_protected_operation(api: Api, ta
 @pytest.mark.claim("C10")
 @pytest.mark.destructive
 @pytest.mark.parametrize("op", _params(bearer_operations()))
-def test_missing_scope_is_403_on_every_protected_operation(api: Api, target: Target, org1: Org,
-                                                           op: Protected) -> None:
+def test_missing_scope_is_403_on_every_protected_operation(api: Api, target: Target, org1: Org, op: Protected) -> None:
     scopes = op.missing_scope_set()
     if not scopes:
         pytest.skip(f"{op.label}: every documented scope grants it, so no key lacks its scope")
@@ -119,15 +122,17 @@ def test_missing_scope_is_403_on_every_protected_operation(api: Api, target: Tar
     created = api.create_key(target.session, scopes, label="matrix-noscope")
     assert created.secret, f"cannot create a key with {scopes}"
     resp = send(api, op, created.secret, org1, target.run_prefix)
-    assert resp.status_code == 403, f"{op.label} with a key lacking {sorted(set().union(*op.scope_sets))}: " \
-                                    f"{describe(resp)}"
+    assert resp.status_code == 403, (
+        f"{op.label} with a key lacking {sorted(set().union(*op.scope_sets))}: {describe(resp)}"
+    )
 
 
 @pytest.mark.claim("C16")
 @pytest.mark.destructive
 @pytest.mark.parametrize("op", _params(bearer_operations()))
 def test_revoked_key_is_401_within_the_window_on_every_protected_operation(
-        api: Api, target: Target, org1: Org, revoked: tuple[Created, float], op: Protected) -> None:
+    api: Api, target: Target, org1: Org, revoked: tuple[Created, float], op: Protected
+) -> None:
     created, at = revoked
     assert created.secret is not None
     deadline = at + target.revocation_window
@@ -136,15 +141,18 @@ def test_revoked_key_is_401_within_the_window_on_every_protected_operation(
         if resp.status_code == 401 or time.monotonic() >= deadline:
             break
         time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
-    assert resp.status_code == 401, (f"{op.label} still answers {resp.status_code} to a key revoked "
-                                     f"{target.revocation_window:g}s ago: {describe(resp)}")
+    assert resp.status_code == 401, (
+        f"{op.label} still answers {resp.status_code} to a key revoked "
+        f"{target.revocation_window:g}s ago: {describe(resp)}"
+    )
 
 
 @pytest.mark.claim("C4")
 @pytest.mark.destructive
 @pytest.mark.parametrize("op", _params(bearer_operations()))
-def test_another_organisation_never_gets_this_ones_data(api: Api, target: Target, org1: Org, org2: Org,
-                                                        op: Protected) -> None:
+def test_another_organisation_never_gets_this_ones_data(
+    api: Api, target: Target, org1: Org, org2: Org, op: Protected
+) -> None:
     """By id: 404 (or 403), never the record. In lists and in answers to writes: none of its ids."""
     foreign = Org(org2.key, dict(org1.values), set(), org2.serial)
     resp = send(api, op, org2.key.secret, foreign if op.path_params else org2, target.run_prefix)
@@ -160,8 +168,9 @@ def test_another_organisation_never_gets_this_ones_data(api: Api, target: Target
 @pytest.mark.claim("C7")
 @pytest.mark.parametrize("op", _params(session_operations()))
 @pytest.mark.parametrize("credential", ["none", "unknown-session", "bearer-key"])
-def test_key_management_needs_a_valid_session_on_every_operation(api: Api, target: Target, op: Protected,
-                                                                  credential: str) -> None:
+def test_key_management_needs_a_valid_session_on_every_operation(
+    api: Api, target: Target, op: Protected, credential: str
+) -> None:
     headers = {"Authorization": f"Bearer {_fake_key()}"} if credential == "bearer-key" else None
     session = "unknown-" + secrets.token_hex(16) if credential == "unknown-session" else None
     kwargs: dict[str, Any] = {"headers": headers, "session": session}

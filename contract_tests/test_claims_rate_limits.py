@@ -62,8 +62,10 @@ def _derived_burst(api: Api, session: str) -> int:
         pytest.skip("need --rate-limit-burst N (the target sends no X-RateLimit-Limit to derive N from)")
     limit, left = int(header), api.max_requests - api.sent - BUDGET_MARGIN
     if limit + 2 > left:
-        pytest.skip(f"need --rate-limit-burst N (X-RateLimit-Limit {limit} is over the {left} requests left in "
-                    "the budget; raise --max-requests)")
+        pytest.skip(
+            f"need --rate-limit-burst N (X-RateLimit-Limit {limit} is over the {left} requests left in "
+            "the budget; raise --max-requests)"
+        )
     return limit + 2
 
 
@@ -121,4 +123,5 @@ def test_responses_carry_rate_limit_headers(burst: Burst) -> None:
 def test_limits_apply_per_key(burst: Burst) -> None:
     assert burst.other_key is not None, "could not create a second key"
     assert burst.other_key.status_code == 200, (
-        f"a fresh key was limited while another key of the organisation was: {describe(burst.other_key)}")
+        f"a fresh key was limited while another key of the organisation was: {describe(burst.other_key)}"
+    )

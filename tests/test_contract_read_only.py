@@ -35,8 +35,21 @@ def mock_url() -> Iterator[str]:
 
 
 def _suite(url: str, tmp: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "pytest", "--pyargs", "contract_tests", "--base-url", url, "-q",
-           "-p", "no:cacheprovider", "--claims-report", str(tmp / "claims.md"), *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "--pyargs",
+        "contract_tests",
+        "--base-url",
+        url,
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--claims-report",
+        str(tmp / "claims.md"),
+        *args,
+    ]
     return subprocess.run(cmd, cwd=tmp, env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
 
 
@@ -48,8 +61,12 @@ def _journal(url: str) -> list[dict[str, Any]]:
 
 
 def _api_key(url: str) -> str:
-    created = requests.post(url + "/v1/auth/api-keys", cookies={"eulabel_session": SESSION}, timeout=10,
-                            json={"name": "read-only run", "scopes": ["products:read", "passports:read"]})
+    created = requests.post(
+        url + "/v1/auth/api-keys",
+        cookies={"eulabel_session": SESSION},
+        timeout=10,
+        json={"name": "read-only run", "scopes": ["products:read", "passports:read"]},
+    )
     created.raise_for_status()
     requests.delete(url + "/_mock/journal", timeout=10).raise_for_status()
     return str(created.json()["secret"])
@@ -76,12 +93,22 @@ def _declared(method: str, path: str) -> bool:
 
 
 def test_method_probes_of_a_destructive_run_carry_no_credentials(mock_url: str, tmp_path: Path) -> None:
-    run = _suite(mock_url, tmp_path, "-k", "documented_spec and not stateful",
-                 env={"EULABEL_SESSION": SESSION, "EULABEL_SESSION_2": "sess_textil_demo"})
+    run = _suite(
+        mock_url,
+        tmp_path,
+        "-k",
+        "documented_spec and not stateful",
+        env={"EULABEL_SESSION": SESSION, "EULABEL_SESSION_2": "sess_textil_demo"},
+    )
     assert run.returncode == 0, run.stdout[-3000:]
     probes = [e for e in _journal(mock_url) if not _declared(e["method"], e["path"])]
     assert {e["method"] for e in probes} >= {"PUT", "PATCH", "DELETE"}, "no method probe was sent"
-    with_credentials = sorted({f"{e['method']} {e['path']}" for e in probes
-                               if "Authorization" in e["request"]["headers"]
-                               or "eulabel_session" in e["request"]["headers"].get("Cookie", "")})
+    with_credentials = sorted(
+        {
+            f"{e['method']} {e['path']}"
+            for e in probes
+            if "Authorization" in e["request"]["headers"]
+            or "eulabel_session" in e["request"]["headers"].get("Cookie", "")
+        }
+    )
     assert with_credentials == [], f"probes of undeclared methods carried credentials: {with_credentials[:10]}"

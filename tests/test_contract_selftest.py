@@ -49,19 +49,27 @@ def test_every_checkable_claim_has_a_breakage_and_the_report_lists_them() -> Non
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES, ids=[f"{b.claim}-{b.name}" for b in BREAKAGES])
-def test_breakage_is_caught_by_a_check_naming_its_claim(breakage: Breakage, served: Any, tmp_path: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_breakage_is_caught_by_a_check_naming_its_claim(
+    breakage: Breakage, served: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = served(breakage.make())
     run = run_suite(url, tmp_path, capsys, "--revocation-window", "1", *breakage.extra_args, modules=breakage.files)
     run.assert_no_full_key()
     assert run.code != 0, f"{breakage.name}: the suite passed"
     assert breakage.claim in run.failing_claims(), (
-        f"{breakage.name}: failing claims {sorted(run.failing_claims())}, expected {breakage.claim}")
+        f"{breakage.name}: failing claims {sorted(run.failing_claims())}, expected {breakage.claim}"
+    )
     assert run.report["verdict"].startswith("FAIL")
 
 
-def _run_correct(server: type[Variant], served: Any, tmp: Path, capsys: pytest.CaptureFixture[str],
-                 *args: str, modules: tuple[str, ...] = ()) -> SuiteRun:
+def _run_correct(
+    server: type[Variant],
+    served: Any,
+    tmp: Path,
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+    modules: tuple[str, ...] = (),
+) -> SuiteRun:
     run = run_suite(served(build(server)), tmp, capsys, "--revocation-window", "10", *args, modules=modules)
     run.assert_no_full_key()
     assert run.code == 0 and not run.failed(), f"{server.name}: {run.failed()}\n{run.output[-3000:]}"
@@ -70,17 +78,17 @@ def _run_correct(server: type[Variant], served: Any, tmp: Path, capsys: pytest.C
 
 
 @pytest.mark.parametrize("server", SERVERS, ids=[s.name for s in SERVERS])
-def test_documented_only_run_passes_a_correct_server_that_differs(server: type[Variant], served: Any,
-                                                                   tmp_path: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_documented_only_run_passes_a_correct_server_that_differs(
+    server: type[Variant], served: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run = _run_correct(server, served, tmp_path, capsys, "--documented-only")
     assert not [c for c in run.checks if c["assumption"]], "--documented-only ran an assumption check"
 
 
 @pytest.mark.parametrize("server", SERVERS, ids=[s.name for s in SERVERS])
-def test_default_run_reports_a_correct_servers_differences_as_differs(server: type[Variant], served: Any,
-                                                                       tmp_path: Path,
-                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_run_reports_a_correct_servers_differences_as_differs(
+    server: type[Variant], served: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run = _run_correct(server, served, tmp_path, capsys)
     assert run.outcome("test_key_object_uses_our_field_names") == "differs", run.report["assumptions"]
     assert run.report["assumptions"]["failed"] == 0
@@ -89,9 +97,15 @@ def test_default_run_reports_a_correct_servers_differences_as_differs(server: ty
 def test_verdict_names_the_checks_not_run(served: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from tests.contract_selftest.servers import DocsMinimal
 
-    run = _run_correct(DocsMinimal, served, tmp_path, capsys, "--documented-only",
-                       modules=("test_claims_rate_limits.py", "test_claims_auth_errors.py"))
+    run = _run_correct(
+        DocsMinimal,
+        served,
+        tmp_path,
+        capsys,
+        "--documented-only",
+        modules=("test_claims_rate_limits.py", "test_claims_auth_errors.py"),
+    )
     verdict = run.report["verdict"]
     assert verdict.startswith("PASS with "), verdict
-    assert "C32–C35: need --rate-limit-burst" in verdict and "C25: not applicable" in verdict, verdict
+    assert "C32–C35: need --rate-limit-burst" in verdict and "C25–C26: not applicable" in verdict, verdict
     assert {"run_id", "started", "target", "suite_version", "options"} <= set(run.report)

@@ -42,6 +42,7 @@ def _with_store(cls: type[ApiKeyStore]) -> Callable[[Flask], Any]:
         old = state.keys
         state.keys = cls(old._rng, old._clock, old._lock, old._pepper, old.revocation_delay, old.environment)
         return app
+
     return build
 
 
@@ -89,8 +90,14 @@ BREAKAGES = [
     Breakage("mask-reveals-secret", "C14", (K,), k.MaskRevealsSecret, extra_args=("-k", "masked")),
     Breakage("revoke-not-served", "C15", (K,), k.RevokeNotServed, extra_args=("-k", "list_holds")),
     Breakage("revoke-ignored", "C16", (K,), k.RevokeIgnored, extra_args=("-k", "within_the_window")),
-    Breakage("revoked-key-accepted-after-window", "C16", (K,), _same, (("REVOCATION_DELAY", 3600),),
-              ("-k", "within_the_window")),
+    Breakage(
+        "revoked-key-accepted-after-window",
+        "C16",
+        (K,),
+        _same,
+        (("REVOCATION_DELAY", 3600),),
+        ("-k", "within_the_window"),
+    ),
     Breakage("revoked-key-works-on-one-operation", "C16", (M,), k.RevokedWorksOnOneOperation),
     Breakage("revoke-restorable", "C17", (K,), _with_store(RestorableStore), extra_args=("-k", "restored")),
     Breakage("new-key-revokes-older-ones", "C18", (K,), k.NewKeyRevokesOlder, extra_args=("-k", "same_time")),
@@ -121,10 +128,14 @@ BREAKAGES = [
     Breakage("gtin-12-refused", "C44", (P,), d.Gtin12Refused, extra_args=("-k", "lengths")),
     Breakage("vague-check-digit-message", "C45", (P,), d.VagueCheckDigitMessage, extra_args=("-k", "check_digit")),
     Breakage("gtin-not-normalised", "C46", (P,), d.GtinNotNormalised, extra_args=("-k", "uuid")),
-    Breakage("products-read-cannot-read-passports", "C47", (P,), d.ProductsReadCannotReadPassports,
-              extra_args=("-k", "readable")),
-    Breakage("passports-write-unchecked", "C48", (P,), d.PassportsWriteUnchecked,
-              extra_args=("-k", "passports_write")),
+    Breakage(
+        "products-read-cannot-read-passports",
+        "C47",
+        (P,),
+        d.ProductsReadCannotReadPassports,
+        extra_args=("-k", "readable"),
+    ),
+    Breakage("passports-write-unchecked", "C48", (P,), d.PassportsWriteUnchecked, extra_args=("-k", "passports_write")),
     Breakage("unknown-gtin-as-422", "C49", (P,), d.UnknownGtin422, extra_args=("-k", "unknown_gtin")),
     Breakage("partial-passport-published", "C50", (P,), d.PartialPublished, extra_args=("-k", "partial")),
     Breakage("later-call-replaces-data", "C51", (P,), d.LaterCallReplaces, extra_args=("-k", "merges")),

@@ -63,8 +63,11 @@ class ProductIdsNotUuid(Middleware):  # C23: product ids are prod_<hex>, both wa
 
     def handle(self, request: Request, body: bytes) -> Response:
         path = self.OURS.sub(r"\1-\2-\3-\4-\5", request.path)
-        response = self.forward(request, self.OURS.sub(r"\1-\2-\3-\4-\5", body.decode("utf-8", "replace")).encode(),
-                                path=path if path != request.path else None)
+        response = self.forward(
+            request,
+            self.OURS.sub(r"\1-\2-\3-\4-\5", body.decode("utf-8", "replace")).encode(),
+            path=path if path != request.path else None,
+        )
         if response.data and request.path.startswith((PRODUCTS, PASSPORTS)):
             response.set_data(self.UUID.sub(r"prod_\1\2\3\4\5", response.get_data(True)))
         return response
@@ -122,8 +125,12 @@ class ProductsReadCannotReadPassports(Middleware):  # C47
 class CategoryNotValidated(Middleware):  # C40
     def handle(self, request: Request, body: bytes) -> Response:
         sent = _payload(body)
-        if request.method == "POST" and request.path == PRODUCTS and isinstance(sent, dict) and isinstance(
-                sent.get("category"), str):
+        if (
+            request.method == "POST"
+            and request.path == PRODUCTS
+            and isinstance(sent, dict)
+            and isinstance(sent.get("category"), str)
+        ):
             body = json.dumps({**sent, "category": "food"}).encode()
         return self.forward(request, body)
 
@@ -198,5 +205,12 @@ class LaterCallReplaces(Middleware):  # C51: a later call for a GTIN replaces th
             return response
         kept = dict(sent.get("data") or {}) if isinstance(sent, dict) else {}
         missing = [] if "ingredients" in kept else [{"field": "ingredients", "hint": "List the ingredients."}]
-        return set_json(response, {**data, "data": kept, "status": "published" if not missing else "draft",
-                                   "compliance": {"complete": not missing, "missing": missing}})
+        return set_json(
+            response,
+            {
+                **data,
+                "data": kept,
+                "status": "published" if not missing else "draft",
+                "compliance": {"complete": not missing, "missing": missing},
+            },
+        )

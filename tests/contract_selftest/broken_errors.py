@@ -15,7 +15,7 @@ from .middleware import KEYS, Middleware, bearer, body_json, flat_error, revoke_
 class ServedUnderAnotherBase(Middleware):  # C1: the API lives under /api/v1, /v1 is not served
     def handle(self, request: Request, body: bytes) -> Response:
         if request.path.startswith("/api/v1/"):
-            return self.forward(request, body, path=request.path[len("/api"):])
+            return self.forward(request, body, path=request.path[len("/api") :])
         return flat_error(404, "not_found", "No such route.")
 
 
@@ -128,8 +128,11 @@ class RateLimited(Middleware):
             return self.forward(request, body)
         with self.lock:
             self.counts[self.bucket(token)] = used = self.counts.get(self.bucket(token), 0) + 1
-        headers = {"X-RateLimit-Limit": str(self.limit), "X-RateLimit-Remaining": str(max(0, self.limit - used)),
-                   "X-RateLimit-Reset": str(int(time.time()) + 60)}
+        headers = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(max(0, self.limit - used)),
+            "X-RateLimit-Reset": str(int(time.time()) + 60),
+        }
         if used > self.limit:
             response = flat_error(429, "rate_limited", "Too many requests.")
             response.headers["Retry-After"] = "60"

@@ -86,7 +86,7 @@ class RevokedWorksOnOneOperation(Middleware):  # C16: enforced everywhere but on
                 return self.as_master(request, body, org)
         response = self.forward(request, body)
         if _creates_key(request, response):
-            org = self.state.session_org(request.cookies.get(SESSION, ""))
+            org = self.state.session_org(request.cookies.get(SESSION, "")) or ""
             self.orgs[body_json(response)["id"]] = {"org": org}
         return response
 
@@ -99,7 +99,7 @@ class RevokedStillListed(Middleware):  # C13
     def handle(self, request: Request, body: bytes) -> Response:
         key_id = revoke_id(request)
         response = self.forward(request, body)
-        org = self.state.session_org(request.cookies.get(SESSION, ""))
+        org = self.state.session_org(request.cookies.get(SESSION, "")) or ""
         if key_id and response.status_code == 204 and key_id in self.items:
             self.gone[key_id] = (org, self.items[key_id])
         if is_list(request) and response.status_code == 200:
@@ -122,8 +122,9 @@ class ForeignKeysListed(Middleware):  # C4
     def handle(self, request: Request, body: bytes) -> Response:
         response = self.forward(request, body)
         if is_list(request) and response.status_code == 200:
-            everyone = [k for org in {i.org_id for i in self.state.keys._by_id.values()}
-                        for k in self.state.keys.list(org)]
+            everyone = [
+                k for org in {i.org_id for i in self.state.keys._by_id.values()} for k in self.state.keys.list(org)
+            ]
             set_json(response, {"data": [k.to_json() for k in everyone]})
         return response
 
@@ -161,7 +162,7 @@ class CreatedKeyNotKept(Middleware):  # C11: the create answer looks right, but 
     def handle(self, request: Request, body: bytes) -> Response:
         response = self.forward(request, body)
         if _creates_key(request, response):
-            org = self.state.session_org(request.cookies.get(SESSION, ""))
+            org = self.state.session_org(request.cookies.get(SESSION, "")) or ""
             self.state.keys.revoke(org, body_json(response)["id"])
         return response
 
@@ -185,7 +186,7 @@ class NewKeyRevokesOlder(Middleware):  # C18
     def handle(self, request: Request, body: bytes) -> Response:
         response = self.forward(request, body)
         if _creates_key(request, response):
-            org = self.state.session_org(request.cookies.get(SESSION, ""))
+            org = self.state.session_org(request.cookies.get(SESSION, "")) or ""
             new = body_json(response)["id"]
             for key in self.state.keys.list(org):
                 if key.id != new:
@@ -196,11 +197,11 @@ class NewKeyRevokesOlder(Middleware):  # C18
 class RevokeTakesNewerKeys(Middleware):  # C19: revoking the old key also revokes the ones made after it
     def handle(self, request: Request, body: bytes) -> Response:
         key_id = revoke_id(request)
-        org = self.state.session_org(request.cookies.get(SESSION, ""))
+        org = self.state.session_org(request.cookies.get(SESSION, "")) or ""
         order = [k.id for k in self.state.keys.list(org)] if key_id and org else []
         response = self.forward(request, body)
         if key_id in order and response.status_code == 204:
-            for later in order[order.index(key_id) + 1:]:
+            for later in order[order.index(key_id) + 1 :]:
                 self.state.keys.revoke(org, later)
         return response
 
@@ -243,5 +244,12 @@ def _payload(request: Request, body: bytes) -> Any:
         return None
 
 
-_ALL = {"products:read", "products:write", "passports:read", "passports:write", "suppliers:read",
-        "suppliers:write", "analytics:read"}
+_ALL = {
+    "products:read",
+    "products:write",
+    "passports:read",
+    "passports:write",
+    "suppliers:read",
+    "suppliers:write",
+    "analytics:read",
+}

@@ -16,8 +16,15 @@ from werkzeug.wrappers import Request, Response
 from mock_server.routing import state_of
 
 KEYS = "/v1/auth/api-keys"
-ALL = ["products:read", "products:write", "passports:read", "passports:write", "suppliers:read",
-       "suppliers:write", "analytics:read"]
+ALL = [
+    "products:read",
+    "products:write",
+    "passports:read",
+    "passports:write",
+    "suppliers:read",
+    "suppliers:write",
+    "analytics:read",
+]
 
 
 class Middleware:
@@ -38,8 +45,15 @@ class Middleware:
         response = self.handle(request, body)
         return response(environ, start_response)
 
-    def forward(self, request: Request, body: bytes, path: str | None = None,
-                headers: dict[str, str] | None = None, query: str | None = None, method: str | None = None) -> Response:
+    def forward(
+        self,
+        request: Request,
+        body: bytes,
+        path: str | None = None,
+        headers: dict[str, str] | None = None,
+        query: str | None = None,
+        method: str | None = None,
+    ) -> Response:
         environ = dict(request.environ)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))

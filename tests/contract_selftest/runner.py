@@ -40,12 +40,22 @@ class SuiteRun:
         return next((c["outcome"] for c in self.checks if c["nodeid"].endswith("::" + name)), None)
 
     def assert_no_full_key(self) -> None:
-        for where, text in (("output", self.output), ("JUnit XML", self.junit), ("JSON report", json.dumps(self.report))):
+        for where, text in (
+            ("output", self.output),
+            ("JUnit XML", self.junit),
+            ("JSON report", json.dumps(self.report)),
+        ):
             assert not FULL_KEY.search(text), f"a full key leaked into the {where}"
 
 
-def run_suite(url: str, tmp: Path, capsys: pytest.CaptureFixture[str], *args: str, modules: tuple[str, ...] = (),
-              env: dict[str, str] | None = None) -> SuiteRun:
+def run_suite(
+    url: str,
+    tmp: Path,
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+    modules: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> SuiteRun:
     """``pytest --pyargs contract_tests[.module …] --base-url url *args`` in this process."""
     tmp.mkdir(parents=True, exist_ok=True)
     report, junit = tmp / "claims.json", tmp / "junit.xml"
@@ -54,9 +64,26 @@ def run_suite(url: str, tmp: Path, capsys: pytest.CaptureFixture[str], *args: st
     os.environ.update(env if env is not None else SESSIONS)
     try:
         targets = [f"contract_tests.{m.removesuffix('.py')}" for m in modules] or ["contract_tests"]
-        code = pytest.main(["--pyargs", *targets, "--base-url", url, "-q", "-p", "no:cacheprovider",
-                            "-p", "no:randomly", "-p", "no:xdist", "--junitxml", str(junit),
-                            "--claims-report", str(report), *args])
+        code = pytest.main(
+            [
+                "--pyargs",
+                *targets,
+                "--base-url",
+                url,
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:randomly",
+                "-p",
+                "no:xdist",
+                "--junitxml",
+                str(junit),
+                "--claims-report",
+                str(report),
+                *args,
+            ]
+        )
     finally:
         settings.load_profile(profile)  # the suite's conftest loads its own profile
         for k, v in saved.items():
@@ -66,5 +93,6 @@ def run_suite(url: str, tmp: Path, capsys: pytest.CaptureFixture[str], *args: st
                 os.environ[k] = v
     out = capsys.readouterr()
     data = json.loads(report.read_text()) if report.exists() else {}
-    return SuiteRun(int(code), data, junit.read_text() if junit.exists() else "", out.out + out.err,
-                    data.get("checks", []))
+    return SuiteRun(
+        int(code), data, junit.read_text() if junit.exists() else "", out.out + out.err, data.get("checks", [])
+    )

@@ -52,9 +52,17 @@ class DocsMinimal(Variant):
         items = all_products(self, request)
         after = request.args.get("starting_after")
         start = next((i + 1 for i, p in enumerate(items) if p["productId"] == after), 0) if after else 0
-        page = items[start:start + min(limit, 100)]
-        data = [{"internalId": p["productId"], "gtin": p["gtin"], "name": p["name"], "category": p["category"],
-                 "createdAt": p["createdAt"]} for p in page]
+        page = items[start : start + min(limit, 100)]
+        data = [
+            {
+                "internalId": p["productId"],
+                "gtin": p["gtin"],
+                "name": p["name"],
+                "category": p["category"],
+                "createdAt": p["createdAt"],
+            }
+            for p in page
+        ]
         return json_response(200, {"data": data, "hasMore": start + len(page) < len(items)})
 
     def headers(self, response: Response) -> None:
@@ -122,10 +130,19 @@ class Paged(Variant):
             return flat_error(422, "validation_error", f"{param} must be a positive integer.", param)
         per_page = min(per_page, 100)
         items = all_products(self, request)
-        chunk = items[(page - 1) * per_page:page * per_page]
-        return json_response(200, {"data": chunk, "pagination": {
-            "total": len(items), "page": page, "perPage": per_page,
-            "totalPages": max(1, math.ceil(len(items) / per_page))}})
+        chunk = items[(page - 1) * per_page : page * per_page]
+        return json_response(
+            200,
+            {
+                "data": chunk,
+                "pagination": {
+                    "total": len(items),
+                    "page": page,
+                    "perPage": per_page,
+                    "totalPages": max(1, math.ceil(len(items) / per_page)),
+                },
+            },
+        )
 
 
 SERVERS: list[type[Variant]] = [DocsMinimal, Reordered, Paged]

@@ -112,8 +112,11 @@ class Variant(Middleware):
         elif isinstance(data, (dict, list)):
             data = self.success(request, path, response, data)
         if revoke_id(request) and response.status_code == 204 and self.revoke_status != 204:
-            response = (json_response(200, {"revoked": True}) if self.revoke_status == 200
-                        else Response(status=self.revoke_status))
+            response = (
+                json_response(200, {"revoked": True})
+                if self.revoke_status == 200
+                else Response(status=self.revoke_status)
+            )
         if isinstance(data, (dict, list)):
             set_json(response, self.order(self.outward(data)))
         if self.merge_status and PASSPORT.match(path) and request.method == "POST" and response.status_code == 200:
