@@ -39,6 +39,7 @@ def load_serve() -> Callable[..., None]:
     spec.loader.exec_module(module)
     return module.serve  # type: ignore[no-any-return]
 
+
 ORG = "org_quinta"
 BENCH_RATE_LIMIT = "100000000/60"  # the per-key limit stays on its code path but never trips
 StartResponse = Callable[..., Any]
@@ -55,8 +56,8 @@ def rss_bytes() -> int:
 
 def mock_app(keys: int, products: int, slow: bool) -> tuple[Wsgi, dict[str, Any]]:
     from mock_server import create_app
-    from mock_server.gtin import check_digit
-    from mock_server.routing import state_of
+    from mock_server.api.routing import state_of
+    from mock_server.state.gtin import check_digit
 
     def gtin(n: int) -> str:
         first13 = f"{n:013d}"

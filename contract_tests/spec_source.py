@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from mock_server.spec import load_spec
+from mock_server.api.spec import load_spec
 
 __all__ = ["load_spec"]

@@ -113,7 +113,7 @@ def stateful_target(target: Target) -> Iterator[tuple[Target, Any]]:
         yield target, None
         return
     from mock_server import create_app
-    from mock_server.routing import state_of
+    from mock_server.api.routing import state_of
 
     from .target import serve_in_thread
 

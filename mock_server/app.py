@@ -1,22 +1,32 @@
-"""The application factory."""
+"""The application factory: configuration, state, routes, then the request pipeline in reading order."""
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask
 
-from . import api_keys, control, faults, journal, passports, persistence, processes, products, rate_limit
-from .errors import mask_secrets, register_error_handlers
-from .routing import EXTENSION, add_routes
-from .spec import load_spec, operations
-from .store import State
+from . import dashboard, settings
+from .api import api_keys, passports, products
+from .api.responses import register_error_handlers
+from .api.routing import EXTENSION, add_routes, state_of
+from .api.spec import load_spec, operations
+from .control import endpoints
+from .control.faults import FaultInjector
+from .control.journal import JournalRecorder
+from .control.plane import EXTENSION as CONTROL_EXTENSION
+from .control.plane import ControlPlane
+from .serving.access_log import AccessLog
+from .serving.one_process import OneProcessGuard
+from .serving.wsgi_run import WsgiApp
+from .state.persistence import StateFile, open_state_file, snapshot
+from .state.rate_limit import DEFAULT_RATE_LIMIT
+from .state.state import State
 
-access_log = logging.getLogger("eulabel_mock.access")
+STATE_FILE_EXTENSION = "eulabel_mock.state_file"
+_READS = ("GET", "HEAD", "OPTIONS")
 
 
 def default_fixtures() -> Path:
@@ -36,49 +46,84 @@ DEFAULTS: dict[str, Any] = {
     "CONTROL_PLANE": True,  # serve /_mock/*
     "ACCESS_LOG": False,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
-    "RATE_LIMIT": rate_limit.DEFAULT,  # requests/seconds per API key; "0" disables
+    "RATE_LIMIT": DEFAULT_RATE_LIMIT,  # requests/seconds per API key; "0" disables
     "JOURNAL_SIZE": 1000,  # requests the /_mock/journal keeps; 0 records none
     "STATE_FILE": None,  # path: keep the state across restarts (default: memory only)
 }
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build a mock with its own state from ``DEFAULTS`` overridden by ``config``."""
+    """Build a mock with its own state from ``DEFAULTS`` overridden by ``config``.
+
+    :raise settings.ConfigError: an unknown key or a value it cannot take (a ``ValueError``).
+    """
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
     if config:
-        app.config.from_mapping(config)
-    if app.config["ERROR_FORMAT"] not in ("flat", "nested"):
-        raise ValueError("ERROR_FORMAT must be 'flat' or 'nested'")
+        # Flask's own keys (e.g. TESTING) pass; any other unknown key is a typo, never ignored.
+        app.config.from_mapping(settings.app_config(config, DEFAULTS, also_allowed=app.config))
     if app.config["FIXTURES"] is None:
         app.config["FIXTURES"] = str(default_fixtures())
-    app.extensions[EXTENSION] = State(app.config)
+    state = app.extensions[EXTENSION] = State(app.config)
     register_error_handlers(app)
     add_routes(app, operations(load_spec()), {**api_keys.HANDLERS, **products.HANDLERS, **passports.HANDLERS})
-    # Hook order matters: after_request hooks run in reverse, so a fault rewrites the response
-    # before the journal records it and before the state file is written.
-    processes.install(app)
-    if app.config["STATE_FILE"]:
-        persistence.install(app, app.config["STATE_FILE"])
+
+    plane = None
     if app.config["CONTROL_PLANE"]:
-        app.register_blueprint(control.bp)
-        journal.install(app)
-        faults.install(app)
-        control.on_reset(app, journal.journal_of(app).clear)
-        control.on_reset(app, faults.faults_of(app).clear)
-    if app.config["ACCESS_LOG"]:
-        _log_access(app)
+        plane = app.extensions[CONTROL_EXTENSION] = ControlPlane(app.config)
+        app.register_blueprint(endpoints.bp)
+        dashboard.install(app)  # the page reads usage from the journal, so it comes with the control plane
+    app.wsgi_app = _pipeline(app, state, plane)  # type: ignore[method-assign,assignment]
     return app
 
 
-def _log_access(app: Flask) -> None:
-    @app.before_request
-    def _start() -> None:
-        g.started = time.perf_counter()
+def _pipeline(app: Flask, state: State, plane: ControlPlane | None) -> WsgiApp:
+    """The request pipeline around the Flask routes; each layer is WSGI middleware around the next."""
+    fmt = str(app.config["ERROR_FORMAT"])
+    layers: list[Callable[[WsgiApp], WsgiApp]] = []  # outermost first, the order a request meets them
+    if app.config["ACCESS_LOG"]:
+        layers.append(AccessLog)  # its duration covers the whole request, injected latency included
+    if plane is not None:
+        # Outside the guard and the faults: the journal records the answer the client really got.
+        max_body = app.config["MAX_CONTENT_LENGTH"]
+        layers.append(lambda inner: JournalRecorder(inner, lambda: plane.journal, state, max_body))
+    layers.append(lambda inner: OneProcessGuard(inner, fmt))
+    if plane is not None:
+        layers.append(lambda inner: FaultInjector(inner, lambda: plane.faults, fmt))
+    if app.config["STATE_FILE"]:
+        state_file = _open_state_file(app, state)
+        layers.append(lambda inner: _SaveAfterWrites(inner, state, state_file))
+    wsgi: WsgiApp = app.wsgi_app
+    for layer in reversed(layers):
+        wsgi = layer(wsgi)
+    return wsgi
 
-    @app.after_request
-    def _done(resp: Response) -> Response:
-        # The path only: query strings and headers may carry credentials.
-        ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        access_log.info("%s %s %s %.1fms", request.method, mask_secrets(request.path), resp.status_code, ms)
-        return resp
+
+def _open_state_file(app: Flask, state: State) -> StateFile:
+    state_file = app.extensions[STATE_FILE_EXTENSION] = open_state_file(state, app.config["STATE_FILE"])
+    return state_file
+
+
+class _SaveAfterWrites:
+    """Write the state file after every request that may change state."""
+
+    def __init__(self, inner: WsgiApp, state: State, state_file: StateFile) -> None:
+        self._inner = inner
+        self._state = state
+        self._file = state_file
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        try:
+            return self._inner(environ, start_response)
+        finally:
+            # Failed calls too: a key committed before a fault dropped its response must be kept.
+            if environ.get("REQUEST_METHOD") not in _READS:
+                self._file.save_from(lambda: snapshot(self._state))
+
+
+def flush_state(app: Flask) -> None:
+    """Write the state now (e.g. at shutdown, to keep ``lastUsedAt`` of read-only calls)."""
+    state_file = app.extensions.get(STATE_FILE_EXTENSION)
+    if state_file is not None:
+        state = state_of(app)
+        state_file.save_from(lambda: snapshot(state))

@@ -1,24 +1,26 @@
-"""The API's error type and the handlers that render every failure as a documented error body."""
+"""The API's error type and its one rendering as a documented error body (flat or nested).
+
+Pure Python: the stores raise these errors, and every layer renders them through ``render``.
+"""
 
 from __future__ import annotations
 
 import json
-import logging
-import re
 from typing import Any
 
-from flask import Flask, Response
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from .redaction import mask_secrets
 
-log = logging.getLogger("eulabel_mock")
-
-_SECRET = re.compile(r"sk_(test|live)_[A-Za-z0-9]+")
+ERROR_FORMATS = ("flat", "nested")
+# The WSGI environ key where a refusal leaves its machine-readable reason for the journal.
+REASON = "eulabel_mock.reason"
+# One encoder for every JSON body: json.dumps with options builds a new one per call.
+ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 # Gen-1 (nested) pages name two codes differently from the Gen-2 table (docs §4, contradiction 2).
 _NESTED_CODES = {"unauthorized": "authentication_error", "conflict": "duplicate_error"}
 
 # Codes for statuses the Gen-2 table does not list; they are this project's choice.
-_HTTP_CODES = {
+HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
     403: "forbidden",
@@ -32,11 +34,6 @@ _HTTP_CODES = {
     500: "internal_error",
     503: "service_unavailable",
 }
-
-
-def mask_secrets(text: str) -> str:
-    """Replace anything shaped like an API key by its visible prefix and an ellipsis."""
-    return _SECRET.sub(lambda m: m.group(0)[:12] + "…", text)
 
 
 class ApiError(Exception):
@@ -53,6 +50,7 @@ class ApiError(Exception):
         param: str | None = None,
         suggestion: str | None = None,
         headers: dict[str, str] | None = None,
+        reason: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message or self.message)
         if message:
@@ -60,6 +58,13 @@ class ApiError(Exception):
         self.param = param
         self.suggestion = suggestion
         self.headers = headers or {}
+        self.reason = reason
+
+    def explain(self) -> dict[str, Any]:
+        """Why the request was refused, for the journal: a ``code`` and the facts behind it."""
+        if self.reason is not None:
+            return self.reason
+        return {"code": self.code, "param": self.param} if self.param is not None else {"code": self.code}
 
 
 class BadRequest(ApiError):
@@ -90,8 +95,9 @@ class RateLimited(ApiError):
     status, code, message = 429, "rate_limited", "Too many requests."
 
 
-def error_body(fmt: str, status: int, code: str, message: str, param: str | None = None,
-               suggestion: str | None = None) -> dict[str, Any]:
+def error_body(
+    fmt: str, status: int, code: str, message: str, param: str | None = None, suggestion: str | None = None
+) -> dict[str, Any]:
     """Build an error body in the flat (Gen-2) or nested (Gen-1) shape."""
     message = mask_secrets(message)
     if param is not None:
@@ -110,48 +116,15 @@ def error_body(fmt: str, status: int, code: str, message: str, param: str | None
     return body
 
 
-def error_response(fmt: str, err: ApiError) -> Response:
+def render(fmt: str, err: ApiError) -> tuple[int, list[tuple[str, str]], bytes]:
+    """The status, headers and JSON body that answer ``err`` in the ``fmt`` error shape."""
     body = error_body(fmt, err.status, err.code, err.message, err.param, err.suggestion)
-    resp = Response(json.dumps(body), err.status, mimetype="application/json")
-    resp.headers.update(err.headers)
-    return resp
+    headers = [("Content-Type", "application/json"), *err.headers.items()]
+    return err.status, headers, ENCODER.encode(body).encode()
 
 
-def from_http(exc: HTTPException) -> ApiError:
-    """The API error for a werkzeug exception (routing 404/405, 413 from a large body, ...)."""
-    status = exc.code or 500
-    err = ApiError(_http_message(exc))
-    err.status, err.code = status, _HTTP_CODES.get(status, "bad_request" if status < 500 else "internal_error")
-    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-        err.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+def http_error(status: int, message: str, headers: dict[str, str] | None = None) -> ApiError:
+    """An error for a status that no ``ApiError`` subclass names (routing, server limits)."""
+    err = ApiError(message, headers=headers)
+    err.status, err.code = status, HTTP_CODES.get(status, "bad_request" if status < 500 else "internal_error")
     return err
-
-
-def register_error_handlers(app: Flask) -> None:
-    """Answer every failure, including routing and server errors, with a JSON error body."""
-
-    def fmt() -> str:
-        return str(app.config["ERROR_FORMAT"])
-
-    @app.errorhandler(ApiError)
-    def _api_error(err: ApiError) -> Response:
-        return error_response(fmt(), err)
-
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> Response:
-        return error_response(fmt(), from_http(exc))
-
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> Response:
-        log.error("unhandled %s: %s", type(exc).__name__, mask_secrets(str(exc)))
-        return error_response(fmt(), ApiError())
-
-
-def _http_message(exc: HTTPException) -> str:
-    if exc.code == 404:
-        return "No such endpoint. See openapi.yaml for the served paths."
-    if exc.code == 405:
-        return "Method not allowed on this path."
-    if exc.code == 413:
-        return "Request body too large."
-    return exc.name

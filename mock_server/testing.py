@@ -22,9 +22,9 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from .api.auth import SESSION_COOKIE
 from .app import create_app
-from .auth import SESSION_COOKIE
-from .errors import mask_secrets
+from .redaction import mask_secrets
 
 DEFAULT_ORG = "org_quinta"  # the demo organisation of the bundled fixtures, with products
 
@@ -73,8 +73,16 @@ class MockClient:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def request(self, method: str, path: str, body: Any = None, *, session: Session | None = None,
-                bearer: str | None = None, headers: Mapping[str, str] | None = None) -> Reply:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        session: Session | None = None,
+        bearer: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
         """One HTTP call to the mock; the body is sent as JSON and the answer parsed when it is JSON."""
         all_headers = dict(headers or {})
         data = None
@@ -109,12 +117,14 @@ class MockClient:
         out = self._expect(self.request("POST", "/_mock/sessions", body), 201, "new session")
         return Session(out["session"], out["organizationId"])
 
-    def create_key(self, scopes: Sequence[str] = ("products:read",), name: str = "test key",
-                   session: Session | None = None) -> tuple[str, str]:
+    def create_key(
+        self, scopes: Sequence[str] = ("products:read",), name: str = "test key", session: Session | None = None
+    ) -> tuple[str, str]:
         """Create an API key and return ``(key_id, secret)``."""
         body = {"name": name, "scopes": list(scopes)}
-        out = self._expect(self.request("POST", "/v1/auth/api-keys", body, session=session or self.session),
-                           201, "create key")
+        out = self._expect(
+            self.request("POST", "/v1/auth/api-keys", body, session=session or self.session), 201, "create key"
+        )
         return out["id"], out["secret"]
 
     def keys(self, session: Session | None = None) -> list[dict[str, Any]]:
@@ -125,11 +135,13 @@ class MockClient:
         reply = self.request("DELETE", f"/v1/auth/api-keys/{key_id}", session=session or self.session)
         self._expect(reply, 204, "revoke key")
 
-    def journal(self, method: str | None = None, path: str | None = None, status: int | None = None,
-                limit: int | None = None) -> list[dict[str, Any]]:
+    def journal(
+        self, method: str | None = None, path: str | None = None, status: int | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         """Recorded API calls, oldest first (credentials redacted); filters as in GET /_mock/journal."""
-        params = {k: v for k, v in {"method": method, "path": path, "status": status, "limit": limit}.items()
-                  if v is not None}
+        params = {
+            k: v for k, v in {"method": method, "path": path, "status": status, "limit": limit}.items() if v is not None
+        }
         query = "?" + urllib.parse.urlencode(params) if params else ""
         return list(self._expect(self.request("GET", "/_mock/journal" + query), 200, "journal")["data"])
 
@@ -149,8 +161,9 @@ class MockClient:
     def unfreeze(self) -> dict[str, Any]:
         return dict(self._expect(self.request("POST", "/_mock/clock/unfreeze"), 200, "unfreeze"))
 
-    def add_fault(self, action: str, path: str | None = None, method: str | None = None,
-                  **params: Any) -> dict[str, Any]:
+    def add_fault(
+        self, action: str, path: str | None = None, method: str | None = None, **params: Any
+    ) -> dict[str, Any]:
         """Add a fault rule (see POST /_mock/faults); e.g. ``add_fault("status", "/v1/products", status=503)``."""
         body = {"action": action, **params}
         if path is not None:
@@ -198,8 +211,9 @@ class EulabelMock(MockClient):
     def __enter__(self) -> EulabelMock:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 

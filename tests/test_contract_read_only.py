@@ -19,7 +19,7 @@ import requests
 
 from contract_tests.target import serve_in_thread
 from mock_server import create_app
-from mock_server.spec import load_spec
+from mock_server.api.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 SESSION = "sess_quinta_demo"

@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-from mock_server.clock import Clock
 from mock_server.errors import NotFound
-from mock_server.key_store import ApiKeyStore
+from mock_server.state.clock import Clock
+from mock_server.state.key_store import ApiKeyStore
 
 
 def make_store(delay: float = 0.0, seed: int = 1) -> tuple[ApiKeyStore, Clock]:

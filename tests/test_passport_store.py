@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from mock_server.clock import Clock
-from mock_server.compliance import REQUIRED, merge
 from mock_server.errors import NotFound, ValidationFailed
-from mock_server.passport_store import PassportStore
-from mock_server.product_store import ProductStore
-from tests.bearer import COMPLETE_WINE_DATA
+from mock_server.state.clock import Clock
+from mock_server.state.compliance import REQUIRED, merge
+from mock_server.state.passport_store import PassportStore
+from mock_server.state.product_store import ProductStore
+from tests.clients import COMPLETE_WINE_DATA
 
 GTIN = "5601012012200"
 

@@ -8,12 +8,13 @@ import pytest
 from flask import Flask
 
 from mock_server import create_app
-from mock_server.cli import parser
-from mock_server.clock import Clock
+from mock_server.api.routing import state_of
+from mock_server.cli import app_config, options
 from mock_server.errors import RateLimited
-from mock_server.rate_limit import Limit, RateLimiter, parse
-from mock_server.routing import state_of
-from tests.bearer import QUINTA, KeyClient, key_client
+from mock_server.settings import ConfigError
+from mock_server.state.clock import Clock
+from mock_server.state.rate_limit import Limit, RateLimiter, parse_rate_limit
+from tests.clients import QUINTA, KeyClient, json_of, key_client
 
 T0 = 1_800_000_000.0
 HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
@@ -40,8 +41,11 @@ def test_limiter_counts_down_then_refuses_with_retry_after() -> None:
     clock = Clock()
     clock.freeze(T0 + 0.5)
     limiter = RateLimiter(Limit(2, 10), clock)
-    assert limiter.hit("k") == {"X-RateLimit-Limit": "2", "X-RateLimit-Remaining": "1",
-                                "X-RateLimit-Reset": str(int(T0) + 11)}
+    assert limiter.hit("k") == {
+        "X-RateLimit-Limit": "2",
+        "X-RateLimit-Remaining": "1",
+        "X-RateLimit-Reset": str(int(T0) + 11),
+    }
     clock.advance(3)
     assert limiter.hit("k")["X-RateLimit-Remaining"] == "0"
     with pytest.raises(RateLimited) as exc:
@@ -80,11 +84,14 @@ def test_ok_responses_carry_the_rate_limit_headers(reader: KeyClient) -> None:
     assert "Retry-After" not in r.headers
 
 
-@pytest.mark.parametrize(("path", "status"), [
-    ("/v1/products?limit=0", 422),
-    ("/v1/products/nope", 404),
-    ("/v1/passports/ps_abcdefgh", 404),
-])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/v1/products?limit=0", 422),
+        ("/v1/products/nope", 404),
+        ("/v1/passports/ps_abcdefgh", 404),
+    ],
+)
 def test_error_responses_after_authentication_carry_the_headers(reader: KeyClient, path: str, status: int) -> None:
     r = reader.get(path)
     assert r.status_code == status
@@ -92,8 +99,9 @@ def test_error_responses_after_authentication_carry_the_headers(reader: KeyClien
 
 
 def test_forbidden_and_bad_json_responses_carry_the_headers(app: Flask, frozen: Clock) -> None:
-    forbidden = key_client(app, ["products:read"]).post("/v1/products", {"name": "A", "category": "wine",
-                                                                         "gtin": "4006381333931"})
+    forbidden = key_client(app, ["products:read"]).post(
+        "/v1/products", {"name": "A", "category": "wine", "gtin": "4006381333931"}
+    )
     bad_json = key_client(app, ["products:write"]).post("/v1/products", data="{", content_type="application/json")
     assert (forbidden.status_code, forbidden.headers["X-RateLimit-Remaining"]) == (403, "2")
     assert (bad_json.status_code, bad_json.headers["X-RateLimit-Remaining"]) == (400, "2")
@@ -119,7 +127,7 @@ def test_request_over_the_limit_is_429_with_retry_after(reader: KeyClient, froze
     frozen.advance(20)
     r = reader.get("/v1/products")
     assert r.status_code == 429
-    assert (r.json["error"], r.json["status"]) == ("rate_limited", 429)
+    assert (json_of(r)["error"], json_of(r)["status"]) == ("rate_limited", 429)
     assert r.headers["Retry-After"] == "40"
     assert [r.headers[h] for h in HEADERS] == ["3", "0", str(int(T0) + 60)]
 
@@ -168,28 +176,27 @@ def test_default_limit_is_generous() -> None:
     assert limiter is not None and limiter.limit == Limit(6000, 60)
 
 
-@pytest.mark.parametrize(("text", "limit"), [("6000/60", Limit(6000, 60)), ("1/1", Limit(1, 1)), ("0", None),
-                                             ("0/60", None), (" 10/5 ", Limit(10, 5))])
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [("6000/60", Limit(6000, 60)), ("1/1", Limit(1, 1)), ("0", None), ("0/60", None), (" 10/5 ", Limit(10, 5))],
+)
 def test_rate_limit_setting_is_parsed(text: str, limit: Limit | None) -> None:
-    assert parse(text) == limit
+    assert parse_rate_limit(text) == limit
 
 
 @pytest.mark.parametrize("text", ["", "10", "10/0", "-1/60", "ten/60", "10/60s", "1.5/60"])
 def test_bad_rate_limit_setting_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="N/SECONDS"):
-        parse(text)
+        parse_rate_limit(text)
     with pytest.raises(ValueError):
         create_app({"RATE_LIMIT": text})
 
 
-def test_cli_option_and_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert parser().parse_args(["--rate-limit", "5/10"]).rate_limit == "5/10"
-    monkeypatch.setenv("EULABEL_MOCK_RATE_LIMIT", "0")
-    assert parser().parse_args([]).rate_limit == "0"
+def test_cli_option_and_environment_variable() -> None:
+    assert app_config(options(["--rate-limit", "5/10"], environ={}))["RATE_LIMIT"] == "5/10"
+    assert app_config(options([], environ={"EULABEL_MOCK_RATE_LIMIT": "0"}))["RATE_LIMIT"] == "0"
 
 
-def test_cli_refuses_a_bad_rate_limit(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        parser().parse_args(["--rate-limit", "fast"])
-    assert exc.value.code == 2
-    assert "N/SECONDS" in capsys.readouterr().err
+def test_cli_refuses_a_bad_rate_limit() -> None:
+    with pytest.raises(ConfigError, match="^--rate-limit=fast: .*N/SECONDS"):
+        options(["--rate-limit", "fast"], environ={})

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mock_server.cli import parser
-from mock_server.server import DEFAULT_SERVER, SERVERS
+from mock_server.cli import options
+from mock_server.serving.server import DEFAULT_SERVER, SERVERS
+from mock_server.settings import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30
@@ -38,7 +39,11 @@ def start(server: str) -> Mock:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EULABEL_MOCK_")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mock_server", "--port", "0", "--server", server],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()
@@ -70,8 +75,12 @@ def test_port_zero_reports_the_bound_port_in_the_ready_line(mock: Mock) -> None:
 
 def test_key_created_over_http_authenticates_on_the_same_process(mock: Mock) -> None:
     conn = mock.connection()
-    conn.request("POST", "/v1/auth/api-keys", body=json.dumps({"name": "ci", "scopes": ["products:read"]}),
-                 headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"})
+    conn.request(
+        "POST",
+        "/v1/auth/api-keys",
+        body=json.dumps({"name": "ci", "scopes": ["products:read"]}),
+        headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"},
+    )
     created = conn.getresponse()
     secret = json.loads(created.read())["secret"]
     assert created.status == 201
@@ -98,39 +107,47 @@ def test_signal_with_an_open_keep_alive_connection_exits_0(mock: Mock, sig: sign
     assert status == 0
 
 
-def test_server_and_threads_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EULABEL_MOCK_SERVER", "waitress")
-    monkeypatch.setenv("EULABEL_MOCK_THREADS", "3")
-    args = parser().parse_args([])
-    assert (args.server, args.threads) == ("waitress", 3)
+def test_server_and_threads_come_from_the_environment() -> None:
+    values = options([], environ={"EULABEL_MOCK_SERVER": "waitress", "EULABEL_MOCK_THREADS": "3"})
+    assert (values["server"], values["threads"]) == ("waitress", 3)
 
 
 def test_default_server_is_granian_with_per_server_threads() -> None:
-    args = parser().parse_args([])
-    assert (args.server, args.threads) == (DEFAULT_SERVER, None)
+    values = options([], environ={})
+    assert "server" not in values and "threads" not in values  # serve() picks its defaults
     assert DEFAULT_SERVER == "granian"
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--server", "gunicorn"], "argument --server: invalid choice: 'gunicorn'"),
-    (["--threads", "0"], "argument --threads: must be between 1 and 64"),
-])
-def test_bad_serving_option_is_refused(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        parser().parse_args(argv)
-    assert exc.value.code == 2
-    assert message in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--server", "gunicorn"], "--server=gunicorn: must be one of: granian, waitress"),
+        (["--threads", "0"], "--threads=0: must be a whole number from 1 to 64"),
+    ],
+)
+def test_bad_serving_option_is_refused(argv: list[str], message: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        options(argv, environ={})
+    assert str(exc.value) == message
 
 
 def test_cut_off_response_sends_headers_then_closes_on_both_servers(mock: Mock) -> None:
     conn = mock.connection()
-    conn.request("POST", "/_mock/faults", body=json.dumps({"action": "drop_after_commit", "disconnect": True}),
-                 headers={"Content-Type": "application/json"})
+    conn.request(
+        "POST",
+        "/_mock/faults",
+        body=json.dumps({"action": "drop_after_commit", "disconnect": True}),
+        headers={"Content-Type": "application/json"},
+    )
     added = conn.getresponse()
     added.read()
     assert added.status == 201
-    conn.request("POST", "/v1/auth/api-keys", body=json.dumps({"name": "cut", "scopes": ["products:read"]}),
-                 headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"})
+    conn.request(
+        "POST",
+        "/v1/auth/api-keys",
+        body=json.dumps({"name": "cut", "scopes": ["products:read"]}),
+        headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"},
+    )
     resp = conn.getresponse()
     assert resp.status == 201
     with pytest.raises(http.client.IncompleteRead) as exc:

@@ -12,9 +12,9 @@ from typing import Any
 from flask import Flask
 
 from mock_server import create_app
+from mock_server.api.routing import state_of
 from mock_server.errors import NotFound
-from mock_server.key_store import ApiKey, ApiKeyStore
-from mock_server.routing import state_of
+from mock_server.state.key_store import ApiKey, ApiKeyStore
 
 from . import broken_data as d
 from . import broken_errors as e

@@ -13,7 +13,7 @@ from flask import Flask
 from werkzeug.test import run_wsgi_app
 from werkzeug.wrappers import Request, Response
 
-from mock_server.routing import state_of
+from mock_server.api.routing import state_of
 
 KEYS = "/v1/auth/api-keys"
 ALL = [

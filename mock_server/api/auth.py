@@ -1,0 +1,130 @@
+"""Who is calling: a dashboard session (key management) or a bearer API key (data endpoints)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Request
+
+from ..errors import Forbidden, Unauthorized
+from ..state.clock import iso
+from ..state.key_store import ApiKey
+from ..state.state import State
+
+SESSION_COOKIE = "eulabel_session"
+# The WSGI environ key naming the API key a request presented (journal and usage views match on it).
+KEY_ID = "eulabel_mock.key_id"
+_SHOWN_PREFIX = re.compile(r"(?:sk_(?:test|live)_)?.{0,4}", re.DOTALL)
+_BEARER_HELP = "Send the header 'Authorization: Bearer sk_test_...' with an active API key."
+_SESSION_HELP = "API keys are managed with a dashboard session: send the cookie 'eulabel_session=...'."
+
+
+def _unauthorized(message: str, suggestion: str, reason: dict[str, Any]) -> Unauthorized:
+    return Unauthorized(
+        message, suggestion=suggestion, headers={"WWW-Authenticate": 'Bearer realm="eulabel"'}, reason=reason
+    )
+
+
+def shown_prefix(token: str) -> str:
+    """As much of a presented credential as a masked key shows (``sk_test_`` + 4), never more than half."""
+    match = _SHOWN_PREFIX.match(token)
+    shown = match.group(0) if match else ""
+    return shown[: len(token) // 2]
+
+
+def same_origin(request: Request) -> None:
+    """Refuse a cookie-carrying request that a page on another origin made the browser send.
+
+    SameSite=Lax does not stop it: another port on the same host is the same *site*, so the
+    browser sends the cookie with its fetches and form posts. Browsers say where a request comes
+    from: ``Sec-Fetch-Site`` decides when present (``same-origin``, or ``none`` for a typed URL);
+    otherwise an ``Origin`` header must be this server's. ``Sec-Fetch-Site`` goes first because
+    under ``Referrer-Policy: no-referrer`` a browser sends ``Origin: null`` even for its own
+    page's form posts. Clients that send neither (curl, SDKs) are not a browser acting for a
+    page, so they pass.
+
+    :raise Forbidden: a request from another origin (``reason.code`` ``cross_origin``).
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    if site is not None:
+        allowed = site in ("same-origin", "none")
+    else:
+        allowed = origin is None or origin == request.host_url.rstrip("/")
+    if allowed:
+        return
+    raise Forbidden(
+        "Cross-origin requests cannot use the dashboard session.",
+        suggestion="Call the API from the dashboard's own origin, or without a browser (e.g. curl).",
+        reason={"code": "cross_origin", "origin": origin, "secFetchSite": site},
+    )
+
+
+def session_org(state: State, request: Request) -> str:
+    """The organisation of the request's dashboard session.
+
+    :raise Unauthorized: no session cookie, or an unknown one. A bearer key is refused here:
+        key management is session-only (C6).
+    :raise Forbidden: the session cookie came with a request from another origin.
+    """
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        same_origin(request)
+        org_id = state.session_org(token)
+        if org_id is not None:
+            return org_id
+        raise Unauthorized(
+            "The session is invalid or has expired.", suggestion=_SESSION_HELP, reason={"code": "unknown_session"}
+        )
+    if request.headers.get("Authorization"):
+        raise Unauthorized(
+            "API keys cannot manage API keys; this endpoint needs a dashboard session.",
+            suggestion=_SESSION_HELP,
+            reason={"code": "key_on_session_endpoint"},
+        )
+    raise Unauthorized("A dashboard session is required.", suggestion=_SESSION_HELP, reason={"code": "missing_session"})
+
+
+def bearer_key(state: State, request: Request) -> ApiKey:
+    """The active API key the request authenticates with.
+
+    :raise Unauthorized: missing, malformed, unknown or revoked key (C9, C16).
+    """
+    header = request.headers.get("Authorization")
+    if not header:
+        raise _unauthorized("Missing API key.", _BEARER_HELP, {"code": "missing_key"})
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise _unauthorized("Malformed Authorization header.", _BEARER_HELP, {"code": "malformed_authorization"})
+    key = state.keys.authenticate(token)
+    if key is None:
+        # Only on failure: one more keyed-hash lookup tells a revoked key from an unknown one.
+        revoked = state.keys.revoked(token)
+        if revoked is None or revoked.revoked_at is None:
+            reason = {"code": "unknown_key", "prefix": shown_prefix(token)}
+            raise _unauthorized("Invalid API key.", _BEARER_HELP, reason)
+        request.environ[KEY_ID] = revoked.id
+        raise _unauthorized(
+            "Invalid API key.",
+            _BEARER_HELP,
+            {"code": "key_revoked", "keyId": revoked.id, "revokedAt": iso(revoked.revoked_at)},
+        )
+    request.environ[KEY_ID] = key.id
+    return key
+
+
+def require_scopes(key: ApiKey, alternatives: tuple[frozenset[str], ...]) -> None:
+    """:raise Forbidden: the key holds none of the alternative scope sets (C10)."""
+    if not alternatives or any(needed <= key.scopes for needed in alternatives):
+        return
+    options = [" + ".join(sorted(needed - key.scopes)) for needed in alternatives]
+    reason: dict[str, Any] = {"code": "missing_scope", "scope": options[0], "keyId": key.id}
+    if len(options) > 1:
+        reason["anyOf"] = options
+    raise Forbidden(
+        f"This API key lacks the scope {' or '.join(options)}.",
+        suggestion="Create a key with the needed scope; scopes cannot be added to an existing key.",
+        reason=reason,
+    )

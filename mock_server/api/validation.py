@@ -1,0 +1,126 @@
+"""Turn a request's body and parameters into values checked against the spec's schemas."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Request
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.exceptions import best_match
+
+from ..errors import BadRequest, ValidationFailed
+from .spec import Operation
+
+_INT = re.compile(r"-?[0-9]{1,18}")
+_JSON_TYPES = ("application/json",)
+
+
+def parse_body(op: Operation, request: Request) -> Any:
+    """The JSON body, checked against the operation's request schema.
+
+    :raise BadRequest: wrong Content-Type, or a body that is not valid UTF-8 JSON (C21, C28).
+    :raise ValidationFailed: well-formed JSON that breaks the schema (C29).
+    """
+    mimetype = request.mimetype
+    if mimetype not in _JSON_TYPES and not mimetype.endswith("+json"):
+        raise BadRequest(
+            "Content-Type must be application/json.",
+            suggestion="Send a JSON body with 'Content-Type: application/json'.",
+        )
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadRequest(
+            "Malformed JSON in the request body.", suggestion="Check the body is a single valid JSON document."
+        ) from None
+    assert op.body_validator is not None
+    _check(op.body_validator, body, where="body")
+    return body
+
+
+def parse_query(op: Operation, request: Request) -> dict[str, Any]:
+    """The query parameters, typed, checked and completed with their defaults.
+
+    :raise ValidationFailed: an unknown, repeated or out-of-range parameter.
+    """
+    if not request.query_string:
+        return dict(op.defaults)
+    args = request.args
+    values: dict[str, Any] = {}
+    for name, items in args.lists():
+        if len(items) > 1:
+            raise ValidationFailed(f"Query parameter '{name}' was given more than once.", param=name)
+        param = op.query.get(name)
+        value: Any = items[0]
+        if param is not None and param.is_integer and _INT.fullmatch(value):
+            value = int(value)
+        values[name] = value
+    assert op.query_validator is not None
+    _check(op.query_validator, values, where="query")
+    return {**op.defaults, **values}
+
+
+def check_path(op: Operation, params: dict[str, Any]) -> None:
+    if op.path_validator is not None:
+        _check(op.path_validator, params, where="path")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _check(validator: Draft202012Validator, instance: Any, where: str) -> None:
+    error = best_match(validator.iter_errors(instance))
+    if error is not None:
+        param, message = describe(error, where)
+        raise ValidationFailed(message, param=param)
+
+
+def describe(error: ValidationError, where: str) -> tuple[str, str]:
+    """A field name and a message for a schema error, never echoing the offending value."""
+    path = list(error.absolute_path)
+    kind = error.validator
+    if kind == "required" and isinstance(error.instance, dict):
+        missing = next((k for k in error.validator_value if k not in error.instance), "")
+        path.append(missing)
+        return _name(path, where), f"{_name(path, where)} is required."
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = next((k for k in error.instance if k not in allowed), "")
+        path.append(extra)
+        noun = "query parameter" if where == "query" and len(path) == 1 else "field"
+        return _name(path, where), f"Unknown {noun} '{_name(path, where)}'."
+    name = _name(path, where)
+    return name, f"{name} {_RULES.get(str(kind), _rule_fallback)(error)}."
+
+
+def _name(path: Iterable[Any], where: str) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or where
+
+
+def _rule_fallback(error: ValidationError) -> str:
+    return f"does not satisfy '{error.validator}'"
+
+
+_RULES = {
+    "type": lambda e: f"must be of type {e.validator_value}",
+    "enum": lambda e: "must be one of: " + ", ".join(map(str, e.validator_value)),
+    "const": lambda e: f"must be {e.validator_value!r}",
+    "minLength": lambda e: f"must be at least {e.validator_value} characters long",
+    "maxLength": lambda e: f"must be at most {e.validator_value} characters long",
+    "pattern": lambda e: "has an invalid format" if e.validator_value != r"\S" else "must not be blank",
+    "minItems": lambda e: f"must have at least {e.validator_value} item(s)",
+    "maxItems": lambda e: f"must have at most {e.validator_value} items",
+    "uniqueItems": lambda e: "must not contain duplicates",
+    "minimum": lambda e: f"must be at least {e.validator_value}",
+    "maximum": lambda e: f"must be at most {e.validator_value}",
+    "format": lambda e: f"must be a valid {e.validator_value}",
+    "minProperties": lambda e: f"must have at least {e.validator_value} field(s)",
+}

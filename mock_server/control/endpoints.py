@@ -1,0 +1,169 @@
+"""The mock-only control plane under /_mock (documented in the README, not in openapi.yaml)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+from ..api.responses import json_response
+from ..api.routing import state_of
+from ..errors import ValidationFailed
+from ..state.clock import iso
+from .bodies import json_object, only
+from .faults import parse_rule
+from .plane import plane_of
+
+bp = Blueprint("mock_control", __name__, url_prefix="/_mock")
+
+MAX_ADVANCE = 10 * 366 * 86_400  # ten years, in seconds
+
+
+def reset_all(app: Flask) -> None:
+    """Construct the state (fixtures, real unfrozen clock) and the control plane's objects again."""
+    state_of(app).reset()
+    plane_of(app).reset()
+
+
+@bp.get("/ready")
+def ready() -> Response:
+    return json_response({"ready": True})
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    reset_all(current_app)
+    return Response(status=204)
+
+
+@bp.post("/sessions")
+def create_session() -> Response:
+    """Open a session for the named organisation, or for a new one when none is named."""
+    body = json_object()
+    org_id = body.get("organizationId")
+    if org_id is not None and (not isinstance(org_id, str) or not org_id.strip() or len(org_id) > 100):
+        raise ValidationFailed("organizationId must be a non-empty string.", param="organizationId")
+    state = state_of(current_app)
+    with state.lock:
+        # A named organisation that does not exist yet is created, so tests can pick stable ids.
+        org_id = state.add_organization(org_id).id
+        token = state.add_session(org_id)
+    return json_response({"session": token, "organizationId": org_id}, 201, {"Cache-Control": "no-store"})
+
+
+def _clock_json() -> Response:
+    clock = state_of(current_app).clock
+    now = clock.now()
+    return json_response({"now": iso(now), "epoch": now, "frozen": clock.frozen})
+
+
+@bp.get("/clock")
+def get_clock() -> Response:
+    return _clock_json()
+
+
+@bp.post("/clock/freeze")
+def freeze_clock() -> Response:
+    """Stop the clock, at ``at`` (ISO 8601 or Unix seconds) or at the current time."""
+    body = json_object()
+    only(body, {"at"})
+    at = body.get("at")
+    state_of(current_app).clock.freeze(None if at is None else _instant(at))
+    return _clock_json()
+
+
+@bp.post("/clock/advance")
+def advance_clock() -> Response:
+    body = json_object()
+    only(body, {"seconds"})
+    seconds: Any = body.get("seconds")
+    if type(seconds) not in (int, float) or not 0 < seconds <= MAX_ADVANCE or not math.isfinite(seconds):
+        raise ValidationFailed(
+            f"seconds must be a number above 0 and at most {MAX_ADVANCE}; the mock's clock never runs backwards.",
+            param="seconds",
+        )
+    state_of(current_app).clock.advance(float(seconds))
+    return _clock_json()
+
+
+@bp.post("/clock/unfreeze")
+def unfreeze_clock() -> Response:
+    """Let the clock run again from where it stands (time it was advanced stays added)."""
+    state_of(current_app).clock.unfreeze()
+    return _clock_json()
+
+
+def _instant(value: Any) -> float:
+    if type(value) in (int, float) and math.isfinite(value) and 0 <= value < 253402300800:
+        return float(value)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None and parsed.timestamp() >= 0:
+            return parsed.timestamp()
+    raise ValidationFailed(
+        "at must be an ISO 8601 time with a zone (e.g. 2026-01-01T00:00:00Z) or Unix seconds.", param="at"
+    )
+
+
+@bp.post("/faults")
+def add_fault() -> Response:
+    fault = plane_of(current_app).faults.add(parse_rule(json_object()))
+    return json_response(fault.to_json(), 201)
+
+
+@bp.get("/faults")
+def list_faults() -> Response:
+    return json_response({"data": [f.to_json() for f in plane_of(current_app).faults.rules()]})
+
+
+@bp.delete("/faults")
+def clear_faults() -> Response:
+    plane_of(current_app).faults.clear()
+    return Response(status=204)
+
+
+@bp.delete("/faults/<fault_id>")
+def remove_fault(fault_id: str) -> Response:
+    plane_of(current_app).faults.remove(fault_id)
+    return Response(status=204)
+
+
+_JOURNAL_FILTERS = {"method", "path", "status", "limit", "keyId"}
+
+
+@bp.get("/journal")
+def list_journal() -> Response:
+    """Recorded requests, filtered by method, path (exact or glob), status, keyId; ``limit`` newest."""
+    unknown = sorted(set(request.args) - _JOURNAL_FILTERS)
+    if unknown:
+        raise ValidationFailed(f"Unknown query parameter '{unknown[0]}'.", param=unknown[0])
+    journal = plane_of(current_app).journal
+    entries = journal.query(
+        method=request.args.get("method"),
+        path=request.args.get("path"),
+        status=_int_arg(request.args, "status", 100, 599),
+        limit=_int_arg(request.args, "limit", 1, max(journal.size, 1)),
+        key_id=request.args.get("keyId"),
+    )
+    return json_response({"data": entries, "size": journal.size})
+
+
+@bp.delete("/journal")
+def clear_journal() -> Response:
+    plane_of(current_app).journal.clear()
+    return Response(status=204)
+
+
+def _int_arg(args: Mapping[str, str], name: str, low: int, high: int) -> int | None:
+    text = args.get(name)
+    if text is None:
+        return None
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ValidationFailed(f"{name} must be an integer between {low} and {high}.", param=name)
+    return int(text)

@@ -1,0 +1,167 @@
+"""Passports, one per product, created and enriched by GTIN in a single call (Gen-2 model)."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import NotFound
+from .clock import Clock, iso
+from .compliance import check_data, merge, missing_fields
+from .gtin import normalise
+from .product_store import Product, ProductStore
+from .rows import Rows, to_row
+
+ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+ID_CHARS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Passport:
+    """One version of a passport; a merge stores a new instance, so a handed-out one never changes."""
+
+    id: str
+    org_id: str
+    product_id: str
+    gtin: str
+    category: str
+    status: str
+    version: int
+    data: dict[str, Any]
+    missing: tuple[dict[str, str], ...]
+    created_at: float
+    updated_at: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "passportId": self.id,
+            "productId": self.product_id,
+            "gtin": self.gtin,
+            "status": self.status,
+            "version": self.version,
+            "data": self.data,
+            "compliance": {"complete": not self.missing, "missing": list(self.missing)},
+            "createdAt": iso(self.created_at),
+            "updatedAt": iso(self.updated_at),
+        }
+
+
+class PassportStore:
+    """Passports by id and by product; products come from (and may be created in) ``products``."""
+
+    def __init__(self, rng: random.Random, clock: Clock, lock: threading.RLock, products: ProductStore) -> None:
+        self._rng = rng
+        self._clock = clock
+        self._lock = lock
+        self._products = products
+        self._by_id: dict[str, Passport] = {}
+        self._by_product: dict[str, str] = {}
+
+    def submit(
+        self,
+        org_id: str,
+        gtin: str,
+        data: dict[str, Any] | None = None,
+        name: str | None = None,
+        category: str | None = None,
+        brand: str | None = None,
+    ) -> tuple[Passport, bool]:
+        """Create the product's passport, or merge ``data`` into the existing one (C50, C51).
+
+        Returns the passport and whether it was created. ``name``, ``category`` and ``brand`` are
+        used only to create a product the organisation does not have yet.
+
+        :raise ValidationFailed: a malformed GTIN or unusable data.
+        :raise NotFound: no product with this GTIN, and no name and category to create one (C49).
+        """
+        gtin14 = normalise(gtin)
+        data = data or {}
+        check_data(data)
+        with self._lock:
+            product = self._products.find_by_gtin(org_id, gtin14)
+            if product is None:
+                if not name or not category:
+                    raise NotFound(
+                        "No product found for this GTIN.",
+                        param="gtin",
+                        suggestion="Send name and category to create the product with its passport, "
+                        "or create it first with POST /v1/products.",
+                    )
+                product = self._products.create(org_id, name, category, gtin14, brand=brand)
+            current_id = self._by_product.get(product.id)
+            if current_id is None:
+                passport = self._new(product, data)
+                created = True
+            else:
+                passport = self._merged(self._by_id[current_id], data)
+                created = False
+            self._by_id[passport.id] = passport
+            self._by_product[product.id] = passport.id
+            return passport, created
+
+    def get(self, org_id: str, passport_id: str) -> Passport:
+        """The organisation's passport with this id.
+
+        :raise NotFound: unknown, or another organisation's passport.
+        """
+        passport = self._by_id.get(passport_id)
+        if passport is None or passport.org_id != org_id:
+            raise NotFound("No passport with this id.")
+        return passport
+
+    def find_by_product(self, product_id: str) -> Passport | None:
+        passport_id = self._by_product.get(product_id)
+        return self._by_id[passport_id] if passport_id is not None else None
+
+    def _new(self, product: Product, data: dict[str, Any]) -> Passport:
+        now = self._clock.now()
+        lacking = tuple(missing_fields(product.category, data))
+        return Passport(
+            id=self._new_id(),
+            org_id=product.org_id,
+            product_id=product.id,
+            gtin=product.gtin,
+            category=product.category,
+            status="draft" if lacking else "published",
+            version=1,
+            data=merge({}, data),
+            missing=lacking,
+            created_at=now,
+            updated_at=now,
+        )
+
+    def _merged(self, old: Passport, data: dict[str, Any]) -> Passport:
+        merged = merge(old.data, data)
+        lacking = tuple(missing_fields(old.category, merged))
+        # Once published, a passport stays published (C50 promotes; nothing documents a demotion).
+        status = "published" if old.status == "published" or not lacking else "draft"
+        return dataclasses.replace(
+            old, data=merged, missing=lacking, status=status, version=old.version + 1, updated_at=self._clock.now()
+        )
+
+    def _new_id(self) -> str:
+        while True:
+            candidate = "ps_" + "".join(self._rng.choice(ID_ALPHABET) for _ in range(ID_CHARS))
+            if candidate not in self._by_id:
+                return candidate
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def to_state(self) -> Rows:
+        """Every passport (its current version) as JSON for the state file."""
+        with self._lock:
+            return [to_row(p) for p in self._by_id.values()]
+
+    def from_state(self, rows: Rows) -> None:
+        """Replace every passport by the ones saved with ``to_state``."""
+        with self._lock:
+            self._by_id.clear()
+            self._by_product.clear()
+            for row in rows:
+                passport = Passport(**{**row, "missing": tuple(row["missing"])})
+                self._by_id[passport.id] = passport
+                self._by_product[passport.product_id] = passport.id

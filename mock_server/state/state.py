@@ -1,0 +1,130 @@
+"""All of the mock's state, behind one lock, rebuilt from the fixtures by ``reset()``."""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ApiError, NotFound
+from .clock import Clock
+from .key_store import ApiKeyStore
+from .passport_store import PassportStore
+from .product_store import ProductStore
+from .rate_limit import DEFAULT_RATE_LIMIT, RateLimiter, parse_rate_limit
+
+
+@dataclass(slots=True)
+class Organization:
+    id: str
+    name: str
+    sessions: list[str] = field(default_factory=list)
+
+
+class State:
+    """Organisations, sessions, keys, products, passports and rate-limit counters of one mock instance."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.lock = threading.RLock()
+        self.config = config
+        # The pepper outlives resets so that nothing keyed by it goes stale between tests.
+        self.pepper = secrets.token_bytes(32)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything and load the fixtures again, as a fresh start would."""
+        with self.lock:
+            seed = self.config.get("SEED")
+            self.rng: random.Random = random.Random(seed) if seed is not None else secrets.SystemRandom()
+            self.clock = Clock()
+            self.organizations: dict[str, Organization] = {}
+            self.sessions: dict[str, str] = {}
+            self.keys = ApiKeyStore(
+                self.rng,
+                self.clock,
+                self.lock,
+                self.pepper,
+                revocation_delay=float(self.config.get("REVOCATION_DELAY", 0.0)),
+            )
+            self.products = ProductStore(self.rng, self.clock, self.lock)
+            self.passports = PassportStore(self.rng, self.clock, self.lock, self.products)
+            limit = parse_rate_limit(self.config.get("RATE_LIMIT", DEFAULT_RATE_LIMIT))
+            self.rate_limiter: RateLimiter | None = RateLimiter(limit, self.clock) if limit else None
+            load_fixtures(self, Path(self.config["FIXTURES"]))
+
+    def add_organization(self, org_id: str | None = None, name: str | None = None) -> Organization:
+        with self.lock:
+            org_id = org_id or f"org_{self.rng.getrandbits(48):012x}"
+            org = self.organizations.get(org_id)
+            if org is None:
+                org = self.organizations[org_id] = Organization(org_id, name or org_id)
+            return org
+
+    def add_session(self, org_id: str, token: str | None = None) -> str:
+        """Open a dashboard session for an existing organisation and return the cookie value."""
+        with self.lock:
+            if org_id not in self.organizations:
+                raise NotFound("No organisation with this id.", param="organizationId")
+            token = token or f"sess_{self.rng.getrandbits(128):032x}"
+            self.sessions[token] = org_id
+            self.organizations[org_id].sessions.append(token)
+            return token
+
+    def session_org(self, token: str) -> str | None:
+        return self.sessions.get(token)
+
+    def end_session(self, token: str) -> None:
+        """Forget a session (sign-out); an unknown token is ignored."""
+        with self.lock:
+            org_id = self.sessions.pop(token, None)
+            org = self.organizations.get(org_id) if org_id else None
+            if org is not None and token in org.sessions:
+                org.sessions.remove(token)
+
+
+class FixtureError(ValueError):
+    """The fixtures directory is missing or holds something the API would refuse."""
+
+
+def load_fixtures(state: State, directory: Path) -> None:
+    """Seed organisations, sessions, products and passports through the same calls the API uses.
+
+    :raise FixtureError: naming the file and what is wrong with it.
+    """
+    if not directory.is_dir():
+        raise FixtureError(f"fixtures directory {directory} does not exist")
+    path = directory / "organizations.json"
+    try:
+        for org in _read(path, {"organizations": []})["organizations"]:
+            state.add_organization(org["id"], org.get("name"))
+            for token in org.get("sessions", []):
+                state.add_session(org["id"], token)
+        path = directory / "products.json"
+        for org_id, items in _read(path, {}).items():
+            if org_id.startswith("$"):
+                continue
+            for item in items:
+                state.products.create(org_id, **item)
+        path = directory / "passports.json"
+        for org_id, items in _read(path, {}).items():
+            if org_id.startswith("$"):
+                continue
+            for item in items:
+                state.passports.submit(org_id, **item)
+    except (ApiError, KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise FixtureError(f"fixture {path}: {type(exc).__name__}: {exc}") from None
+    if not state.organizations:
+        # A mock without organisations has no session to create a key with: nothing would work.
+        raise FixtureError(f"fixtures directory {directory} defines no organisation (organizations.json)")
+
+
+def _read(path: Path, default: Any) -> Any:
+    if not path.exists():
+        return default
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
