@@ -82,9 +82,8 @@ def _parameter(param: dict[str, Any], doc: docs.Operation) -> dict[str, Any] | N
     return None
 
 
-@cache
-def _documented() -> dict[str, Any]:
-    spec = load_spec()
+def build_documented(spec: dict[str, Any]) -> dict[str, Any]:
+    """The documented view of ``spec``: its operations and links, with everything else from ``documented``."""
     paths: dict[str, Any] = {}
     for path, item in spec["paths"].items():
         built: dict[str, Any] = {}
@@ -108,6 +107,11 @@ def _documented() -> dict[str, Any]:
             "securitySchemes": copy.deepcopy(spec["components"]["securitySchemes"]),
         },
     }
+
+
+@cache
+def _documented() -> dict[str, Any]:
+    return build_documented(load_spec())
 
 
 def documented_spec() -> dict[str, Any]:
