@@ -21,6 +21,7 @@ from contract_tests.target import serve_in_thread
 from mock_server import create_app
 from mock_server.api.spec import load_spec
 
+pytestmark = pytest.mark.slow  # each test runs the contract suite in a subprocess
 ROOT = Path(__file__).resolve().parents[1]
 SESSION = "sess_quinta_demo"
 

@@ -77,6 +77,7 @@ def _run_correct(
     return run
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("server", SERVERS, ids=[s.name for s in SERVERS])
 def test_documented_only_run_passes_a_correct_server_that_differs(
     server: type[Variant], served: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -85,6 +86,7 @@ def test_documented_only_run_passes_a_correct_server_that_differs(
     assert not [c for c in run.checks if c["assumption"]], "--documented-only ran an assumption check"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("server", SERVERS, ids=[s.name for s in SERVERS])
 def test_default_run_reports_a_correct_servers_differences_as_differs(
     server: type[Variant], served: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
