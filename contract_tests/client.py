@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json as jsonlib
 import threading
 import time
 from collections import Counter
@@ -14,6 +13,7 @@ import requests
 from requests.structures import CaseInsensitiveDict
 
 from .redact import mask, redact
+from .responses import body_of, describe
 from .shapes import find_id, find_secret, list_items, matches, parse_error
 from .target import Target
 
@@ -234,24 +234,6 @@ class Api:
         return done
 
 
-def body_of(resp: requests.Response) -> Any:
-    try:
-        return resp.json()
-    except ValueError:
-        return None
-
-
-def describe(resp: requests.Response) -> str:
-    """A short, secret-free description of a response for assertion messages."""
-    text = resp.text
-    if len(text) > 400:
-        text = text[:400] + "…"
-    return redact(
-        f"{resp.request.method} {resp.request.path_url} -> {resp.status_code} "
-        f"{resp.headers.get('Content-Type', '')} {text}"
-    )
-
-
 def _retry_after(resp: requests.Response) -> float | None:
     value = resp.headers.get("Retry-After")
     if value is None:
@@ -260,11 +242,3 @@ def _retry_after(resp: requests.Response) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         return None
-
-
-def dumps(value: Any) -> str:
-    return redact(jsonlib.dumps(value, ensure_ascii=False)[:600])
-
-
-def describe_created(created: Created) -> str:
-    return f"status {created.status}, body {dumps(created.body)}"

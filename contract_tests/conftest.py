@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from .catalogue import passports, products, reader  # noqa: F401  (fixtures of the product and passport checks)
+
 _COMMON: dict[str, Any] = {
     "deadline": None,
     "database": None,

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from .client import Api, Created, describe_created
+from .client import Api, Created
 from .context import Run, run_of
+from .responses import describe_created
 from .target import ENV_API_KEY, ENV_SESSION, ENV_SESSION_2, Target, credentials_from_env, normalise_base_url
 
 MakeKey = Callable[..., Created]

@@ -7,8 +7,9 @@ import string
 
 import pytest
 
-from .client import KEYS, Api, body_of, describe, dumps
+from .client import KEYS, Api
 from .fixtures import MakeKey
+from .responses import body_of, describe, dumps
 from .shapes import code_ok, expected_codes, iso_utc, parse_error, timestamps
 from .target import Target
 

@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 import requests
 
-from .client import ALL_SCOPES, Api, Created, body_of, describe
+from .client import ALL_SCOPES, Api, Created
 from .protected import Protected, bearer_operations, operation_by_id, resolve, session_operations
+from .responses import body_of, describe
 from .shapes import list_items
 from .target import ENV_SESSION, ENV_SESSION_2, Target
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import pytest
 import requests
 
-from .client import Api, Created, body_of, describe
+from .client import Api, Created
+from .responses import body_of, describe
 from .shapes import code_ok, parse_error
 from .target import ENV_SESSION, Target, serve_in_thread
 

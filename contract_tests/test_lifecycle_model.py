@@ -22,8 +22,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from .client import ALL_SCOPES, Api, Created, describe
+from .client import ALL_SCOPES, Api, Created
 from .redact import ENV_PREFIX
+from .responses import describe
 from .shapes import matches
 from .target import Target
 

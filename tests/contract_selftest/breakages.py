@@ -18,6 +18,7 @@ from mock_server.state.key_store import ApiKey, ApiKeyStore
 
 from . import broken_data as d
 from . import broken_errors as e
+from . import broken_formats as f
 from . import broken_keys as k
 
 
@@ -61,7 +62,7 @@ class Breakage:
 
 
 K, E, R = "test_claims_keys.py", "test_claims_auth_errors.py", "test_claims_rate_limits.py"
-P, M, L = "test_claims_products.py", "test_claims_auth_matrix.py", "test_lifecycle_model.py"
+P, M, S = "test_claims_products.py", "test_claims_auth_matrix.py", "test_claims_passports.py"
 BURST = ("--rate-limit-burst", "20")
 
 
@@ -72,7 +73,7 @@ def _same(app: Flask) -> Any:
 BREAKAGES = [
     Breakage("served-under-another-base-path", "C1", (E,), e.ServedUnderAnotherBase),
     Breakage("bearer-header-ignored", "C2", (E,), e.BearerHeaderIgnored),
-    Breakage("keys-start-with-another-prefix", "C3", (K,), k.OtherKeyPrefix, extra_args=("-k", "prefix")),
+    Breakage("keys-start-with-another-prefix", "C3", (K,), f.OtherKeyPrefix, extra_args=("-k", "prefix")),
     Breakage("foreign-key-listed", "C4", (K,), k.ForeignKeysListed, extra_args=("-k", "organisation")),
     Breakage("foreign-key-revocable", "C4", (K,), k.ForeignKeyRevocable, extra_args=("-k", "organisation")),
     Breakage("product-visible-across-organisations", "C4", (M,), d.ProductVisibleAcrossOrganisations),
@@ -102,10 +103,10 @@ BREAKAGES = [
     Breakage("revoke-restorable", "C17", (K,), _with_store(RestorableStore), extra_args=("-k", "restored")),
     Breakage("new-key-revokes-older-ones", "C18", (K,), k.NewKeyRevokesOlder, extra_args=("-k", "same_time")),
     Breakage("revoke-takes-newer-keys", "C19", (K,), k.RevokeTakesNewerKeys, extra_args=("-k", "rotation")),
-    Breakage("key-list-as-text", "C21", (E,), k.ListAsText, extra_args=("-k", "json")),
-    Breakage("timestamps-with-local-offset", "C22", (E,), k.LocalTimestamps, extra_args=("-k", "timestamps")),
+    Breakage("key-list-as-text", "C21", (E,), f.ListAsText, extra_args=("-k", "json")),
+    Breakage("timestamps-with-local-offset", "C22", (E,), f.LocalTimestamps, extra_args=("-k", "timestamps")),
     Breakage("product-ids-not-uuids", "C23", (P,), d.ProductIdsNotUuid, extra_args=("-k", "uuid")),
-    Breakage("passport-ids-unprefixed", "C23", (P,), d.PassportIdsUnprefixed, extra_args=("-k", "partial")),
+    Breakage("passport-ids-unprefixed", "C23", (S,), d.PassportIdsUnprefixed, extra_args=("-k", "partial")),
     Breakage("not-found-without-structure", "C24", (E,), e.NotFoundWithoutStructure),
     Breakage("flat-status-mismatch", "C25", (E,), e.StatusFieldMismatch),
     Breakage("empty-suggestion", "C26", (E,), e.EmptySuggestion),
@@ -131,12 +132,12 @@ BREAKAGES = [
     Breakage(
         "products-read-cannot-read-passports",
         "C47",
-        (P,),
+        (S,),
         d.ProductsReadCannotReadPassports,
         extra_args=("-k", "readable"),
     ),
-    Breakage("passports-write-unchecked", "C48", (P,), d.PassportsWriteUnchecked, extra_args=("-k", "passports_write")),
-    Breakage("unknown-gtin-as-422", "C49", (P,), d.UnknownGtin422, extra_args=("-k", "unknown_gtin")),
-    Breakage("partial-passport-published", "C50", (P,), d.PartialPublished, extra_args=("-k", "partial")),
-    Breakage("later-call-replaces-data", "C51", (P,), d.LaterCallReplaces, extra_args=("-k", "merges")),
+    Breakage("passports-write-unchecked", "C48", (S,), d.PassportsWriteUnchecked, extra_args=("-k", "passports_write")),
+    Breakage("unknown-gtin-as-422", "C49", (S,), d.UnknownGtin422, extra_args=("-k", "unknown_gtin")),
+    Breakage("partial-passport-published", "C50", (S,), d.PartialPublished, extra_args=("-k", "partial")),
+    Breakage("later-call-replaces-data", "C51", (S,), d.LaterCallReplaces, extra_args=("-k", "merges")),
 ]

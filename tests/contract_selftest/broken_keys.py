@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -203,37 +202,6 @@ class RevokeTakesNewerKeys(Middleware):  # C19: revoking the old key also revoke
         if key_id in order and response.status_code == 204:
             for later in order[order.index(key_id) + 1 :]:
                 self.state.keys.revoke(org, later)
-        return response
-
-
-class ListAsText(Middleware):  # C21
-    def handle(self, request: Request, body: bytes) -> Response:
-        response = self.forward(request, body)
-        if is_list(request):
-            response.headers["Content-Type"] = "text/plain; charset=utf-8"
-        return response
-
-
-class LocalTimestamps(Middleware):  # C22
-    def handle(self, request: Request, body: bytes) -> Response:
-        response = self.forward(request, body)
-        if request.path == KEYS and response.status_code < 300 and response.data:
-            text = re.sub(r'"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?)Z"', r'"\1+01:00"', response.get_data(True))
-            response.set_data(text)
-        return response
-
-
-class OtherKeyPrefix(Middleware):  # C3: keys start with ek_test_, not sk_test_
-    def handle(self, request: Request, body: bytes) -> Response:
-        token = bearer(request)
-        if token and token.startswith("ek_"):
-            return self._out(self.forward(request, body, headers={"Authorization": "Bearer s" + token[1:]}))
-        return self._out(self.forward(request, body))
-
-    @staticmethod
-    def _out(response: Response) -> Response:
-        if response.data:
-            response.set_data(re.sub(r"\bsk_(test|live)_", r"ek_\1_", response.get_data(True)))
         return response
 
 
