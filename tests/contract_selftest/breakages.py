@@ -12,39 +12,11 @@ from typing import Any
 from flask import Flask
 
 from mock_server import create_app
-from mock_server.api.routing import state_of
-from mock_server.errors import NotFound
-from mock_server.state.key_store import ApiKey, ApiKeyStore
 
 from . import broken_data as d
 from . import broken_errors as e
 from . import broken_formats as f
 from . import broken_keys as k
-
-
-class RestorableStore(ApiKeyStore):
-    """A second revoke of a revoked key brings it back (C17)."""
-
-    def revoke(self, org_id: str, key_id: str) -> ApiKey:
-        with self._lock:
-            key = self._by_id.get(key_id)
-            if key is None or key.org_id != org_id:
-                raise NotFound("No active API key with this id.")
-            if key.revoked_at is not None:
-                key.revoked_at = None
-                self._by_hash[key.secret_hash] = key
-                return key
-            return super().revoke(org_id, key_id)
-
-
-def _with_store(cls: type[ApiKeyStore]) -> Callable[[Flask], Any]:
-    def build(app: Flask) -> Any:
-        state = state_of(app)
-        old = state.keys
-        state.keys = cls(old._rng, old._clock, old._lock, old._pepper, old.revocation_delay, old.environment)
-        return app
-
-    return build
 
 
 @dataclass(frozen=True)
@@ -100,7 +72,7 @@ BREAKAGES = [
         ("-k", "within_the_window"),
     ),
     Breakage("revoked-key-works-on-one-operation", "C16", (M,), k.RevokedWorksOnOneOperation),
-    Breakage("revoke-restorable", "C17", (K,), _with_store(RestorableStore), extra_args=("-k", "restored")),
+    Breakage("revoke-restorable", "C17", (K,), k.RestoredOnSecondRevoke, extra_args=("-k", "restored")),
     Breakage("new-key-revokes-older-ones", "C18", (K,), k.NewKeyRevokesOlder, extra_args=("-k", "same_time")),
     Breakage("revoke-takes-newer-keys", "C19", (K,), k.RevokeTakesNewerKeys, extra_args=("-k", "rotation")),
     Breakage("key-list-as-text", "C21", (E,), f.ListAsText, extra_args=("-k", "json")),

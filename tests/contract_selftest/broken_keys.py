@@ -117,15 +117,38 @@ class UnknownScopeAccepted(Middleware):  # C5
         return self.forward(request, body)
 
 
-class ForeignKeysListed(Middleware):  # C4
+class ForeignKeysListed(Middleware):  # C4: the list shows the keys of every organisation seen so far
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.orgs: set[str] = set()
+
     def handle(self, request: Request, body: bytes) -> Response:
         response = self.forward(request, body)
+        org = self.state.session_org(request.cookies.get(SESSION, ""))
+        if org:
+            self.orgs.add(org)
         if is_list(request) and response.status_code == 200:
-            everyone = [
-                k for org in {i.org_id for i in self.state.keys._by_id.values()} for k in self.state.keys.list(org)
-            ]
-            set_json(response, {"data": [k.to_json() for k in everyone]})
+            everyone = [k.to_json() for o in sorted(self.orgs) for k in self.state.keys.list(o)]
+            set_json(response, {"data": everyone})
         return response
+
+
+class RestoredOnSecondRevoke(Middleware):  # C17: revoking a revoked key again brings it back
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.restored: dict[str, str] = {}  # revoked secret -> the secret that now answers for it
+
+    def handle(self, request: Request, body: bytes) -> Response:
+        key_id = revoke_id(request)
+        org = self.state.session_org(request.cookies.get(SESSION, ""))
+        if key_id in self.revoked_ids and key_id in self.secrets and org:
+            item = self.items[key_id]
+            self.restored[self.secrets[key_id]] = self.state.keys.create(org, item["name"], item["scopes"])[1]
+            return Response(status=204)
+        token = bearer(request)
+        if token in self.restored:
+            return self.forward(request, body, headers={"Authorization": f"Bearer {self.restored[token]}"})
+        return self.forward(request, body)
 
 
 class ForeignKeyRevocable(Middleware):  # C4: revoke finds keys of any organisation
