@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
+
+from .json_limits import loads
 
 REDACTED = "[redacted]"
 TEXT_LIMIT = 16 * 1024  # characters of a non-JSON body kept when it is rendered as text
@@ -57,8 +58,8 @@ def redact_body(raw: bytes, mimetype: str | None) -> Any:
     text = raw.decode("utf-8", "replace")
     if mimetype and (mimetype == "application/json" or mimetype.endswith("+json")):
         try:
-            parsed = json.loads(text)
-        except (ValueError, RecursionError):
+            parsed = loads(text)
+        except ValueError:  # too deep included: kept as masked text
             pass
         else:
             # Without "sk_" or a \u escape (which could spell it) no string can hold a secret.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -12,6 +11,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import best_match
 
 from ..errors import BadRequest, ValidationFailed
+from ..json_limits import MAX_DEPTH, TooDeep, loads
 from .spec import Operation
 
 _INT = re.compile(r"-?[0-9]{1,18}")
@@ -30,13 +30,7 @@ def parse_body(op: Operation, request: Request) -> Any:
             "Content-Type must be application/json.",
             suggestion="Send a JSON body with 'Content-Type: application/json'.",
         )
-    raw = request.get_data(cache=False)
-    try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise BadRequest(
-            "Malformed JSON in the request body.", suggestion="Check the body is a single valid JSON document."
-        ) from None
+    body = read_json(request.get_data(cache=False))
     assert op.body_validator is not None
     _check(op.body_validator, body, where="body")
     return body
@@ -69,8 +63,22 @@ def check_path(op: Operation, params: dict[str, Any]) -> None:
         _check(op.path_validator, params, where="path")
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+def read_json(raw: bytes) -> Any:
+    """The body as JSON, at most ``MAX_DEPTH`` levels deep.
+
+    :raise BadRequest: not UTF-8 JSON, or nested deeper than the limit (the message names it).
+    """
+    try:
+        return loads(raw)
+    except TooDeep:
+        raise BadRequest(
+            f"The JSON body nests arrays or objects deeper than {MAX_DEPTH} levels.",
+            suggestion=f"Send a body with at most {MAX_DEPTH} levels of nesting.",
+        ) from None
+    except ValueError:  # UnicodeDecodeError included
+        raise BadRequest(
+            "Malformed JSON in the request body.", suggestion="Check the body is a single valid JSON document."
+        ) from None
 
 
 def _check(validator: Draft202012Validator, instance: Any, where: str) -> None:

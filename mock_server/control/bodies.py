@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import request
 
-from ..errors import BadRequest, ValidationFailed
+from ..api.validation import read_json
+from ..errors import ValidationFailed
 
 
 def json_object() -> dict[str, Any]:
@@ -19,10 +19,7 @@ def json_object() -> dict[str, Any]:
     raw = request.get_data(cache=False)
     if not raw.strip():
         return {}
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise BadRequest("Malformed JSON in the request body.") from None
+    body = read_json(raw)
     if not isinstance(body, dict):
         raise ValidationFailed("The body must be a JSON object.", param="body")
     return body
