@@ -69,3 +69,10 @@ def clean_env(**extra: str) -> dict[str, str]:
            and not k.startswith(("PYTEST_XDIST", "EULABEL"))}
     return {**env, **extra}
 
+
+
+def json_of(response: Any) -> Any:
+    """The JSON body of a test-client response (typed ``Any``, so tests can index it)."""
+    body = response.get_json(silent=True)
+    assert body is not None, f"not a JSON answer: HTTP {response.status_code}"
+    return body

@@ -15,6 +15,12 @@ from ..json_limits import MAX_DEPTH, TooDeep, loads
 from .spec import Operation
 
 _INT = re.compile(r"-?[0-9]{1,18}")
+# "Blank" means made only of whitespace, and whitespace is every character that Unicode's White_Space
+# property or ECMA-262's \s names. The spec spells the class out instead of writing \S, because \s
+# differs between Python and ECMA-262 (U+001C-U+001F and U+0085 in Python only, U+FEFF in ECMA only),
+# so a validator in either language would disagree with the other about some names.
+NON_BLANK = r"[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+_NON_BLANK = re.compile(NON_BLANK)
 _JSON_TYPES = ("application/json",)
 
 
@@ -56,6 +62,11 @@ def parse_query(op: Operation, request: Request) -> dict[str, Any]:
     assert op.query_validator is not None
     _check(op.query_validator, values, where="query")
     return {**op.defaults, **values}
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` is empty or made only of whitespace, as the spec's ``NON_BLANK`` pattern defines it."""
+    return _NON_BLANK.search(text) is None
 
 
 def check_path(op: Operation, params: dict[str, Any]) -> None:
@@ -123,11 +134,14 @@ _RULES = {
     "const": lambda e: f"must be {e.validator_value!r}",
     "minLength": lambda e: f"must be at least {e.validator_value} characters long",
     "maxLength": lambda e: f"must be at most {e.validator_value} characters long",
-    "pattern": lambda e: "has an invalid format" if e.validator_value != r"\S" else "must not be blank",
+    "pattern": lambda e: "must not be blank" if e.validator_value == NON_BLANK else "has an invalid format",
     "minItems": lambda e: f"must have at least {e.validator_value} item(s)",
     "maxItems": lambda e: f"must have at most {e.validator_value} items",
     "uniqueItems": lambda e: "must not contain duplicates",
     "minimum": lambda e: f"must be at least {e.validator_value}",
+    "exclusiveMinimum": lambda e: f"must be above {e.validator_value}",
+    # ``{"not": {}}`` marks a field that exists, but not in this combination (control-plane schema).
+    "not": lambda e: "does not apply with the other fields given" if e.validator_value == {} else "is not allowed",
     "maximum": lambda e: f"must be at most {e.validator_value}",
     "format": lambda e: f"must be a valid {e.validator_value}",
     "minProperties": lambda e: f"must have at least {e.validator_value} field(s)",

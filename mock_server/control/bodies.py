@@ -1,19 +1,42 @@
-"""Reading the control plane's JSON request bodies."""
+"""The control plane's request bodies, validated by one JSON Schema (``bodies.schema.json``).
+
+The schema is the reference for what each ``/_mock`` call accepts (the README shows it); the
+endpoints only read values it has already checked.
+"""
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from flask import request
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
-from ..api.validation import read_json
+from ..api.validation import describe, read_json
 from ..errors import ValidationFailed
+
+SCHEMA_PATH = Path(__file__).with_name("bodies.schema.json")
+
+
+@cache
+def schema() -> dict[str, Any]:
+    with SCHEMA_PATH.open(encoding="utf-8") as fh:
+        return json.load(fh)  # type: ignore[no-any-return]
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    root = schema()
+    return Draft202012Validator({**root["$defs"][name], "$defs": root["$defs"]})
 
 
 def json_object() -> dict[str, Any]:
     """The request's JSON object; an empty body reads as ``{}``.
 
-    :raise BadRequest: the body is not JSON.
+    :raise BadRequest: the body is not JSON, or nests deeper than the limit.
     :raise ValidationFailed: the body is JSON but not an object.
     """
     raw = request.get_data(cache=False)
@@ -25,8 +48,15 @@ def json_object() -> dict[str, Any]:
     return body
 
 
-def only(body: dict[str, Any], allowed: set[str]) -> None:
-    """:raise ValidationFailed: ``body`` has a field outside ``allowed``."""
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise ValidationFailed(f"Unknown field '{unknown[0]}'.", param=unknown[0])
+def checked_body(name: str) -> dict[str, Any]:
+    """The request's JSON object, valid against the schema's ``$defs/<name>``.
+
+    :raise BadRequest: not JSON.
+    :raise ValidationFailed: not an object, or breaking the schema (``param`` names the field).
+    """
+    body = json_object()
+    error = best_match(_validator(name).iter_errors(body))
+    if error is not None:
+        param, message = describe(error, "body")
+        raise ValidationFailed(message, param=param)
+    return body
