@@ -7,14 +7,13 @@ import functools
 import io
 import itertools
 import json
-import re
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..redaction import join_headers, mask_secrets, redact_body, redacted_pairs
+from ..redaction import join_headers, mask_secrets, may_hold_secret, redact_body, redacted_pairs
 from ..serving.wsgi_run import WsgiApp, run_to_completion
 from ..state.clock import iso
 from . import CONTROL_PREFIX
@@ -94,24 +93,20 @@ def _keep_body(raw: bytes | None, mimetype: str | None) -> Any:
         return None
     if len(raw) > BODY_LIMIT:
         return _head(raw, mimetype)
-    if _MAYBE_SECRET.search(raw) or b"\\u" in raw:
+    if may_hold_secret(raw):
         return redact_body(raw, mimetype)
     return raw
 
 
 def _head(raw: bytes, mimetype: str | None) -> str:
     """The start of a large body as masked text: a journal entry stays small whatever was sent."""
-    if b"\\u" in raw:
-        # JSON escapes could spell a key; decode them (and mask) before cutting.
+    if may_hold_secret(raw):
+        # An encoded key could be cut in two and escape masking: decode and mask before cutting.
         body = redact_body(raw, mimetype)
         text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
     else:
         text = raw[: BODY_LIMIT + 64].decode("utf-8", "replace")
     return mask_secrets(text[:BODY_LIMIT])[:BODY_LIMIT] + "…"
-
-
-# Longer than a masked prefix ("sk_test_" + 4): a listed prefix alone needs no redaction now.
-_MAYBE_SECRET = re.compile(rb"sk_(?:test|live)_[A-Za-z0-9]{5}")
 
 
 class JournalRecorder:
@@ -143,8 +138,8 @@ class JournalRecorder:
             {
                 "time": self._state.clock.now(),
                 "method": environ.get("REQUEST_METHOD", ""),
-                "path": path if "sk_" not in path else mask_secrets(path),
-                "query": mask_secrets(query) if query else "",
+                "path": mask_secrets(path),
+                "query": mask_secrets(query),
                 "status": int(status.split(" ", 1)[0]),
                 "durationMs": round((time.perf_counter() - started) * 1000, 3),
                 "fault": environ.get(FAULT_ID),
