@@ -80,10 +80,11 @@ def _mask_encoded(match: re.Match[str]) -> str:
 def _mask_base64(match: re.Match[str]) -> str:
     run = match.group(0)
     plain = run.rstrip("=").replace("-", "+").replace("_", "/")
-    for skip in range(4):  # the run may start with characters that belong to the text before it
+    for skip in range(4):  # the run may start with characters of the text before it, or be cut short
         part = plain[skip:]
+        part = part[: len(part) - len(part) % 4]
         try:
-            text = base64.b64decode(part + "=" * (-len(part) % 4), validate=True).decode("latin-1")
+            text = base64.b64decode(part, validate=True).decode("latin-1")
         except (binascii.Error, ValueError):
             continue
         if _SECRET.search(text) or _SECRET.search(_decoded(text)):

@@ -145,13 +145,13 @@ def list_journal() -> Response:
     if unknown:
         raise ValidationFailed(f"Unknown query parameter '{unknown[0]}'.", param=unknown[0])
     journal = plane_of(current_app).journal
-    entries = journal.query(
+    entries, omitted = journal.query(
         method=request.args.get("method"),
         path=request.args.get("path"),
         status=_int_arg(request.args, "status", 100, 599),
         limit=_int_arg(request.args, "limit", 1, max(journal.size, 1)),
     )
-    return json_response({"data": entries, "size": journal.size})
+    return json_response({"data": entries, "size": journal.size, "omitted": omitted})
 
 
 @bp.delete("/journal")

@@ -18,6 +18,7 @@ from ..serving.wsgi_run import WsgiApp, run_to_completion
 from ..state.clock import iso
 from . import CONTROL_PREFIX
 from .faults import FAULT_ID
+from .journal_limits import MEMORY_LIMIT, READ_LIMIT, TEXT_LIMIT, bounded_headers, cut, headers_size
 
 if TYPE_CHECKING:
     from ..state.state import State
@@ -37,24 +38,33 @@ class Journal:
         if size < 0:
             raise ValueError("JOURNAL_SIZE must be 0 or more")
         self.size = size
-        self._entries: deque[dict[str, Any]] = deque(maxlen=size or 1)
+        self._entries: deque[dict[str, Any]] = deque()
+        self._kept = 0  # characters all entries keep (their "size")
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
     def record(self, entry: dict[str, Any]) -> None:
+        """Keep ``entry`` (with its ``size`` in characters); the oldest go when a limit is reached."""
         if self.size:
             with self._lock:
                 entry["id"] = next(self._ids)
                 self._entries.append(entry)
+                self._kept += entry["size"]
+                while len(self._entries) > self.size or (self._kept > MEMORY_LIMIT and len(self._entries) > 1):
+                    self._kept -= self._entries.popleft()["size"]
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._kept = 0
 
     def query(
         self, method: str | None = None, path: str | None = None, status: int | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
-        """Matching entries, oldest first; ``limit`` keeps the most recent ones."""
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Matching entries, oldest first, and how many older matches were omitted.
+
+        ``limit`` keeps the most recent ones; so does ``READ_LIMIT``, counted in kept characters.
+        """
         with self._lock:
             entries = list(self._entries)
         if method:
@@ -63,7 +73,13 @@ class Journal:
             entries = [e for e in entries if fnmatch.fnmatchcase(e["path"], path)]
         if status is not None:
             entries = [e for e in entries if e["status"] == status]
-        return [_render(e) for e in (entries[-limit:] if limit else entries)]
+        if limit:
+            entries = entries[-limit:]
+        budget, first = READ_LIMIT, len(entries)
+        while first > 0 and (budget >= entries[first - 1]["size"] or first == len(entries)):
+            first -= 1
+            budget -= entries[first]["size"]
+        return [_render(e) for e in entries[first:]], first
 
 
 def _render(entry: dict[str, Any]) -> dict[str, Any]:
@@ -134,21 +150,23 @@ class JournalRecorder:
         query = environ.get("QUERY_STRING", "")
         request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
         response_type = _mimetype(next((v for k, v in response_headers if k.lower() == "content-type"), None))
+        kept_request_headers = bounded_headers(redacted_pairs(_environ_headers(environ)))
+        kept_response_headers = bounded_headers(redacted_pairs(response_headers))
+        path, query = cut(mask_secrets(path), TEXT_LIMIT), cut(mask_secrets(query), TEXT_LIMIT)
+        size = len(path) + len(query) + headers_size(kept_request_headers) + headers_size(kept_response_headers)
+        size += min(len(request_body or b""), BODY_LIMIT) + min(len(body), BODY_LIMIT) + 200
         journal.record(
             {
+                "size": size,
                 "time": self._state.clock.now(),
-                "method": environ.get("REQUEST_METHOD", ""),
-                "path": mask_secrets(path),
-                "query": mask_secrets(query),
+                "method": environ.get("REQUEST_METHOD", "")[:20],
+                "path": path,
+                "query": query,
                 "status": int(status.split(" ", 1)[0]),
                 "durationMs": round((time.perf_counter() - started) * 1000, 3),
                 "fault": environ.get(FAULT_ID),
-                "request": (
-                    redacted_pairs(_environ_headers(environ)),
-                    _keep_body(request_body, request_type),
-                    request_type,
-                ),
-                "response": (redacted_pairs(response_headers), _keep_body(body, response_type), response_type),
+                "request": (kept_request_headers, _keep_body(request_body, request_type), request_type),
+                "response": (kept_response_headers, _keep_body(body, response_type), response_type),
             }
         )
         return [body]
