@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
 import sys
@@ -113,7 +114,36 @@ def parser() -> argparse.ArgumentParser:
         help="Python threads running requests (default: 2 on granian, 8 on waitress); "
         "more threads keep the mock responsive while a request is slow",
     )
+    p.add_argument(
+        "--control-token",
+        default=_env("CONTROL_TOKEN", None),
+        metavar="TOKEN",
+        help="require TOKEN in the X-Eulabel-Mock-Token header on /_mock/* (except /_mock/ready); "
+        f"prefer {ENV}CONTROL_TOKEN, as other users can read a command line",
+    )
+    p.add_argument(
+        "--no-demo-sessions",
+        action="store_true",
+        default=_env("NO_DEMO_SESSIONS", "") not in ("", "0", "false"),
+        help="start without the fixtures' demo session cookies (for shared deployments)",
+    )
     return p
+
+
+def exposure_warning(host: str, control_token: str | None) -> str | None:
+    """The start-up warning for a mock reachable beyond this machine with an open control plane."""
+    if control_token or host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_loopback:
+            return None
+    except ValueError:
+        pass  # a host name other than localhost may resolve to any interface
+    return (
+        f"eulabel-mock: warning: listening on {host} without a control-plane token: anyone who can reach "
+        "the port can mint sessions, reset the mock, read the journal and inject faults. "
+        f"Set {ENV}CONTROL_TOKEN (and consider --no-demo-sessions)."
+    )
 
 
 def _size(text: str) -> int:
@@ -133,6 +163,8 @@ def app_config(args: argparse.Namespace) -> dict[str, Any]:
         "ACCESS_LOG": args.access_log,
         "JOURNAL_SIZE": args.journal_size,
         "STATE_FILE": args.state,
+        "CONTROL_TOKEN": args.control_token or None,
+        "DEMO_SESSIONS": not args.no_demo_sessions,
     }
     if args.fixtures:
         config["FIXTURES"] = args.fixtures
@@ -154,6 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"eulabel-mock: cannot start: {exc}", file=sys.stderr)
         return 2
+    warning = exposure_warning(args.host, args.control_token)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     state = state_of(app)
     sessions = [(org.id, org.sessions[0]) for org in state.organizations.values() if org.sessions]
 
