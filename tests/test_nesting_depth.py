@@ -103,3 +103,11 @@ def test_the_journal_survives_a_deep_body_it_refused(client: FlaskClient) -> Non
     assert journal.status_code == 200
     [entry] = journal.get_json()["data"]
     assert "A" * 30 not in json.dumps(entry)
+
+
+def test_the_spec_states_the_limit_the_mock_applies() -> None:
+    from mock_server.api.spec import load_spec
+
+    responses = load_spec()["components"]["responses"]
+    for name in ("BadRequest", "BearerBadRequest"):
+        assert f"deeper than {MAX_DEPTH} levels" in " ".join(responses[name]["description"].split())
