@@ -194,7 +194,9 @@ def test_mixed_hostile_load_keeps_the_mock_correct_and_responsive() -> None:
             Worker(i, mock.base_url, mock.new_session(f"org_stress_{i}"), random.Random(i)) for i in range(WORKERS)
         ]
         errors: list[BaseException] = []
-        stop, slowest, ready_failures = threading.Event(), [], []
+        stop = threading.Event()
+        slowest: list[float] = []
+        ready_failures: list[str] = []
         prober = threading.Thread(target=probe_ready, args=(mock.base_url, stop, slowest, ready_failures))
         threads = [threading.Thread(target=run_worker, args=(w, errors)) for w in workers]
         prober.start()
