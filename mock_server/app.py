@@ -68,25 +68,34 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     add_routes(app, operations(load_spec()), {**api_keys.HANDLERS, **products.HANDLERS, **passports.HANDLERS})
 
-    # The request pipeline, built inside out: access log -> journal -> one-process guard -> faults
-    # -> state-file writer -> Flask routes. Each layer is WSGI middleware around the next.
-    fmt = str(app.config["ERROR_FORMAT"])
-    wsgi: WsgiApp = app.wsgi_app
-    if app.config["STATE_FILE"]:
-        wsgi = _SaveAfterWrites(wsgi, state, _open_state_file(app, state))
     plane = None
     if app.config["CONTROL_PLANE"]:
         plane = app.extensions[CONTROL_EXTENSION] = ControlPlane(app.config)
         app.register_blueprint(endpoints.bp)
-        wsgi = FaultInjector(wsgi, plane, fmt)
-    wsgi = OneProcessGuard(wsgi, fmt)
+    app.wsgi_app = _pipeline(app, state, plane)  # type: ignore[method-assign,assignment]
+    return app
+
+
+def _pipeline(app: Flask, state: State, plane: ControlPlane | None) -> WsgiApp:
+    """The request pipeline around the Flask routes; each layer is WSGI middleware around the next."""
+    fmt = str(app.config["ERROR_FORMAT"])
+    layers: list[Callable[[WsgiApp], WsgiApp]] = []  # outermost first, the order a request meets them
+    if app.config["ACCESS_LOG"]:
+        layers.append(AccessLog)  # its duration covers the whole request, injected latency included
     if plane is not None:
         # Outside the guard and the faults: the journal records the answer the client really got.
-        wsgi = JournalRecorder(wsgi, plane, state, app.config["MAX_CONTENT_LENGTH"])
-    if app.config["ACCESS_LOG"]:
-        wsgi = AccessLog(wsgi)  # outermost: its duration covers the whole request
-    app.wsgi_app = wsgi  # type: ignore[method-assign]
-    return app
+        max_body = app.config["MAX_CONTENT_LENGTH"]
+        layers.append(lambda inner: JournalRecorder(inner, lambda: plane.journal, state, max_body))
+    layers.append(lambda inner: OneProcessGuard(inner, fmt))
+    if plane is not None:
+        layers.append(lambda inner: FaultInjector(inner, lambda: plane.faults, fmt))
+    if app.config["STATE_FILE"]:
+        state_file = _open_state_file(app, state)
+        layers.append(lambda inner: _SaveAfterWrites(inner, state, state_file))
+    wsgi: WsgiApp = app.wsgi_app
+    for layer in reversed(layers):
+        wsgi = layer(wsgi)
+    return wsgi
 
 
 def _open_state_file(app: Flask, state: State) -> StateFile:

@@ -10,14 +10,11 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import ApiError, NotFound, render
 from ..serving.wsgi_run import WsgiApp, run_to_completion
 from . import CONTROL_PREFIX
-
-if TYPE_CHECKING:
-    from .plane import ControlPlane
 
 ACTIONS = ("latency", "status", "drop_after_commit")
 STATUSES = {429: "Too many requests.", 500: "Unexpected server failure.", 503: "Temporary maintenance or overload."}
@@ -121,13 +118,13 @@ class FaultRules:
 class FaultInjector:
     """WSGI middleware that applies fault rules to API requests; the control plane is never faulted."""
 
-    def __init__(self, inner: WsgiApp, plane: ControlPlane, error_format: str) -> None:
+    def __init__(self, inner: WsgiApp, rules: Callable[[], FaultRules], error_format: str) -> None:
         self._inner = inner
-        self._plane = plane
+        self._rules = rules  # a getter: reset replaces the rules object
         self._format = error_format
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        rules = self._plane.faults
+        rules = self._rules()
         path = environ.get("PATH_INFO", "")
         # Checked without the lock first: with no rules (the usual case) a request pays nothing more.
         if not rules or path.startswith(CONTROL_PREFIX):

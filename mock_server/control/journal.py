@@ -22,7 +22,6 @@ from .journal_limits import MEMORY_LIMIT, READ_LIMIT, TEXT_LIMIT, bounded_header
 
 if TYPE_CHECKING:
     from ..state.state import State
-    from .plane import ControlPlane
 
 BODY_LIMIT = 16 * 1024  # characters of a body kept per entry
 
@@ -132,15 +131,15 @@ class JournalRecorder:
     Flask request hooks would each pay for context proxies and header parsing.
     """
 
-    def __init__(self, inner: WsgiApp, plane: ControlPlane, state: State, max_body: int | None) -> None:
+    def __init__(self, inner: WsgiApp, journal: Callable[[], Journal], state: State, max_body: int | None) -> None:
         self._inner = inner
-        self._plane = plane
+        self._journal = journal  # a getter: reset replaces the journal
         self._state = state
         self._max_body = max_body
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         raw_path = environ.get("PATH_INFO", "")
-        journal = self._plane.journal
+        journal = self._journal()
         if not journal.size or raw_path.startswith(CONTROL_PREFIX):
             return self._inner(environ, start_response)
         started = time.perf_counter()
