@@ -149,5 +149,6 @@ CASES: list[Bad] = [
     Bad("session: unknown field", "POST", "/_mock/sessions", {"org": "x"}, param="org"),
     Bad("journal: unknown filter", "GET", "/_mock/journal?colour=red", param="colour"),
     Bad("journal: status out of range", "GET", "/_mock/journal?status=999", param="status"),
+    Bad("journal: path glob of 100000 stars", "GET", "/_mock/journal?path=" + "*" * 100_000 + "x", param="path"),
 ]
 # fmt: on

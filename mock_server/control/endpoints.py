@@ -146,6 +146,9 @@ def list_journal() -> Response:
     unknown = sorted(set(request.args) - _JOURNAL_FILTERS)
     if unknown:
         raise ValidationFailed(f"Unknown query parameter '{unknown[0]}'.", param=unknown[0])
+    for name in ("method", "path"):  # a glob is matched against every entry: keep it short
+        if len(request.args.get(name, "")) > 500:
+            raise ValidationFailed(f"{name} must be at most 500 characters long.", param=name)
     journal = plane_of(current_app).journal
     entries, omitted = journal.query(
         method=request.args.get("method"),
