@@ -81,8 +81,15 @@ INSTANTS = (
 SECONDS = st.floats(min_value=-10.0, max_value=4e8, allow_nan=False) | st.integers(min_value=-5, max_value=10**9)
 
 
+# Faults that answer below 500, so any 5xx seen is the mock's own failure.
+FAULTS = st.fixed_dictionaries(
+    {"action": st.sampled_from(["latency", "status"]), "path": st.sampled_from(["/v1/*", "/v1/auth/api-keys"])},
+    optional={"times": st.integers(-1, 3), "probability": st.floats(0, 1), "method": st.sampled_from(["GET", "*"])},
+).map(lambda rule: {**rule, "ms": 0} if rule["action"] == "latency" else {**rule, "status": 429})
+
+
 class ClockSequences(RuleBasedStateMachine):
-    """Any sequence of clock calls, interleaved with calls that format dates, answers below 500 in JSON."""
+    """Any sequence of control-plane calls, interleaved with calls that format dates, answers below 500 in JSON."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -118,6 +125,18 @@ class ClockSequences(RuleBasedStateMachine):
     def create_and_list_keys(self) -> None:
         self.call("POST", "/v1/auth/api-keys", {"name": "clock", "scopes": ["products:read"]})
         self.call("GET", "/v1/auth/api-keys")
+
+    @rule(body=FAULTS)
+    def add_fault(self, body: dict[str, Any]) -> None:
+        self.call("POST", "/_mock/faults", body)
+
+    @rule()
+    def clear_faults(self) -> None:
+        self.call("DELETE", "/_mock/faults")
+
+    @rule(org=st.none() | st.text(max_size=8))
+    def new_session(self, org: str | None) -> None:
+        self.call("POST", "/_mock/sessions", {} if org is None else {"organizationId": org})
 
     @rule()
     def read_journal(self) -> None:
