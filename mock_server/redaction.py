@@ -27,11 +27,30 @@ _ENCODED_RUN = re.compile(r"[A-Za-z0-9_%\\]{12,}")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 # Base64 (standard or URL-safe) long enough to hold "sk_test_" and 32 characters.
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{52,}={0,2}")
-# Cheap test first: without one of these, no encoding of a key can be in the text.
-_HINT = re.compile(r"sk_|%|\\u|[A-Za-z0-9+/_-]{52}")
-# The same on raw bytes; a literal key needs more than a masked prefix ("sk_test_" + 4).
-_HINT_BYTES = re.compile(rb"sk_(?:test|live)_[A-Za-z0-9]{5}|%|\\u|[A-Za-z0-9+/_-]{52}")
 _DECODE_ROUNDS = 4  # double and triple encoding included
+
+
+def _base64_cores(prefix: bytes) -> set[str]:
+    """The base64 characters that ``prefix`` alone decides, at each of the three byte alignments."""
+    cores = set()
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + prefix + b"\0\0\0").decode()
+        inside = [i for i in range(len(encoded)) if 6 * i >= 8 * offset and 6 * i + 6 <= 8 * (offset + len(prefix))]
+        cores.add(encoded[inside[0] : inside[-1] + 1])
+    return cores
+
+
+# Any base64 of a key (plain or percent-encoded, standard or URL-safe) holds one of these.
+_BASE64_PREFIXES = sorted(
+    core
+    for env in ("test", "live")
+    for prefix in (f"sk_{env}_", f"sk%5F{env}%5F", f"sk%5f{env}%5f")
+    for core in _base64_cores(prefix.encode())
+)
+# Cheap test first: without one of these, no encoding of a key can be in the text.
+_HINT = re.compile("|".join([r"sk_", "%", r"\\u", *_BASE64_PREFIXES]))
+# The same on raw bytes; a literal key needs more than a masked prefix ("sk_test_" + 4).
+_HINT_BYTES = re.compile("|".join([r"sk_(?:test|live)_[A-Za-z0-9]{5}", "%", r"\\u", *_BASE64_PREFIXES]).encode())
 
 
 def mask_secrets(text: str) -> str:

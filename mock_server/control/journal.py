@@ -18,7 +18,7 @@ from ..serving.wsgi_run import WsgiApp, run_to_completion
 from ..state.clock import iso
 from . import CONTROL_PREFIX
 from .faults import FAULT_ID
-from .journal_limits import MEMORY_LIMIT, READ_LIMIT, TEXT_LIMIT, bounded_headers, cut, headers_size
+from .journal_limits import MEMORY_LIMIT, READ_LIMIT, TEXT_LIMIT, bounded_headers, cut
 
 if TYPE_CHECKING:
     from ..state.state import State
@@ -149,10 +149,10 @@ class JournalRecorder:
         query = environ.get("QUERY_STRING", "")
         request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
         response_type = _mimetype(next((v for k, v in response_headers if k.lower() == "content-type"), None))
-        kept_request_headers = bounded_headers(redacted_pairs(_environ_headers(environ)))
-        kept_response_headers = bounded_headers(redacted_pairs(response_headers))
+        kept_request_headers, request_size = bounded_headers(redacted_pairs(_environ_headers(environ)))
+        kept_response_headers, response_size = bounded_headers(redacted_pairs(response_headers))
         path, query = cut(mask_secrets(path), TEXT_LIMIT), cut(mask_secrets(query), TEXT_LIMIT)
-        size = len(path) + len(query) + headers_size(kept_request_headers) + headers_size(kept_response_headers)
+        size = len(path) + len(query) + request_size + response_size
         size += min(len(request_body or b""), BODY_LIMIT) + min(len(body), BODY_LIMIT) + 200
         journal.record(
             {

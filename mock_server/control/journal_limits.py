@@ -20,24 +20,23 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + MORE
 
 
-def bounded_headers(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """The headers, each value cut to ``HEADER_VALUE_LIMIT``, until ``HEADERS_LIMIT`` is used up.
+def bounded_headers(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[tuple[str, str], ...], int]:
+    """The headers, each value cut to ``HEADER_VALUE_LIMIT``, until ``HEADERS_LIMIT`` is used up,
+    and the characters they keep.
 
     Headers left out are counted in one last pair named ``…``.
     """
     kept: list[tuple[str, str]] = []
     used = left_out = 0
     for name, value in pairs:
-        name, value = cut(name, 200), cut(value, HEADER_VALUE_LIMIT)
-        if used + len(name) + len(value) > HEADERS_LIMIT:
+        if len(value) > HEADER_VALUE_LIMIT or len(name) > 200:
+            name, value = cut(name, 200), cut(value, HEADER_VALUE_LIMIT)
+        size = len(name) + len(value)
+        if used + size > HEADERS_LIMIT:
             left_out += 1
             continue
-        used += len(name) + len(value)
+        used += size
         kept.append((name, value))
     if left_out:
         kept.append((MORE, f"{left_out} more header(s) not kept"))
-    return tuple(kept)
-
-
-def headers_size(pairs: Iterable[tuple[str, str]]) -> int:
-    return sum(len(name) + len(value) for name, value in pairs)
+    return tuple(kept), used
