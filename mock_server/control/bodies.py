@@ -54,9 +54,25 @@ def checked_body(name: str) -> dict[str, Any]:
     :raise BadRequest: not JSON.
     :raise ValidationFailed: not an object, or breaking the schema (``param`` names the field).
     """
-    body = json_object()
-    error = best_match(_validator(name).iter_errors(body))
+    return _checked(name, json_object(), "body")
+
+
+def checked_query(name: str) -> dict[str, Any]:
+    """The query parameters (digits read as integers), valid against the schema's ``$defs/<name>``.
+
+    :raise ValidationFailed: a repeated, unknown or invalid parameter (``param`` names it).
+    """
+    values: dict[str, Any] = {}
+    for key, items in request.args.lists():
+        if len(items) > 1:
+            raise ValidationFailed(f"Query parameter '{key}' was given more than once.", param=key)
+        values[key] = int(items[0]) if items[0].isascii() and items[0].isdigit() else items[0]
+    return _checked(name, values, "query")
+
+
+def _checked(name: str, value: dict[str, Any], where: str) -> dict[str, Any]:
+    error = best_match(_validator(name).iter_errors(value))
     if error is not None:
-        param, message = describe(error, "body")
+        param, message = describe(error, where)
         raise ValidationFailed(message, param=param)
-    return body
+    return value
