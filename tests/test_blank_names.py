@@ -21,6 +21,7 @@ from flask import Flask
 from mock_server import create_app
 from mock_server.api.spec import load_spec
 from mock_server.api.validation import NON_BLANK, is_blank
+from mock_server.control.bodies import schema
 from mock_server.state.gtin import check_digit
 from tests.bearer import ALL_SCOPES, QUINTA, key_client
 from tests.support import REPO, json_of
@@ -73,6 +74,11 @@ def name_patterns() -> Iterator[tuple[str, Any]]:
 @pytest.mark.parametrize("schema_name, pattern", list(name_patterns()))
 def test_every_name_in_the_spec_uses_the_shared_non_blank_pattern(schema_name: str, pattern: Any) -> None:
     assert pattern == NON_BLANK, schema_name
+
+
+def test_the_control_plane_schema_uses_the_shared_non_blank_pattern() -> None:
+    organization = schema()["$defs"]["Session"]["properties"]["organizationId"]
+    assert organization["pattern"] == NON_BLANK
 
 
 def test_no_pattern_in_the_spec_uses_a_dialect_dependent_class() -> None:
