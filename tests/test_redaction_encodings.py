@@ -160,3 +160,15 @@ def test_error_messages_mask_an_encoded_key(app: Flask) -> None:
     )
     assert hides_key(r.get_data(as_text=True))
     assert "unquote" not in unquote(r.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("name", ["underscore %5F", "double %255F", "json all \\u", "base64"])
+def test_the_access_log_masks_an_encoded_key_in_the_path(name: str, caplog: pytest.LogCaptureFixture) -> None:
+    from mock_server import create_app
+
+    app = create_app({"ACCESS_LOG": True})
+    with caplog.at_level("INFO", logger="eulabel_mock.access"):
+        app.test_client().get("/v1/auth/api-keys/" + quote(ENCODINGS[name](KEY), safe="%\\"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "eulabel_mock.access"]
+    assert len(lines) == 1
+    assert hides_key(lines[0])
