@@ -39,9 +39,11 @@ class Bad:
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str | None = None  # default: application/json when there is a body
     param: str | None = None  # when given, the error must name it
+    says: str | None = None  # when given, the message must contain it
 
 
 R400: dict[str, Any] = {"status": 400, "code": "bad_request"}
+TOO_DEEP: dict[str, Any] = {**R400, "says": "deeper than 32 levels"}
 R401: dict[str, Any] = {"status": 401, "code": "unauthorized"}
 R404: dict[str, Any] = {"status": 404, "code": "not_found"}
 FAULTS, FREEZE, ADVANCE = "/_mock/faults", "/_mock/clock/freeze", "/_mock/clock/advance"
@@ -91,12 +93,12 @@ CASES: list[Bad] = [
     Bad("no content type", "POST", PRODUCTS, b"{}", **R400, auth="key", content_type=""),
     Bad("body over 1 MiB", "POST", PRODUCTS, b"[" + b" " * (1024 * 1024) + b"]", 413, "payload_too_large", auth="key"),
     # Nesting depth (issue 10, item 2)
-    Bad("scopes nested 245 deep twice", "POST", KEYS, {"name": "k", "scopes": [deep(245), deep(245)]}, **R400, auth="session"),
-    Bad("name nested 980 deep", "POST", KEYS, b'{"name": ' + DEEP_980 + b"}", **R400, auth="session"),
-    Bad("product name nested 980 deep", "POST", PRODUCTS, b'{"name": ' + DEEP_980 + b"}", **R400, auth="key"),
-    Bad("ingredients nested 980 deep", "POST", PASSPORTS, b'{"gtin": "1", "data": {"ingredients": ' + DEEP_980 + b"}}", **R400, auth="key"),
-    Bad("objects nested 100000 deep", "POST", PASSPORTS, b'{"a":' * 100_000 + b"1" + b"}" * 100_000, **R400, auth="key"),
-    Bad("control plane body nested 33 deep", "POST", FAULTS, {"action": deep(32)}, **R400),
+    Bad("scopes nested 245 deep twice", "POST", KEYS, {"name": "k", "scopes": [deep(245), deep(245)]}, **TOO_DEEP, auth="session"),
+    Bad("name nested 980 deep", "POST", KEYS, b'{"name": ' + DEEP_980 + b"}", **TOO_DEEP, auth="session"),
+    Bad("product name nested 980 deep", "POST", PRODUCTS, b'{"name": ' + DEEP_980 + b"}", **TOO_DEEP, auth="key"),
+    Bad("ingredients nested 980 deep", "POST", PASSPORTS, b'{"gtin": "1", "data": {"ingredients": ' + DEEP_980 + b"}}", **TOO_DEEP, auth="key"),
+    Bad("objects nested 100000 deep", "POST", PASSPORTS, b'{"a":' * 100_000 + b"1" + b"}" * 100_000, **TOO_DEEP, auth="key"),
+    Bad("control plane body nested 33 deep", "POST", FAULTS, {"action": deep(32)}, **TOO_DEEP),
     # Products (C40, C44, C45)
     Bad("product: missing gtin", "POST", PRODUCTS, {"name": "Red", "category": "wine"}, auth="key", param="gtin"),
     Bad("product: bad check digit", "POST", PRODUCTS, {**WINE, "gtin": "4006381333932"}, auth="key", param="gtin"),

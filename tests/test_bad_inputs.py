@@ -58,4 +58,6 @@ def test_bad_input_gets_its_documented_json_error(app: Flask, case: Bad) -> None
     assert body["status"] == case.status and body["message"]
     if case.param is not None:
         assert body.get("param") == case.param, body
+    if case.says is not None:
+        assert case.says in body["message"], body
     assert FAKE_KEY[12:] not in r.get_data(as_text=True)
