@@ -98,7 +98,7 @@ class Api:
                 self.saw_429 = True
             wait = _retry_after(resp)
             polite = retry_429 and resp.status_code == 429 and wait is not None
-            if not polite or waited + wait > self.max_retry_wait:  # type: ignore[operator]
+            if not polite or wait is None or waited + wait > self.max_retry_wait:
                 break
             time.sleep(wait)
             waited += wait

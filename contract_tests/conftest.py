@@ -6,6 +6,8 @@ Both turn the example database off: examples may hold secrets, and nothing may w
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import HealthCheck, settings
 
 from .plugin import (  # noqa: F401  (pytest finds hooks and fixtures by name in this module)
@@ -26,7 +28,7 @@ from .plugin import (  # noqa: F401  (pytest finds hooks and fixtures by name in
     target,
 )
 
-_COMMON = {
+_COMMON: dict[str, Any] = {
     "deadline": None,
     "database": None,
     "derandomize": True,

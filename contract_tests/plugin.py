@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import atexit
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,7 +78,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 # --- secrets never leave the run: scrub every report before pytest renders or writes it -----------
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
     scrub(report)
@@ -117,7 +117,7 @@ def scrub(report: pytest.TestReport | pytest.CollectReport) -> None:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, Any, None]:
     outcome = yield
     scrub(outcome.get_result())
 
@@ -142,7 +142,7 @@ _RESULTS = pytest.StashKey[Results]()
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     props = dict(report.user_properties)
-    claims = [v for k, v in report.user_properties if k == "claim"]
+    claims = [str(v) for k, v in report.user_properties if k == "claim"]
     if not claims and "assumption" not in props:
         return
     results = CURRENT.get("config_results")
@@ -184,6 +184,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
                                                         CURRENT.get("target")), encoding="utf-8")
 
 
+# The ``make_key`` fixture: ``make_key(scopes, label=..., on=session)`` -> the created key.
+MakeKey = Callable[..., Any]
+
+
 # --- fixtures -------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def target(request: pytest.FixtureRequest) -> Iterator[Target]:
@@ -194,7 +198,8 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     }
     base_url = config.getoption("--base-url")
     if base_url:
-        tgt = Target(root=normalise_base_url(base_url), foreign=True, **credentials_from_env(), **common)
+        credentials: dict[str, Any] = credentials_from_env()
+        tgt = Target(root=normalise_base_url(base_url), foreign=True, **credentials, **common)
         yield from _serve_target(request, tgt)
         return
     from mock_server import create_app
@@ -213,7 +218,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
 def _serve_target(request: pytest.FixtureRequest, tgt: Target) -> Iterator[Target]:
     from hypothesis import settings
 
-    budget = request.config.getoption("--max-requests") or 3000 + 300 * settings.default.max_examples
+    budget = request.config.getoption("--max-requests") or 3000 + 300 * settings().max_examples
     api = Api(tgt, max_requests=budget)
     CURRENT.update(target=tgt, api=api)
     atexit.register(api.cleanup)  # also after an interrupt that skips fixture teardown
@@ -250,7 +255,7 @@ def api_key(target: Target) -> str:
 
 
 @pytest.fixture
-def make_key(api: Api, session: str) -> Any:
+def make_key(api: Api, session: str) -> MakeKey:
     """Create a key in the first organisation (or ``on=`` another session); fails if it is unusable."""
 
     def make(scopes: list[str] | None = None, label: str = "key", on: str | None = None) -> Any:

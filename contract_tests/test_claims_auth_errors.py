@@ -8,6 +8,7 @@ import string
 import pytest
 
 from .client import KEYS, Api, body_of, describe, dumps
+from .plugin import MakeKey
 from .shapes import code_ok, expected_codes, iso_utc, parse_error, timestamps
 from .target import Target
 
@@ -27,7 +28,7 @@ def test_api_is_served_under_the_v1_prefix(api: Api) -> None:
 
 @pytest.mark.claim("C2")
 @pytest.mark.destructive
-def test_key_is_sent_as_a_bearer_token(api: Api, make_key) -> None:
+def test_key_is_sent_as_a_bearer_token(api: Api, make_key: MakeKey) -> None:
     created = make_key(["products:read"])
     resp = api.request("GET", "/v1/products", headers={"Authorization": f"Bearer {created.secret}"})
     assert resp.status_code == 200, describe(resp)
@@ -45,7 +46,7 @@ def test_missing_or_invalid_key_is_401(api: Api, header: str | None) -> None:
 
 @pytest.mark.claim("C10")
 @pytest.mark.destructive
-def test_key_without_the_scope_is_403(api: Api, make_key) -> None:
+def test_key_without_the_scope_is_403(api: Api, make_key: MakeKey) -> None:
     created = make_key(["products:write", "passports:write"], label="noscope")
     resp = api.use(created.secret)
     assert resp.status_code == 403, f"GET /v1/products without products:read: {describe(resp)}"
@@ -53,7 +54,7 @@ def test_key_without_the_scope_is_403(api: Api, make_key) -> None:
 
 @pytest.mark.claim("C21")
 @pytest.mark.destructive
-def test_responses_are_json(api: Api, session: str, make_key) -> None:
+def test_responses_are_json(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"])
     for resp in (api.list_keys(session)[0], api.use(created.secret), api.request("GET", "/v1/products"),
                  api.request("DELETE", f"{KEYS}/does-not-exist", session=session)):
@@ -63,7 +64,7 @@ def test_responses_are_json(api: Api, session: str, make_key) -> None:
 
 @pytest.mark.claim("C22")
 @pytest.mark.destructive
-def test_timestamps_are_iso8601_utc(api: Api, session: str, make_key) -> None:
+def test_timestamps_are_iso8601_utc(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"])
     api.use(created.secret)
     resp, items = api.list_keys(session)

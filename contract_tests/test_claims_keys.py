@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pytest
 
 from .client import ALL_SCOPES, KEYS, Api, body_of, describe, dumps
+from .plugin import MakeKey
 from .redact import ENV_PREFIX
 from .shapes import list_items, matches, revealed, strings
 from .target import Target
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.destructive
 
 
 @pytest.mark.claim("C3")
-def test_created_key_starts_with_documented_prefix_and_authenticates(api: Api, make_key) -> None:
+def test_created_key_starts_with_documented_prefix_and_authenticates(api: Api, make_key: MakeKey) -> None:
     created = make_key(["products:read"])
     assert ENV_PREFIX.match(created.secret)
     resp = api.use(created.secret)
@@ -26,7 +27,7 @@ def test_created_key_starts_with_documented_prefix_and_authenticates(api: Api, m
 
 @pytest.mark.claim("C5")
 @pytest.mark.parametrize("scope", ALL_SCOPES)
-def test_each_documented_scope_can_be_granted(make_key, scope: str) -> None:
+def test_each_documented_scope_can_be_granted(make_key: MakeKey, scope: str) -> None:
     created = make_key([scope], label="scope")
     assert created.status < 300
 
@@ -43,7 +44,7 @@ def test_undocumented_or_missing_scopes_are_refused(api: Api, session: str, scop
 
 @pytest.mark.claim("C6")
 @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
-def test_key_management_refuses_bearer_keys(api: Api, make_key, method: str) -> None:
+def test_key_management_refuses_bearer_keys(api: Api, make_key: MakeKey, method: str) -> None:
     victim = make_key(["products:read"], label="victim")
     full = make_key(ALL_SCOPES, label="bearer")
     path = f"{KEYS}/{victim.id}" if method == "DELETE" else KEYS
@@ -72,7 +73,7 @@ def test_session_is_read_from_the_eulabel_session_cookie(api: Api, session: str)
 
 @pytest.mark.claim("C11")
 @pytest.mark.claim("C30")
-def test_create_returns_201_and_the_key_is_listed(api: Api, session: str, make_key) -> None:
+def test_create_returns_201_and_the_key_is_listed(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"])
     assert created.status == 201, f"create answered {created.status}, documented 201 (C30)"
     assert api.listed(session, created) is not None, "the created key is not in the list"
@@ -96,12 +97,12 @@ def _assert_not_cacheable(headers: Mapping[str, str]) -> None:
 
 
 @pytest.mark.claim("C12")
-def test_create_response_with_the_secret_is_not_cacheable(make_key) -> None:
+def test_create_response_with_the_secret_is_not_cacheable(make_key: MakeKey) -> None:
     _assert_not_cacheable(make_key(["products:read"], label="cache").headers)
 
 
 @pytest.mark.claim("C12")
-def test_secret_is_never_shown_after_the_create_response(api: Api, session: str, make_key) -> None:
+def test_secret_is_never_shown_after_the_create_response(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"], label="once")
     shown = api.secrets[created.secret]
     start = len(api.leaks)
@@ -122,7 +123,7 @@ def test_secret_is_never_shown_after_the_create_response(api: Api, session: str,
 
 @pytest.mark.claim("C13")
 @pytest.mark.claim("C15")
-def test_list_holds_active_keys_and_drops_revoked_ones(api: Api, session: str, make_key) -> None:
+def test_list_holds_active_keys_and_drops_revoked_ones(api: Api, session: str, make_key: MakeKey) -> None:
     keep, drop = make_key(["products:read"], label="keep"), make_key(["products:read"], label="drop")
     assert api.listed(session, keep) is not None and api.listed(session, drop) is not None, \
         "an active key is missing from the list"
@@ -138,7 +139,7 @@ def test_list_holds_active_keys_and_drops_revoked_ones(api: Api, session: str, m
 
 @pytest.mark.claim("C14")
 @pytest.mark.claim("C12")
-def test_listed_keys_are_masked_to_their_prefix(api: Api, session: str, make_key) -> None:
+def test_listed_keys_are_masked_to_their_prefix(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"], label="mask")
     resp, items = api.list_keys(session)
     assert resp.status_code == 200 and items is not None, describe(resp)
@@ -156,7 +157,7 @@ def test_listed_keys_are_masked_to_their_prefix(api: Api, session: str, make_key
 
 @pytest.mark.claim("C16")
 @pytest.mark.claim("C15")
-def test_revoked_key_is_rejected_within_the_window(api: Api, session: str, make_key) -> None:
+def test_revoked_key_is_rejected_within_the_window(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"], label="revoke")
     assert api.use(created.secret).status_code == 200
     resp = api.revoke(session, created)
@@ -177,7 +178,7 @@ _RESTORE_ATTEMPTS = [
 
 
 @pytest.mark.claim("C17")
-def test_revoked_key_cannot_be_restored(api: Api, session: str, make_key) -> None:
+def test_revoked_key_cannot_be_restored(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"], label="restore")
     assert 200 <= api.revoke(session, created).status_code < 300
     assert api.wait_for_status(created.secret, 401, api.target.revocation_window).status_code == 401, \
@@ -196,7 +197,7 @@ def test_revoked_key_cannot_be_restored(api: Api, session: str, make_key) -> Non
 
 
 @pytest.mark.claim("C18")
-def test_several_keys_work_at_the_same_time(api: Api, make_key) -> None:
+def test_several_keys_work_at_the_same_time(api: Api, make_key: MakeKey) -> None:
     keys = [make_key(["products:read"], label=f"multi{i}") for i in range(3)]
     for created in keys:
         resp = api.use(created.secret)
@@ -205,7 +206,7 @@ def test_several_keys_work_at_the_same_time(api: Api, make_key) -> None:
 
 @pytest.mark.claim("C19")
 @pytest.mark.claim("C18")
-def test_rotation_has_no_gap_in_access(api: Api, session: str, make_key) -> None:
+def test_rotation_has_no_gap_in_access(api: Api, session: str, make_key: MakeKey) -> None:
     old = make_key(["products:read"], label="old")
     new = make_key(["products:read"], label="new")
     assert api.use(old.secret).status_code == 200, "creating a new key disabled the old one"
@@ -217,7 +218,7 @@ def test_rotation_has_no_gap_in_access(api: Api, session: str, make_key) -> None
 
 @pytest.mark.claim("C4")
 @pytest.mark.claim("C13")
-def test_organisations_see_only_their_own_keys(api: Api, session: str, session2: str, make_key) -> None:
+def test_organisations_see_only_their_own_keys(api: Api, session: str, session2: str, make_key: MakeKey) -> None:
     mine, theirs = make_key(["products:read"], label="org1"), make_key(["products:read"], label="org2", on=session2)
     _, first = api.list_keys(session)
     _, second = api.list_keys(session2)
@@ -230,7 +231,7 @@ def test_organisations_see_only_their_own_keys(api: Api, session: str, session2:
 
 @pytest.mark.claim("C4")
 @pytest.mark.parametrize("direction", ["org2-revokes-org1", "org1-revokes-org2"])
-def test_an_organisation_cannot_revoke_another_ones_key(api: Api, session: str, session2: str, make_key,
+def test_an_organisation_cannot_revoke_another_ones_key(api: Api, session: str, session2: str, make_key: MakeKey,
                                                          direction: str) -> None:
     owner, other = (session, session2) if direction == "org2-revokes-org1" else (session2, session)
     victim = make_key(["products:read"], label="victim", on=owner)
@@ -242,7 +243,7 @@ def test_an_organisation_cannot_revoke_another_ones_key(api: Api, session: str, 
 
 
 @pytest.mark.assumption
-def test_second_revoke_is_404(api: Api, session: str, make_key) -> None:
+def test_second_revoke_is_404(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"], label="twice")
     assert 200 <= api.revoke(session, created).status_code < 300
     again = api.request("DELETE", f"{KEYS}/{created.id}", session=session)
@@ -256,14 +257,14 @@ def test_unknown_key_id_revoke_is_404(api: Api, session: str) -> None:
 
 
 @pytest.mark.assumption
-def test_create_sends_no_store_and_location(make_key) -> None:
+def test_create_sends_no_store_and_location(make_key: MakeKey) -> None:
     created = make_key(["products:read"], label="headers")
     assert created.status == 201 and created.headers.get("Cache-Control") == "no-store", created
     assert created.headers.get("Location", "").endswith(f"/v1/auth/api-keys/{created.id}"), created
 
 
 @pytest.mark.assumption
-def test_key_object_uses_our_field_names(api: Api, session: str, make_key) -> None:
+def test_key_object_uses_our_field_names(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"], label="fields")
     assert re.fullmatch(r"key_[0-9a-f]{24}", created.id or ""), created.id
     item = api.listed(session, created)

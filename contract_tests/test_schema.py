@@ -165,7 +165,7 @@ def test_stateful_links_conform_to_the_documented_spec(request: pytest.FixtureRe
             super().validate_response(response, case, additional_checks=[secret_not_reshown], **kw)
 
     try:
-        Workflow.run(settings=settings(Workflow.TestCase.settings, max_examples=settings.default.max_examples,
+        Workflow.run(settings=settings(Workflow.TestCase.settings, max_examples=settings().max_examples,
                                        stateful_step_count=6, deadline=None, database=None))
     finally:
         ACTIVE.pop("current", None)

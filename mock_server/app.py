@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from . import dashboard, settings
 from .api import api_keys, passports, products
 from .api.responses import register_error_handlers
 from .api.routing import EXTENSION, add_routes, state_of
@@ -17,7 +18,6 @@ from .control.faults import FaultInjector
 from .control.journal import JournalRecorder
 from .control.plane import EXTENSION as CONTROL_EXTENSION
 from .control.plane import ControlPlane
-from .errors import ERROR_FORMATS
 from .serving.access_log import AccessLog
 from .serving.one_process import OneProcessGuard
 from .serving.wsgi_run import WsgiApp
@@ -55,13 +55,15 @@ DEFAULTS: dict[str, Any] = {
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build a mock with its own state from ``DEFAULTS`` overridden by ``config``."""
+    """Build a mock with its own state from ``DEFAULTS`` overridden by ``config``.
+
+    :raise settings.ConfigError: an unknown key or a value it cannot take (a ``ValueError``).
+    """
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
     if config:
-        app.config.from_mapping(config)
-    if app.config["ERROR_FORMAT"] not in ERROR_FORMATS:
-        raise ValueError("ERROR_FORMAT must be 'flat' or 'nested'")
+        # Flask's own keys (e.g. TESTING) pass; any other unknown key is a typo, never ignored.
+        app.config.from_mapping(settings.app_config(config, DEFAULTS, also_allowed=app.config))
     if app.config["FIXTURES"] is None:
         app.config["FIXTURES"] = str(default_fixtures())
     state = app.extensions[EXTENSION] = State(app.config)
@@ -72,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["CONTROL_PLANE"]:
         plane = app.extensions[CONTROL_EXTENSION] = ControlPlane(app.config)
         app.register_blueprint(endpoints.bp)
+        dashboard.install(app)  # the page reads usage from the journal, so it comes with the control plane
     app.wsgi_app = _pipeline(app, state, plane)  # type: ignore[method-assign,assignment]
     return app
 

@@ -7,127 +7,65 @@ import ipaddress
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from importlib import metadata
 from typing import Any
 
+from . import settings
 from .api.routing import state_of
 from .app import create_app, flush_state
-from .serving.server import DEFAULT_SERVER, SERVERS, ServerUnavailable, serve
-from .state.rate_limit import DEFAULT_RATE_LIMIT, parse_rate_limit
+from .serving.server import DEFAULT_SERVER, ServerUnavailable, serve
 
-ENV = "EULABEL_MOCK_"
-
-
-def _env(name: str, default: str | None) -> str | None:
-    return os.environ.get(ENV + name, default)
-
-
-def _delay(text: str) -> float:
-    value = float(text)
-    if not 0 <= value <= 3600:
-        raise argparse.ArgumentTypeError("must be between 0 and 3600 seconds")
-    return value
+EXIT_OK = 0
+EXIT_CONFIG = 2
+EXIT_STATUS = f"""\
+exit status:
+  {EXIT_OK}  stopped cleanly (SIGINT or SIGTERM)
+  {EXIT_CONFIG}  bad configuration: an option, an {settings.ENV_PREFIX}* variable, the fixtures or
+     the state file cannot be used, or the address cannot be bound
+  anything else is a bug in eulabel-mock: please report it
+"""
 
 
-def _rate_limit(text: str) -> str:
+def version() -> str:
     try:
-        parse_rate_limit(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return text
-
-
-def _port(text: str) -> int:
-    value = int(text)
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError("must be between 0 and 65535")
-    return value
-
-
-def _threads(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError("must be between 1 and 64")
-    return value
+        return metadata.version("eulabel-mock")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def parser() -> argparse.ArgumentParser:
+    """Options only collect text; ``settings.resolve`` checks them together with the environment."""
     p = argparse.ArgumentParser(
         prog="eulabel-mock",
-        description="A local, stateful mock of the EUlabel API. Every option can also be set as "
-        f"an environment variable {ENV}<OPTION>, e.g. {ENV}PORT=0.",
+        description="A local, stateful mock of the EUlabel API. Every option can also be set as an "
+        f"environment variable {settings.ENV_PREFIX}<OPTION>, e.g. {settings.ENV_PREFIX}PORT=0; "
+        "an option given on the command line wins.",
+        epilog=EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--host", default=_env("HOST", "127.0.0.1"), help="interface to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=_port, default=_env("PORT", "8080"), help="port; 0 picks a free one (default 8080)")
-    p.add_argument("--fixtures", default=_env("FIXTURES", None), help="directory of seed JSON files")
-    p.add_argument(
-        "--error-format",
-        choices=("flat", "nested"),
-        default=_env("ERROR_FORMAT", "flat"),
-        help="error body shape: flat (Gen-2, default) or nested (Gen-1)",
-    )
-    p.add_argument(
-        "--revocation-delay",
-        type=_delay,
-        default=_env("REVOCATION_DELAY", "0"),
-        metavar="SECONDS",
-        help="seconds a revoked key keeps authenticating (default 0: immediate)",
-    )
-    p.add_argument(
-        "--rate-limit",
-        type=_rate_limit,
-        default=_env("RATE_LIMIT", DEFAULT_RATE_LIMIT),
-        metavar="N/SECONDS",
-        help=f"requests each API key may make per window (default {DEFAULT_RATE_LIMIT}; 0 disables)",
-    )
-    p.add_argument("--seed", type=int, default=_env("SEED", None), help="make ids and secrets reproducible")
-    p.add_argument(
-        "--access-log",
-        action="store_true",
-        default=_env("ACCESS_LOG", "") not in ("", "0", "false"),
-        help="log one line per request to stderr (paths only, never credentials)",
-    )
-    p.add_argument(
-        "--state",
-        default=_env("STATE", None),
-        metavar="FILE",
-        help="keep the state in FILE across restarts (hashes only, never a secret); default: memory",
-    )
-    p.add_argument(
-        "--journal-size",
-        type=_size,
-        default=_env("JOURNAL_SIZE", "1000"),
-        metavar="N",
-        help="requests kept by GET /_mock/journal (default 1000; 0 records none)",
-    )
-    p.add_argument(
-        "--server",
-        choices=SERVERS,
-        default=_env("SERVER", DEFAULT_SERVER),
-        help=f"HTTP server (default {DEFAULT_SERVER}; waitress is pure Python)",
-    )
-    p.add_argument(
-        "--threads",
-        type=_threads,
-        default=_env("THREADS", None),
-        metavar="N",
-        help="Python threads running requests (default: 2 on granian, 8 on waitress); "
-        "more threads keep the mock responsive while a request is slow",
-    )
-    p.add_argument(
-        "--control-token",
-        default=_env("CONTROL_TOKEN", None),
-        metavar="TOKEN",
-        help="require TOKEN in the X-Eulabel-Mock-Token header on /_mock/* (except /_mock/ready); "
-        f"prefer {ENV}CONTROL_TOKEN, as other users can read a command line",
-    )
-    p.add_argument(
-        "--no-demo-sessions",
-        action="store_true",
-        default=_env("NO_DEMO_SESSIONS", "") not in ("", "0", "false"),
-        help="start without the fixtures' demo session cookies (for shared deployments)",
-    )
+    p.add_argument("-V", "--version", action="version", version=f"%(prog)s {version()}")
+    for s in settings.SETTINGS:
+        if s.switch:
+            p.add_argument(s.option, action="store_const", const=True, default=None, help=s.help)
+        else:
+            p.add_argument(s.option, metavar=s.metavar or s.name.upper(), help=s.help)
     return p
+
+
+def options(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every setting from the command line and the environment, checked (see ``settings.resolve``).
+
+    :raise settings.ConfigError: naming the option or variable as the user wrote it.
+    """
+    args = parser().parse_args(argv)
+    given = {s.name: getattr(args, s.name.replace("-", "_")) for s in settings.SETTINGS}
+    return settings.resolve(given, os.environ if environ is None else environ)
+
+
+def app_config(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The app's config from checked settings; what is not set keeps the app's default."""
+    return {s.app_key: values[s.name] for s in settings.SETTINGS if s.app_key and s.name in values}
 
 
 def exposure_warning(host: str, control_token: str | None) -> str | None:
@@ -142,67 +80,51 @@ def exposure_warning(host: str, control_token: str | None) -> str | None:
     return (
         f"eulabel-mock: warning: listening on {host} without a control-plane token: anyone who can reach "
         "the port can mint sessions, reset the mock, read the journal and inject faults. "
-        f"Set {ENV}CONTROL_TOKEN (and consider --no-demo-sessions)."
+        f"Set {settings.ENV_PREFIX}CONTROL_TOKEN (and consider --demo-sessions off)."
     )
 
 
-def _size(text: str) -> int:
-    value = int(text)
-    if not 0 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError("must be between 0 and 1000000")
-    return value
-
-
-def app_config(args: argparse.Namespace) -> dict[str, Any]:
-    """The app's config from parsed options (which already fold in the environment)."""
-    config: dict[str, Any] = {
-        "ERROR_FORMAT": args.error_format,
-        "REVOCATION_DELAY": args.revocation_delay,
-        "SEED": args.seed,
-        "RATE_LIMIT": args.rate_limit,
-        "ACCESS_LOG": args.access_log,
-        "JOURNAL_SIZE": args.journal_size,
-        "STATE_FILE": args.state,
-        "CONTROL_TOKEN": args.control_token or None,
-        "DEMO_SESSIONS": not args.no_demo_sessions,
-    }
-    if args.fixtures:
-        config["FIXTURES"] = args.fixtures
-    return config
-
-
-def ready_line(base_url: str, sessions: Sequence[tuple[str, str]]) -> str:
+def ready_line(base_url: str, sessions: Sequence[tuple[str, str]], dashboard: bool = False) -> str:
     cookies = " ".join(f"{org}:eulabel_session={token}" for org, token in sessions)
-    return f"eulabel-mock ready {base_url} {cookies}".rstrip()
+    page = f" dashboard={base_url}/dashboard" if dashboard else ""
+    return f"eulabel-mock ready {base_url} {cookies}".rstrip() + page
+
+
+def _fail(message: str) -> int:
+    print(f"eulabel-mock: {message}", file=sys.stderr)
+    return EXIT_CONFIG
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    for warning in settings.unknown_variables(os.environ):
+        print(f"eulabel-mock: warning: {warning}", file=sys.stderr)
+    try:
+        values = options(argv)
+    except settings.ConfigError as exc:
+        return _fail(str(exc))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     for noisy in ("waitress", "_granian"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
-        app = create_app(app_config(args))
+        app = create_app(app_config(values))
     except (OSError, ValueError) as exc:
-        print(f"eulabel-mock: cannot start: {exc}", file=sys.stderr)
-        return 2
-    warning = exposure_warning(args.host, args.control_token)
-    if warning:
-        print(warning, file=sys.stderr, flush=True)
+        return _fail(f"cannot start: {exc}")
     state = state_of(app)
     sessions = [(org.id, org.sessions[0]) for org in state.organizations.values() if org.sessions]
+    host, port = values.get("host", "127.0.0.1"), values.get("port", 8080)
+    exposed = exposure_warning(host, values.get("control-token"))
+    if exposed:
+        print(exposed, file=sys.stderr, flush=True)
 
     def announce(base_url: str) -> None:
-        print(ready_line(base_url, sessions), flush=True)
+        print(ready_line(base_url, sessions, dashboard=bool(app.config["CONTROL_PLANE"])), flush=True)
 
     try:
-        serve(app, args.host, args.port, announce, server=args.server, threads=args.threads)
+        serve(app, host, port, announce, server=values.get("server", DEFAULT_SERVER), threads=values.get("threads"))
     except OSError as exc:
-        print(f"eulabel-mock: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"cannot listen on {host}:{port}: {exc}")
     except ServerUnavailable as exc:
-        print(f"eulabel-mock: cannot start: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"cannot start: {exc}")
     finally:
         flush_state(app)
-    return 0
+    return EXIT_OK

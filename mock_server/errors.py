@@ -11,6 +11,8 @@ from typing import Any
 from .redaction import mask_secrets
 
 ERROR_FORMATS = ("flat", "nested")
+# The WSGI environ key where a refusal leaves its machine-readable reason for the journal.
+REASON = "eulabel_mock.reason"
 # One encoder for every JSON body: json.dumps with options builds a new one per call.
 ENCODER = json.JSONEncoder(separators=(",", ":"))
 
@@ -48,6 +50,7 @@ class ApiError(Exception):
         param: str | None = None,
         suggestion: str | None = None,
         headers: dict[str, str] | None = None,
+        reason: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message or self.message)
         if message:
@@ -55,6 +58,13 @@ class ApiError(Exception):
         self.param = param
         self.suggestion = suggestion
         self.headers = headers or {}
+        self.reason = reason
+
+    def explain(self) -> dict[str, Any]:
+        """Why the request was refused, for the journal: a ``code`` and the facts behind it."""
+        if self.reason is not None:
+            return self.reason
+        return {"code": self.code, "param": self.param} if self.param is not None else {"code": self.code}
 
 
 class BadRequest(ApiError):

@@ -20,16 +20,21 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="session")
 def eulabel_mock_config() -> dict[str, Any]:
-    """Settings for the session's mock (the keys of ``mock_server.app.DEFAULTS``)."""
+    """Settings for the session's mock: keys of ``mock_server.app.DEFAULTS``; any other key is an error."""
     return {}
 
 
 @pytest.fixture(scope="session")
 def eulabel_mock_server(eulabel_mock_config: dict[str, Any]) -> Iterator[EulabelMock]:
     """The session's mock, started once; prefer ``eulabel_mock``, which also resets it."""
+    from .settings import ConfigError
     from .testing import EulabelMock
 
-    with EulabelMock(eulabel_mock_config) as mock:
+    try:
+        mock = EulabelMock(eulabel_mock_config)
+    except ConfigError as exc:
+        pytest.fail(f"eulabel_mock_config: {exc}", pytrace=False)
+    with mock:
         yield mock
 
 

@@ -21,7 +21,8 @@ TEXT_LIMIT = 16 * 1024  # characters of a non-JSON body kept when it is rendered
 # Header names whose whole value is a credential, besides Authorization and cookies.
 CREDENTIAL_HEADER = re.compile(r"api[-_]?key|token|secret|password", re.I)
 
-_SECRET = re.compile(r"sk_(test|live)_[A-Za-z0-9]+")
+# Possessive, and not followed by the ellipsis: a key already cut to its prefix is not cut again.
+_SECRET = re.compile(r"sk_(?:test|live)_[A-Za-z0-9]++(?!…)")
 # A run of what an encoded key is written with: letters, digits, "_", "%" escapes, "\u" escapes.
 _ENCODED_RUN = re.compile(r"[A-Za-z0-9_%\\]{12,}")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -74,9 +75,7 @@ def may_hold_secret(raw: bytes) -> bool:
 
 
 def _mask(match: re.Match[str]) -> str:
-    # Up to the 4 characters after "sk_test_" is the public prefix (C14): kept, so masking is idempotent.
-    found = match.group(0)
-    return found if len(found) <= 12 else found[:12] + "…"
+    return match.group(0)[:12] + "…"
 
 
 def _decoded(text: str) -> str:

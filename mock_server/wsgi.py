@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 
 from .app import create_app
-from .cli import app_config, parser
+from .cli import app_config, options
 from .serving.one_process import refuse_multiple_workers
 
 refuse_multiple_workers(os.environ)
-app = create_app(app_config(parser().parse_args([])))
+app = create_app(app_config(options([])))  # the variables, checked as eulabel-mock checks them

@@ -12,8 +12,10 @@ from mock_server import create_app
 from mock_server.api.routing import state_of
 from mock_server.pytest_plugin import eulabel_mock, eulabel_mock_config, eulabel_mock_server  # noqa: F401
 from mock_server.state.state import State
+from tests.clients import Dashboard
+from tests.environments import built_once, installed_from_wheel
 
-from .support import REPO, Api, make_venv
+from .browser import browser, context, mock, page  # noqa: F401  (one Chromium per test session)
 
 
 @pytest.fixture
@@ -38,11 +40,42 @@ def client(app: Flask) -> Iterator[FlaskClient]:
 
 
 @pytest.fixture
-def api(app: Flask) -> Api:
-    return Api(app)
+def api(app: Flask) -> Dashboard:
+    return Dashboard(app)
 
 
 @pytest.fixture(scope="session")
 def installed_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A python where eulabel-mock is installed from a built wheel (not editable), as users get it."""
-    return make_venv(tmp_path_factory.mktemp("venv") / "wheel", "--no-deps", str(REPO))
+    """A python where eulabel-mock is installed from a wheel of this checkout (not editable), as users get it.
+
+    Built once per run and shared by the pytest-xdist workers; the tests only run it.
+    """
+    return built_once(tmp_path_factory, "installed-from-wheel", installed_from_wheel) / "venv" / "bin" / "python"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """A run that includes these tests uses every core (pytest-xdist), unless ``-n`` is given.
+
+    Not an ``addopts`` entry in pyproject.toml: that would also split the contract suite when it runs
+    on its own (``pytest contract_tests --base-url ...``, the README's CI and QA commands), and its
+    claims report must see every response of the run in one process. This hook only exists when
+    pytest loads this directory's conftest, i.e. when the run includes ``tests/``.
+    """
+    if hasattr(config, "workerinput"):
+        return  # a worker: it runs the tests it is given
+    wants_one_process = config.option.collectonly or config.getoption("usepdb", False)
+    if config.pluginmanager.hasplugin("xdist") and config.option.numprocesses is None and not wants_one_process:
+        config.option.numprocesses = "auto"
+
+
+SLOW_FIXTURES = {"installed_python", "editable_python"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first: pytest-xdist deals out the first tests round-robin, so the long ones start at
+    once on every worker rather than one of them finishing alone at the end."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

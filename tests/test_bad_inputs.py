@@ -9,7 +9,7 @@ from flask import Flask
 
 from mock_server import create_app
 from tests.bad_inputs import CASES, FAKE_KEY, Bad
-from tests.bearer import ALL_SCOPES, QUINTA, key_client
+from tests.clients import DATA_SCOPES, QUINTA, key_client
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def test_the_catalogue_has_at_least_60_uniquely_named_cases() -> None:
 def headers_for(app: Flask, case: Bad) -> dict[str, str]:
     headers = dict(case.headers)
     if case.auth.startswith("key") or case.auth == "read":
-        scopes = ["products:read"] if case.auth == "read" else ALL_SCOPES
+        scopes = ["products:read"] if case.auth == "read" else DATA_SCOPES
         secret = key_client(app, scopes)._headers["Authorization"].removeprefix("Bearer ")
         form = case.auth.partition(":")[2] or "Bearer {k}"
         headers["Authorization"] = form.format(k=secret)

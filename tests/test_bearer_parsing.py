@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from mock_server import EulabelMock
-from tests.support import Api, json_of
+from tests.clients import Dashboard, json_of
 
 ACCEPTED = ["Bearer {k}", "Bearer {k} ", "Bearer {k}\t", " Bearer {k}", "\tBearer {k}  \t"]
 REFUSED = [
@@ -42,7 +42,9 @@ REFUSED = [
 
 @pytest.mark.claim("C2")
 @pytest.mark.parametrize("form", ACCEPTED, ids=repr)
-def test_the_documented_form_authenticates_with_surrounding_whitespace_ignored(api: Api, app: Flask, form: str) -> None:
+def test_the_documented_form_authenticates_with_surrounding_whitespace_ignored(
+    api: Dashboard, app: Flask, form: str
+) -> None:
     secret = api.secret()
     r = app.test_client().get("/v1/products", headers={"Authorization": form.format(k=secret)})
     assert r.status_code == 200
@@ -51,7 +53,7 @@ def test_the_documented_form_authenticates_with_surrounding_whitespace_ignored(a
 @pytest.mark.claim("C2")
 @pytest.mark.assumption
 @pytest.mark.parametrize("form", REFUSED, ids=repr)
-def test_any_other_form_of_a_valid_key_is_a_401_malformed_header(api: Api, app: Flask, form: str) -> None:
+def test_any_other_form_of_a_valid_key_is_a_401_malformed_header(api: Dashboard, app: Flask, form: str) -> None:
     secret = api.secret()
     # Through the environ: the test client refuses CR and LF in header values, a WSGI server may not.
     r = app.test_client().get("/v1/products", environ_base={"HTTP_AUTHORIZATION": form.format(k=secret)})

@@ -23,8 +23,8 @@ from mock_server.api.spec import load_spec
 from mock_server.api.validation import NON_BLANK, is_blank
 from mock_server.control.bodies import schema
 from mock_server.state.gtin import check_digit
-from tests.bearer import ALL_SCOPES, QUINTA, key_client
-from tests.support import REPO, json_of
+from tests.clients import DATA_SCOPES, QUINTA, json_of, key_client
+from tests.environments import REPO
 
 # Unicode's White_Space property (PropList.txt): the standard's own list of whitespace.
 UNICODE_WHITE_SPACE = {
@@ -120,7 +120,7 @@ def test_a_name_of_whitespace_only_is_refused_exactly_when_it_is_blank(app: Flas
     session = app.test_client()
     session.set_cookie("eulabel_session", QUINTA)
     key = session.post("/v1/auth/api-keys", json={"name": name, "scopes": ["products:read"]})
-    keyed = key_client(app, ALL_SCOPES)
+    keyed = key_client(app, DATA_SCOPES)
     product = keyed.post("/v1/products", {"name": name, "category": "wine", "gtin": gtin(ord(ch))})
     passport = keyed.post("/v1/passports", {"name": name, "category": "wine", "gtin": gtin(ord(ch) + 200_000)})
     org = app.test_client().post("/_mock/sessions", json={"organizationId": name})

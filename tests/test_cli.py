@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import pytest
 import requests
 
-from mock_server.cli import parser, ready_line
+from mock_server.cli import ready_line
 
 
 @contextmanager
@@ -61,20 +61,6 @@ def test_environment_variables_set_options() -> None:
     with running(env={"EULABEL_MOCK_ERROR_FORMAT": "nested"}) as (_, line):
         body = requests.get(line.split()[2] + "/v1/products", timeout=5).json()
         assert body["error"]["type"] == "authentication_error"
-
-
-@pytest.mark.parametrize("args", [["--error-format", "xml"], ["--revocation-delay", "-1"], ["--port", "70000"]])
-def test_bad_option_is_a_usage_error(args: list[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        parser().parse_args(args)
-    assert exc.value.code == 2
-
-
-def test_missing_fixtures_directory_is_a_clear_error(tmp_path: object) -> None:
-    proc = subprocess.run([sys.executable, "-m", "mock_server", "--port", "0", "--fixtures", "/nonexistent/dir"],
-                          capture_output=True, text=True, timeout=30)
-    assert proc.returncode == 2
-    assert "fixtures" in proc.stderr
 
 
 def test_ready_line_format() -> None:

@@ -8,39 +8,39 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server import create_app
-from tests.support import Api
+from tests.clients import Dashboard, json_of
 
 NEW_YEAR = "2030-01-01T00:00:00Z"
 NEW_YEAR_EPOCH = 1_893_456_000.0
 
 
-def test_frozen_clock_sets_created_at(api: Api, client: FlaskClient) -> None:
+def test_frozen_clock_sets_created_at(api: Dashboard, client: FlaskClient) -> None:
     r = client.post("/_mock/clock/freeze", json={"at": NEW_YEAR})
     assert r.json == {"now": "2030-01-01T00:00:00.000Z", "epoch": NEW_YEAR_EPOCH, "frozen": True}
-    assert api.create_key().json["createdAt"] == "2030-01-01T00:00:00.000Z"
+    assert json_of(api.create_key())["createdAt"] == "2030-01-01T00:00:00.000Z"
 
 
 def test_freeze_accepts_unix_seconds(client: FlaskClient) -> None:
-    assert client.post("/_mock/clock/freeze", json={"at": NEW_YEAR_EPOCH}).json["now"] == "2030-01-01T00:00:00.000Z"
+    assert json_of(client.post("/_mock/clock/freeze", json={"at": NEW_YEAR_EPOCH}))["now"] == "2030-01-01T00:00:00.000Z"
 
 
-def test_advance_moves_last_used_at(api: Api, client: FlaskClient) -> None:
+def test_advance_moves_last_used_at(api: Dashboard, client: FlaskClient) -> None:
     client.post("/_mock/clock/freeze", json={"at": NEW_YEAR})
     secret = api.secret()
-    assert client.post("/_mock/clock/advance", json={"seconds": 90}).json["now"] == "2030-01-01T00:01:30.000Z"
+    assert json_of(client.post("/_mock/clock/advance", json={"seconds": 90}))["now"] == "2030-01-01T00:01:30.000Z"
     api.products(secret)
-    [key] = api.list_keys().json["data"]
+    [key] = json_of(api.list_keys())["data"]
     assert key["lastUsedAt"] == "2030-01-01T00:01:30.000Z"
 
 
 def test_advance_drives_the_revocation_delay() -> None:
     app = create_app({"REVOCATION_DELAY": 30})
-    api = Api(app)
+    api = Dashboard(app)
     client = app.test_client()
     client.post("/_mock/clock/freeze", json={"at": NEW_YEAR})
     r = api.create_key()
-    secret = r.json["secret"]
-    api.revoke(r.json["id"])
+    secret = json_of(r)["secret"]
+    api.revoke(json_of(r)["id"])
     assert api.products(secret).status_code == 200
     client.post("/_mock/clock/advance", json={"seconds": 30})
     assert api.products(secret).status_code == 401
@@ -49,15 +49,15 @@ def test_advance_drives_the_revocation_delay() -> None:
 def test_unfreeze_keeps_the_advanced_time_and_runs_on(client: FlaskClient) -> None:
     client.post("/_mock/clock/freeze", json={"at": NEW_YEAR})
     r = client.post("/_mock/clock/unfreeze")
-    assert r.json["frozen"] is False
-    assert r.json["epoch"] >= NEW_YEAR_EPOCH
-    assert client.get("/_mock/clock").json["epoch"] < NEW_YEAR_EPOCH + 3600
+    assert json_of(r)["frozen"] is False
+    assert json_of(r)["epoch"] >= NEW_YEAR_EPOCH
+    assert json_of(client.get("/_mock/clock"))["epoch"] < NEW_YEAR_EPOCH + 3600
 
 
 def test_reset_returns_to_the_real_unfrozen_clock(client: FlaskClient) -> None:
     client.post("/_mock/clock/freeze", json={"at": NEW_YEAR})
     client.post("/_mock/reset")
-    clock = client.get("/_mock/clock").json
+    clock = json_of(client.get("/_mock/clock"))
     assert clock["frozen"] is False
     assert clock["epoch"] < NEW_YEAR_EPOCH
 
@@ -77,13 +77,13 @@ def test_reset_returns_to_the_real_unfrozen_clock(client: FlaskClient) -> None:
 def test_bad_clock_input_gets_a_422(client: FlaskClient, path: str, body: Any, param: str) -> None:
     r = client.post(path, json=body)
     assert r.status_code == 422
-    assert (r.json["error"], r.json["param"]) == ("validation_error", param)
+    assert (json_of(r)["error"], json_of(r)["param"]) == ("validation_error", param)
 
 
 def test_malformed_clock_json_gets_a_400(client: FlaskClient) -> None:
     r = client.post("/_mock/clock/advance", data="{", content_type="application/json")
     assert r.status_code == 400
-    assert r.json["error"] == "bad_request"
+    assert json_of(r)["error"] == "bad_request"
 
 
 def test_clock_endpoints_refuse_other_methods_with_405(client: FlaskClient) -> None:
@@ -94,7 +94,7 @@ def test_clock_endpoints_refuse_other_methods_with_405(client: FlaskClient) -> N
 
 def test_advance_opens_a_new_rate_limit_window() -> None:
     app = create_app({"RATE_LIMIT": "2/60"})
-    api = Api(app)
+    api = Dashboard(app)
     client = app.test_client()
     client.post("/_mock/clock/freeze", json={"at": NEW_YEAR})
     secret = api.secret()

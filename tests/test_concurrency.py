@@ -11,7 +11,7 @@ import requests
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.bearer import ALL_SCOPES, new_session
+from tests.clients import DATA_SCOPES, new_session
 
 THREADS = 16
 
@@ -29,7 +29,7 @@ def base_url(app: Flask) -> Iterator[str]:
 
 @pytest.fixture
 def auth(app: Flask, base_url: str) -> dict[str, str]:
-    r = requests.post(f"{base_url}/v1/auth/api-keys", json={"name": "race", "scopes": ALL_SCOPES},
+    r = requests.post(f"{base_url}/v1/auth/api-keys", json={"name": "race", "scopes": DATA_SCOPES},
                       cookies={"eulabel_session": new_session(app)}, timeout=10)
     assert r.status_code == 201
     return {"Authorization": f"Bearer {r.json()['secret']}"}

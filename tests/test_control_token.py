@@ -15,10 +15,12 @@ import pytest
 from flask import Flask
 
 from mock_server import EulabelMock, create_app
-from mock_server.cli import app_config, exposure_warning, main, parser
+from mock_server.cli import app_config, exposure_warning, main, options
 from mock_server.control.access import TOKEN_HEADER
+from mock_server.settings import ConfigError
 from mock_server.testing import MockClient, MockError
-from tests.support import QUINTA, clean_env, json_of
+from tests.clients import QUINTA, json_of
+from tests.environments import clean_env
 
 TOKEN = "control-" + "t0k3n" * 4
 CONTROL_CALLS: list[tuple[str, str, Any]] = [
@@ -155,17 +157,21 @@ def test_with_demo_sessions_the_fixture_cookies_authenticate() -> None:
     assert client.get("/v1/auth/api-keys").status_code == 200
 
 
-def test_cli_options_and_environment_reach_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    config = app_config(parser().parse_args(["--control-token", TOKEN, "--no-demo-sessions"]))
+def test_cli_options_and_environment_reach_the_config() -> None:
+    config = app_config(options(["--control-token", TOKEN, "--demo-sessions", "off"], environ={}))
     assert (config["CONTROL_TOKEN"], config["DEMO_SESSIONS"]) == (TOKEN, False)
-    assert (
-        app_config(parser().parse_args([]))["CONTROL_TOKEN"],
-        app_config(parser().parse_args([]))["DEMO_SESSIONS"],
-    ) == (None, True)
-    monkeypatch.setenv("EULABEL_MOCK_CONTROL_TOKEN", TOKEN)
-    monkeypatch.setenv("EULABEL_MOCK_NO_DEMO_SESSIONS", "1")
-    config = app_config(parser().parse_args([]))
+    assert app_config(options([], environ={})) == {}  # the app's defaults: no token, demo sessions on
+    environ = {"EULABEL_MOCK_CONTROL_TOKEN": TOKEN, "EULABEL_MOCK_DEMO_SESSIONS": "off"}
+    config = app_config(options([], environ=environ))
     assert (config["CONTROL_TOKEN"], config["DEMO_SESSIONS"]) == (TOKEN, False)
+
+
+@pytest.mark.parametrize("token", ["", "short", "x" * 15, "has a space in it!", "tab\there-and-long-enough"])
+def test_a_weak_or_unprintable_token_is_refused_naming_the_setting(token: str) -> None:
+    with pytest.raises(ConfigError, match="--control-token"):
+        options(["--control-token", token], environ={})
+    with pytest.raises(ConfigError, match="CONTROL_TOKEN"):
+        create_app({"CONTROL_TOKEN": token})
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "mock.internal", "[::]"])
@@ -185,6 +191,7 @@ def test_main_prints_the_warning_before_serving(
 ) -> None:
     served: list[str] = []
     monkeypatch.setattr("mock_server.cli.serve", lambda app, host, *a, **kw: served.append(host))
+    monkeypatch.delenv("EULABEL_MOCK_CONTROL_TOKEN", raising=False)
     assert main(["--host", "0.0.0.0", "--port", "0"]) == 0
     assert served == ["0.0.0.0"]
     assert "without a control-plane token" in capsys.readouterr().err

@@ -6,19 +6,18 @@ import pytest
 from flask import Flask
 
 from mock_server import create_app
-
-from .support import QUINTA
+from tests.clients import QUINTA, json_of
 
 
 def test_flat_error_has_code_message_and_status(app: Flask) -> None:
-    body = app.test_client().get("/v1/products").json
+    body = json_of(app.test_client().get("/v1/products"))
     assert body["error"] == "unauthorized"
     assert body["status"] == 401
     assert isinstance(body["message"], str) and body["message"]
 
 
 def test_nested_errors_use_gen1_names() -> None:
-    body = create_app({"ERROR_FORMAT": "nested"}).test_client().get("/v1/products").json
+    body = json_of(create_app({"ERROR_FORMAT": "nested"}).test_client().get("/v1/products"))
     assert body == {"error": {"type": "authentication_error", "code": "authentication_error",
                               "message": "Missing API key."}}
 
@@ -26,7 +25,7 @@ def test_nested_errors_use_gen1_names() -> None:
 def test_nested_validation_error_names_the_param() -> None:
     c = create_app({"ERROR_FORMAT": "nested"}).test_client()
     c.set_cookie("eulabel_session", QUINTA)
-    body = c.post("/v1/auth/api-keys", json={"name": "x", "scopes": []}).json
+    body = json_of(c.post("/v1/auth/api-keys", json={"name": "x", "scopes": []}))
     assert body["error"]["type"] == "validation_error"
     assert body["error"]["param"] == "scopes"
 
@@ -40,7 +39,7 @@ def test_unknown_path_is_json_404(app: Flask) -> None:
     r = app.test_client().get("/v1/nothing-here")
     assert r.status_code == 404
     assert r.mimetype == "application/json"
-    assert r.json["error"] == "not_found"
+    assert json_of(r)["error"] == "not_found"
 
 
 @pytest.mark.parametrize(("method", "path", "allowed"), [
@@ -51,7 +50,7 @@ def test_unknown_path_is_json_404(app: Flask) -> None:
 def test_wrong_method_is_json_405_with_allow(app: Flask, method: str, path: str, allowed: set[str]) -> None:
     r = app.test_client().open(path, method=method)
     assert r.status_code == 405
-    assert r.json["error"] == "method_not_allowed"
+    assert json_of(r)["error"] == "method_not_allowed"
     assert allowed <= {m.strip() for m in r.headers["Allow"].split(",")}
 
 
@@ -60,7 +59,7 @@ def test_oversized_body_is_json_413() -> None:
     c.set_cookie("eulabel_session", QUINTA)
     r = c.post("/v1/auth/api-keys", data="x" * 5000, content_type="application/json")
     assert r.status_code == 413
-    assert r.json["error"] == "payload_too_large"
+    assert json_of(r)["error"] == "payload_too_large"
 
 
 @pytest.mark.parametrize("query", ["?limit=abc", "?limit=0", "?limit=101", "?offset=-1", "?limit=1.5",
@@ -68,10 +67,10 @@ def test_oversized_body_is_json_413() -> None:
 def test_bad_query_is_422_naming_the_parameter(app: Flask, query: str) -> None:
     c = app.test_client()
     c.set_cookie("eulabel_session", QUINTA)
-    secret = c.post("/v1/auth/api-keys", json={"name": "q", "scopes": ["products:read"]}).json["secret"]
+    secret = json_of(c.post("/v1/auth/api-keys", json={"name": "q", "scopes": ["products:read"]}))["secret"]
     r = app.test_client().get("/v1/products" + query, headers={"Authorization": f"Bearer {secret}"})
     assert r.status_code == 422
-    assert r.json["param"] in {"limit", "offset", "bogus"}
+    assert json_of(r)["param"] in {"limit", "offset", "bogus"}
 
 
 def test_unexpected_failure_is_json_500_without_details() -> None:
@@ -83,5 +82,5 @@ def test_unexpected_failure_is_json_500_without_details() -> None:
 
     r = app.test_client().get("/boom")
     assert r.status_code == 500
-    assert r.json["error"] == "internal_error"
+    assert json_of(r)["error"] == "internal_error"
     assert "Z" * 32 not in r.get_data(as_text=True)

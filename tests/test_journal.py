@@ -10,16 +10,16 @@ from flask.testing import FlaskClient
 
 from mock_server import create_app
 from mock_server.redaction import redact_headers
-from tests.support import QUINTA, Api, leaks
+from tests.clients import QUINTA, Dashboard, json_of, leaks
 
 
 def journal(client: FlaskClient, query: str = "") -> list[dict[str, Any]]:
     r = client.get(f"/_mock/journal{query}")
     assert r.status_code == 200
-    return list(r.json["data"])
+    return list(json_of(r)["data"])
 
 
-def test_journal_records_method_path_status_and_duration(api: Api, client: FlaskClient) -> None:
+def test_journal_records_method_path_status_and_duration(api: Dashboard, client: FlaskClient) -> None:
     api.list_keys()
     [entry] = journal(client)
     assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/v1/auth/api-keys", 200)
@@ -27,9 +27,9 @@ def test_journal_records_method_path_status_and_duration(api: Api, client: Flask
     assert entry["response"]["body"]["data"] == []
 
 
-def test_journal_masks_the_secret_of_the_create_response(api: Api, client: FlaskClient) -> None:
+def test_journal_masks_the_secret_of_the_create_response(api: Dashboard, client: FlaskClient) -> None:
     r = api.create_key(["products:read"])
-    secret = r.json["secret"]
+    secret = json_of(r)["secret"]
     [entry] = journal(client)
     text = json.dumps(entry)
     leaked = leaks(secret, text)
@@ -37,7 +37,7 @@ def test_journal_masks_the_secret_of_the_create_response(api: Api, client: Flask
     assert entry["response"]["body"]["secret"] == secret[:12] + "…"
 
 
-def test_journal_redacts_authorization_and_cookie_values(api: Api, client: FlaskClient) -> None:
+def test_journal_redacts_authorization_and_cookie_values(api: Dashboard, client: FlaskClient) -> None:
     secret = api.secret()
     api.products(secret)
     entry = journal(client, "?path=/v1/products")[0]
@@ -74,7 +74,7 @@ def test_control_plane_calls_are_not_journaled(client: FlaskClient) -> None:
     assert journal(client) == []
 
 
-def test_journal_filters_by_method_path_glob_status_and_limit(api: Api, client: FlaskClient) -> None:
+def test_journal_filters_by_method_path_glob_status_and_limit(api: Dashboard, client: FlaskClient) -> None:
     api.list_keys()
     api.create_key(["products:read"])
     api.list_keys(session=None)
@@ -91,7 +91,7 @@ def test_journal_filters_by_method_path_glob_status_and_limit(api: Api, client: 
 def test_bad_journal_filters_get_a_422(client: FlaskClient, query: str, param: str) -> None:
     r = client.get(f"/_mock/journal{query}")
     assert r.status_code == 422
-    assert r.json["param"] == param
+    assert json_of(r)["param"] == param
 
 
 def test_journal_is_bounded_by_its_size() -> None:
@@ -108,7 +108,7 @@ def test_journal_size_zero_records_nothing() -> None:
     assert journal(client) == []
 
 
-def test_delete_clears_the_journal_and_reset_does_too(api: Api, client: FlaskClient) -> None:
+def test_delete_clears_the_journal_and_reset_does_too(api: Dashboard, client: FlaskClient) -> None:
     api.list_keys()
     assert client.delete("/_mock/journal").status_code == 204
     assert journal(client) == []
@@ -129,7 +129,7 @@ def test_journal_records_the_bodies_of_error_responses(client: FlaskClient) -> N
 def test_a_body_over_the_size_limit_gets_a_413_and_is_journaled_without_it(client: FlaskClient) -> None:
     client.set_cookie("eulabel_session", QUINTA)
     r = client.post("/v1/auth/api-keys", data=b"x" * (1024 * 1024 + 1), content_type="application/json")
-    assert (r.status_code, r.json["error"]) == (413, "payload_too_large")
+    assert (r.status_code, json_of(r)["error"]) == (413, "payload_too_large")
     [entry] = journal(client)
     assert (entry["status"], entry["request"]["body"]) == (413, None)
 

@@ -15,7 +15,7 @@ from mock_server import create_app
 from mock_server.control import journal_limits
 from mock_server.control.journal import BODY_LIMIT, Journal
 from mock_server.control.journal_limits import HEADER_VALUE_LIMIT, HEADERS_LIMIT, MORE, TEXT_LIMIT
-from tests.support import json_of
+from tests.clients import json_of
 
 BIG = "v" * 60_000
 

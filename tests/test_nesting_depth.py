@@ -15,8 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server.json_limits import MAX_DEPTH, TooDeep, depth, loads
-from tests.bearer import ALL_SCOPES, QUINTA, key_client
-from tests.support import json_of
+from tests.clients import DATA_SCOPES, QUINTA, json_of, key_client
 
 
 def nested(levels: int) -> Any:
@@ -62,7 +61,7 @@ def send(app: Flask, method: str, path: str, text: str, auth: str) -> Any:
     if auth == "session":
         client.set_cookie("eulabel_session", QUINTA)
     elif auth == "key":
-        headers["Authorization"] = key_client(app, ALL_SCOPES)._headers["Authorization"]
+        headers["Authorization"] = key_client(app, DATA_SCOPES)._headers["Authorization"]
     return client.open(path, method=method, data=text, headers=headers)
 
 

@@ -12,20 +12,20 @@ from mock_server import create_app
 from mock_server.api.routing import state_of
 from mock_server.cli import main
 from mock_server.state.persistence import StateFileError, snapshot
-from tests.support import Api, leaks
+from tests.clients import Dashboard, json_of, leaks
 
 
-def start(path: Path, **config: Any) -> Api:
-    return Api(create_app({"STATE_FILE": str(path), **config}))
+def start(path: Path, **config: Any) -> Dashboard:
+    return Dashboard(create_app({"STATE_FILE": str(path), **config}))
 
 
 def test_keys_survive_a_restart_and_still_authenticate(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     first = start(path)
     r = first.create_key(["products:read"], name="kept")
-    secret = r.json["secret"]
+    secret = json_of(r)["secret"]
     second = start(path)
-    assert [k["name"] for k in second.list_keys().json["data"]] == ["kept"]
+    assert [k["name"] for k in json_of(second.list_keys())["data"]] == ["kept"]
     assert second.products(secret).status_code == 200
 
 
@@ -33,22 +33,22 @@ def test_revocation_survives_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     first = start(path)
     r = first.create_key()
-    first.revoke(r.json["id"])
+    first.revoke(json_of(r)["id"])
     second = start(path)
-    assert second.products(r.json["secret"]).status_code == 401
-    assert second.list_keys().json["data"] == []
+    assert second.products(json_of(r)["secret"]).status_code == 401
+    assert json_of(second.list_keys())["data"] == []
 
 
 def test_sessions_and_organisations_survive_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
-    minted = create_app({"STATE_FILE": str(path)}).test_client().post("/_mock/sessions").json
+    minted = json_of(create_app({"STATE_FILE": str(path)}).test_client().post("/_mock/sessions"))
     second = start(path)
     assert second.list_keys(session=minted["session"]).status_code == 200
 
 
 def test_state_file_holds_hashes_never_the_secret(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
-    secret = start(path).create_key().json["secret"]
+    secret = json_of(start(path).create_key())["secret"]
     text = path.read_text()
     leaked = leaks(secret, text) or leaks(secret[8:], text)
     assert not leaked, "the secret is in the state file"
@@ -66,16 +66,16 @@ def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
 
 def test_a_seeded_mock_continues_its_id_sequence_after_a_restart(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
-    first_id = start(path, SEED=3).create_key().json["id"]
+    first_id = json_of(start(path, SEED=3).create_key())["id"]
     second = start(path, SEED=3)
     assert second.create_key(name="next").status_code == 201
-    assert len({k["id"] for k in second.list_keys().json["data"]} | {first_id}) == 2
+    assert len({k["id"] for k in json_of(second.list_keys())["data"]} | {first_id}) == 2
 
 
 def test_reset_rewrites_the_file_to_the_fixtures(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     app = create_app({"STATE_FILE": str(path)})
-    Api(app).create_key()
+    Dashboard(app).create_key()
     assert app.test_client().post("/_mock/reset").status_code == 204
     assert json.loads(path.read_text())["stores"]["keys"] == []
 
@@ -109,7 +109,7 @@ def test_a_store_without_to_state_refuses_rather_than_being_lost(tmp_path: Path)
         pass
 
     state = state_of(create_app())
-    state.passports = PassportStore()  # type: ignore[attr-defined]
+    state.passports = PassportStore()  # type: ignore[assignment]  # the point: a store without to_state()
     with pytest.raises(StateFileError, match="PassportStore .passports. cannot be kept"):
         snapshot(state)
 
@@ -139,7 +139,7 @@ def test_cli_exits_2_with_a_clear_message_on_a_corrupt_state_file(tmp_path: Path
 
 def test_without_a_state_file_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    Api(create_app()).create_key()
+    Dashboard(create_app()).create_key()
     assert list(tmp_path.iterdir()) == []
 
 
@@ -150,7 +150,7 @@ def test_flush_keeps_last_used_at_of_read_only_calls(tmp_path: Path) -> None:
     first = start(path)
     first.products(first.secret())
     flush(first.app)
-    [key] = start(path).list_keys().json["data"]
+    [key] = json_of(start(path).list_keys())["data"]
     assert key["lastUsedAt"] is not None
 
 
@@ -160,7 +160,7 @@ def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
     import sys
 
     from mock_server.testing import MockClient, Session
-    from tests.support import REPO, clean_env
+    from tests.environments import REPO, clean_env
 
     path = tmp_path / "state.json"
     proc = subprocess.Popen([sys.executable, "-m", "mock_server", "--port", "0", "--state", str(path)], cwd=REPO,

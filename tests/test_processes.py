@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server.serving.one_process import configured_workers
+from tests.clients import json_of
 
 
 def test_a_multiprocess_server_gets_a_503_with_a_clear_message(client: FlaskClient,
@@ -20,9 +21,9 @@ def test_a_multiprocess_server_gets_a_503_with_a_clear_message(client: FlaskClie
         r = client.get("/v1/products", environ_overrides={"wsgi.multiprocess": True})
         client.get("/_mock/ready", environ_overrides={"wsgi.multiprocess": True})
     assert r.status_code == 503
-    assert r.json["error"] == "service_unavailable"
-    assert "one process" in r.json["message"]
-    assert "-w 1" in r.json["suggestion"]
+    assert json_of(r)["error"] == "service_unavailable"
+    assert "one process" in json_of(r)["message"]
+    assert "-w 1" in json_of(r)["suggestion"]
     assert [rec.levelname for rec in caplog.records] == ["ERROR"]  # logged once, not per request
 
 
@@ -33,7 +34,7 @@ def test_the_control_plane_is_refused_too(client: FlaskClient) -> None:
 
 def test_refused_requests_are_still_journaled(client: FlaskClient) -> None:
     client.post("/v1/auth/api-keys", json={"name": "x"}, environ_overrides={"wsgi.multiprocess": True})
-    [entry] = client.get("/_mock/journal").json["data"]
+    [entry] = json_of(client.get("/_mock/journal"))["data"]
     assert (entry["status"], entry["request"]["body"]) == (503, {"name": "x"})
     assert entry["response"]["body"]["error"] == "service_unavailable"
 

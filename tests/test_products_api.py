@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.bearer import QUINTA, TEXTIL, KeyClient, key_client, new_session, wine
+from tests.clients import QUINTA, TEXTIL, KeyClient, json_of, key_client, new_session, wine
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def writer(app: Flask) -> KeyClient:
 def test_create_product_returns_201_with_location_and_normalised_gtin(writer: KeyClient) -> None:
     r = writer.post("/v1/products", wine("5601012012200", brand="Quinta", sku="R-21"))
     assert r.status_code == 201
-    body = r.json
+    body = json_of(r)
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", body["productId"])
     assert r.headers["Location"] == f"/v1/products/{body['productId']}"
     assert body["gtin"] == "05601012012200"
@@ -30,7 +30,7 @@ def test_create_product_returns_201_with_location_and_normalised_gtin(writer: Ke
 
 
 def test_created_product_can_be_read_back(writer: KeyClient) -> None:
-    created = writer.post("/v1/products", wine()).json
+    created = json_of(writer.post("/v1/products", wine()))
     r = writer.get(f"/v1/products/{created['productId']}")
     assert r.status_code == 200
     assert r.json == created
@@ -46,14 +46,14 @@ def test_bad_gtin_is_422_with_param_gtin(writer: KeyClient, gtin: str, message: 
     """5601234567890 is the docs' own example; the docs' check-digit rule rejects it (contradiction 8)."""
     r = writer.post("/v1/products", wine(gtin))
     assert r.status_code == 422
-    assert (r.json["error"], r.json["param"], r.json["message"]) == ("validation_error", "gtin", message)
+    assert (json_of(r)["error"], json_of(r)["param"], json_of(r)["message"]) == ("validation_error", "gtin", message)
 
 
 @pytest.mark.parametrize("gtin", ["96385074", "614141000036", "5601012012200", "15601012012207"])
 def test_documented_valid_gtins_are_accepted(writer: KeyClient, gtin: str) -> None:
     r = writer.post("/v1/products", wine(gtin))
     assert r.status_code == 201
-    assert r.json["gtin"] == gtin.zfill(14)
+    assert json_of(r)["gtin"] == gtin.zfill(14)
 
 
 @pytest.mark.parametrize(("body", "param"), [
@@ -70,17 +70,17 @@ def test_missing_or_invalid_fields_are_422_naming_the_field(writer: KeyClient, b
                                                             param: str) -> None:
     r = writer.post("/v1/products", body)
     assert r.status_code == 422
-    assert (r.json["error"], r.json["param"]) == ("validation_error", param)
+    assert (json_of(r)["error"], json_of(r)["param"]) == ("validation_error", param)
 
 
 def test_missing_gtin_has_the_documented_message(writer: KeyClient) -> None:
     r = writer.post("/v1/products", {"name": "A", "category": "wine"})
-    assert r.json["message"] == "gtin is required."
+    assert json_of(r)["message"] == "gtin is required."
 
 
 def test_malformed_json_is_400(writer: KeyClient) -> None:
     r = writer.post("/v1/products", data="{", content_type="application/json")
-    assert (r.status_code, r.json["error"]) == (400, "bad_request")
+    assert (r.status_code, json_of(r)["error"]) == (400, "bad_request")
 
 
 @pytest.mark.parametrize(("first", "second"), [("5601012012200", "05601012012200"), ("96385074", "0000-9638-5074")])
@@ -88,7 +88,7 @@ def test_same_gtin_after_normalisation_is_409_conflict(writer: KeyClient, first:
     assert writer.post("/v1/products", wine(first)).status_code == 201
     r = writer.post("/v1/products", wine(second))
     assert r.status_code == 409
-    assert (r.json["error"], r.json["param"]) == ("conflict", "gtin")
+    assert (json_of(r)["error"], json_of(r)["param"]) == ("conflict", "gtin")
 
 
 def test_other_organisation_may_reuse_a_gtin(app: Flask, writer: KeyClient) -> None:
@@ -107,16 +107,16 @@ def test_each_product_endpoint_needs_its_scope(app: Flask, method: str, path: st
     client = key_client(app, scopes)
     r = client.post(path, wine()) if method == "post" else client.get(path)
     assert r.status_code == 403
-    assert r.json["error"] == "forbidden"
-    assert missing in r.json["message"]
+    assert json_of(r)["error"] == "forbidden"
+    assert missing in json_of(r)["message"]
 
 
 def test_another_organisations_product_is_404_not_403(app: Flask, writer: KeyClient) -> None:
-    product_id = writer.post("/v1/products", wine()).json["productId"]
+    product_id = json_of(writer.post("/v1/products", wine()))["productId"]
     other = key_client(app, ["products:read"], session=TEXTIL)
     r = other.get(f"/v1/products/{product_id}")
-    assert (r.status_code, r.json["error"]) == (404, "not_found")
-    assert all(p["productId"] != product_id for p in other.get("/v1/products").json["data"])
+    assert (r.status_code, json_of(r)["error"]) == (404, "not_found")
+    assert all(p["productId"] != product_id for p in json_of(other.get("/v1/products"))["data"])
 
 
 @pytest.mark.parametrize("product_id", ["00000000-0000-4000-8000-000000000000", "nope", "ps_abc"])
@@ -127,8 +127,8 @@ def test_unknown_or_malformed_product_id_is_404(writer: KeyClient, product_id: s
 def test_list_defaults_to_limit_20_offset_0_oldest_first(app: Flask) -> None:
     r = key_client(app, ["products:read"], session=QUINTA).get("/v1/products")
     assert r.status_code == 200
-    assert r.json["pagination"] == {"total": 2, "limit": 20, "offset": 0}
-    assert [p["gtin"] for p in r.json["data"]] == ["05601012012200", "00000096385074"]
+    assert json_of(r)["pagination"] == {"total": 2, "limit": 20, "offset": 0}
+    assert [p["gtin"] for p in json_of(r)["data"]] == ["05601012012200", "00000096385074"]
 
 
 def test_list_pages_with_limit_and_offset(writer: KeyClient) -> None:
@@ -136,10 +136,10 @@ def test_list_pages_with_limit_and_offset(writer: KeyClient) -> None:
     for gtin in extra:
         assert writer.post("/v1/products", wine(gtin)).status_code == 201
     r = writer.get("/v1/products?limit=2&offset=2")
-    assert r.json["pagination"] == {"total": 5, "limit": 2, "offset": 2}
-    assert [p["gtin"] for p in r.json["data"]] == ["00614141000036", "15601012012207"]
-    assert writer.get("/v1/products?offset=5").json["data"] == []
-    assert len(writer.get("/v1/products?limit=100").json["data"]) == 5
+    assert json_of(r)["pagination"] == {"total": 5, "limit": 2, "offset": 2}
+    assert [p["gtin"] for p in json_of(r)["data"]] == ["00614141000036", "15601012012207"]
+    assert json_of(writer.get("/v1/products?offset=5"))["data"] == []
+    assert len(json_of(writer.get("/v1/products?limit=100"))["data"]) == 5
 
 
 @pytest.mark.parametrize(("query", "param"), [
@@ -150,4 +150,4 @@ def test_list_pages_with_limit_and_offset(writer: KeyClient) -> None:
 def test_bad_pagination_values_are_422_naming_the_parameter(writer: KeyClient, query: str, param: str) -> None:
     r = writer.get(f"/v1/products?{query}")
     assert r.status_code == 422
-    assert (r.json["error"], r.json["param"]) == ("validation_error", param)
+    assert (json_of(r)["error"], json_of(r)["param"]) == ("validation_error", param)

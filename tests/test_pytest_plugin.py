@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
+import sys
 import textwrap
 import urllib.error
 import urllib.request
@@ -13,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from mock_server import EulabelMock
+from mock_server.settings import ConfigError
 from mock_server.testing import MockError
-from tests.support import clean_env, leaks
+from tests.clients import leaks
+from tests.environments import REPO, clean_env
 
 
 def get_products(base_url: str, secret: str) -> int:
@@ -143,3 +147,37 @@ def test_the_plugin_can_be_switched_off_by_name(installed_python: Path, tmp_path
     proc, _ = run_fresh_project(installed_python, tmp_path, "-p", "no:eulabel_mock")
     assert proc.returncode == 1
     assert "fixture 'eulabel_mock' not found" in proc.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("key", "hint"), [
+    ("revocation_delay", "REVOCATION_DELAY"),
+    ("REVOCATON_DELAY", "REVOCATION_DELAY"),
+])
+def test_an_unknown_fixture_setting_fails_with_the_valid_keys(tmp_path: Path, key: str, hint: str) -> None:
+    (tmp_path / "conftest.py").write_text(textwrap.dedent(f"""
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def eulabel_mock_config():
+            return {{"{key}": 5}}
+    """))
+    (tmp_path / "test_it.py").write_text("def test_it(eulabel_mock):\n    pass\n")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=tmp_path,
+                          env=clean_env(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert f"eulabel_mock_config: unknown key '{key}' (did you mean {hint}?); valid keys: ACCESS_LOG," in proc.stdout
+    assert "REVOCATION_DELAY, SEED, STATE_FILE" in proc.stdout
+
+
+def test_a_bad_fixture_setting_value_names_the_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="REVOCATION_DELAY=-5: must be a number of seconds from 0 to 3600"):
+        EulabelMock({"REVOCATION_DELAY": -5})
+
+
+def test_readme_lists_every_fixture_setting() -> None:
+    from mock_server.app import DEFAULTS
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^   \| `([A-Z_]+)` \|", readme, re.M))
+    assert listed == set(DEFAULTS)

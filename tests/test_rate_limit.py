@@ -9,11 +9,12 @@ from flask import Flask
 
 from mock_server import create_app
 from mock_server.api.routing import state_of
-from mock_server.cli import parser
+from mock_server.cli import app_config, options
 from mock_server.errors import RateLimited
+from mock_server.settings import ConfigError
 from mock_server.state.clock import Clock
 from mock_server.state.rate_limit import Limit, RateLimiter, parse_rate_limit
-from tests.bearer import QUINTA, KeyClient, key_client
+from tests.clients import QUINTA, KeyClient, json_of, key_client
 
 T0 = 1_800_000_000.0
 HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
@@ -119,7 +120,7 @@ def test_request_over_the_limit_is_429_with_retry_after(reader: KeyClient, froze
     frozen.advance(20)
     r = reader.get("/v1/products")
     assert r.status_code == 429
-    assert (r.json["error"], r.json["status"]) == ("rate_limited", 429)
+    assert (json_of(r)["error"], json_of(r)["status"]) == ("rate_limited", 429)
     assert r.headers["Retry-After"] == "40"
     assert [r.headers[h] for h in HEADERS] == ["3", "0", str(int(T0) + 60)]
 
@@ -182,14 +183,11 @@ def test_bad_rate_limit_setting_is_refused(text: str) -> None:
         create_app({"RATE_LIMIT": text})
 
 
-def test_cli_option_and_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert parser().parse_args(["--rate-limit", "5/10"]).rate_limit == "5/10"
-    monkeypatch.setenv("EULABEL_MOCK_RATE_LIMIT", "0")
-    assert parser().parse_args([]).rate_limit == "0"
+def test_cli_option_and_environment_variable() -> None:
+    assert app_config(options(["--rate-limit", "5/10"], environ={}))["RATE_LIMIT"] == "5/10"
+    assert app_config(options([], environ={"EULABEL_MOCK_RATE_LIMIT": "0"}))["RATE_LIMIT"] == "0"
 
 
-def test_cli_refuses_a_bad_rate_limit(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        parser().parse_args(["--rate-limit", "fast"])
-    assert exc.value.code == 2
-    assert "N/SECONDS" in capsys.readouterr().err
+def test_cli_refuses_a_bad_rate_limit() -> None:
+    with pytest.raises(ConfigError, match="^--rate-limit=fast: .*N/SECONDS"):
+        options(["--rate-limit", "fast"], environ={})

@@ -13,12 +13,13 @@ import textwrap
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from mock_server import EulabelMock
-from tests.support import REPO, clean_env
+from tests.environments import OFFLINE, REPO, clean_env, derived_venv
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"^(?P<indent>[ ]*)```(?P<lang>\S*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.S | re.M)
@@ -69,14 +70,30 @@ def test_test_command_is_the_one_this_suite_runs_under() -> None:
     assert "tests" in testpaths["testpaths"]
 
 
+def test_ci_script_runs_the_checks_and_exactly_the_readme_test_command() -> None:
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    [suite] = of_kind("suite")
+    assert f"    {suite.strip()} || status=$?\n" in script
+    assert 'if [ "$status" -eq 5 ]' in script  # no tests collected is reported, and fails
+    assert 'pip install --quiet -e ".[test,dev]"' in script
+    for check in ('step "ruff check" ruff check "${CHECKED[@]}"', 'step "ruff format --check" ruff format --check',
+                  'step "mypy" mypy'):
+        assert check in script
+    assert 'CHECKED=(mock_server contract_tests tests)' in script
+    mypy = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert mypy["files"] == ["mock_server", "contract_tests", "tests"]
+
+
 @pytest.fixture(scope="module")
 def editable_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A virtualenv where the Install block itself was run, from the repository root."""
     venv = tmp_path_factory.mktemp("venv") / "editable"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    derived_venv(venv, with_pip=True)
     [command] = of_kind("install")
-    env = clean_env(PATH=f"{venv / 'bin'}:{os.environ['PATH']}", VIRTUAL_ENV=str(venv), PIP_QUIET="1",
-                    PIP_DISABLE_PIP_VERSION_CHECK="1")
+    # Offline: the dependencies are found installed, and the build backend is taken from the running
+    # environment (pip reads PIP_NO_BUILD_ISOLATION=0 as "do not isolate the build").
+    env = clean_env(PATH=f"{venv / 'bin'}:{os.environ['PATH']}", VIRTUAL_ENV=str(venv), PIP_NO_BUILD_ISOLATION="0",
+                    **OFFLINE)
     subprocess.run(["bash", "-euc", command], cwd=REPO, env=env, check=True, timeout=600)
     return venv / "bin" / "python"
 
@@ -103,7 +120,8 @@ def test_serve_commands_print_the_ready_line_and_stop_cleanly(installed_python: 
     proc, line = start_block(command, installed_python, tmp_path)
     try:
         assert re.fullmatch(r"eulabel-mock ready http://127\.0\.0\.1:\d+ org_quinta:eulabel_session=sess_quinta_demo"
-                            r" org_textil:eulabel_session=sess_textil_demo\n", line), line
+                            r" org_textil:eulabel_session=sess_textil_demo"
+                            r" dashboard=http://127\.0\.0\.1:\d+/dashboard\n", line), line
         with urllib.request.urlopen(line.split()[2] + "/_mock/ready", timeout=10) as resp:
             assert json.load(resp) == {"ready": True}
     finally:
@@ -150,7 +168,7 @@ def test_fixture_samples_pass_in_a_fresh_project(installed_python: Path, tmp_pat
     assert "3 passed" in proc.stdout
 
 
-def workflow_steps() -> list[dict[str, str]]:
+def workflow_steps() -> list[dict[str, Any]]:
     [text] = of_kind("workflow")
     workflow = yaml.safe_load(text)
     return list(workflow["jobs"]["contract"]["steps"])
@@ -170,15 +188,20 @@ def test_ci_job_installs_runs_the_suite_and_always_uploads_its_reports() -> None
         "actions/upload-artifact", "always()", "reports/")
 
 
-def run_start_step(python: Path, cwd: Path) -> tuple[str, int]:
+def run_start_step(python: Path, tmp_path: Path) -> tuple[str, int]:
     [script] = [s["run"] for s in workflow_steps() if s.get("name") == "Start the mock"]
-    github_env = cwd / "github_env"
-    env = clean_env(PATH=f"{python.parent}:{os.environ['PATH']}", GITHUB_ENV=str(github_env))
+    checkout, runner_temp = tmp_path / "checkout", tmp_path / "runner-temp"
+    checkout.mkdir()
+    runner_temp.mkdir()
+    github_env = runner_temp / "github_env"
+    env = clean_env(PATH=f"{python.parent}:{os.environ['PATH']}", GITHUB_ENV=str(github_env),
+                    RUNNER_TEMP=str(runner_temp))
     # $! is the mock started in the background: kept so the test can stop what it started.
-    subprocess.run(["bash", "-eo", "pipefail", "-c", script + '\necho "$!" > mock.pid'], cwd=cwd, env=env,
-                   check=True, timeout=60)
+    subprocess.run(["bash", "-eo", "pipefail", "-c", script + f'\necho "$!" > {runner_temp}/mock.pid'], cwd=checkout,
+                   env=env, check=True, timeout=60)
+    assert list(checkout.iterdir()) == [], "the job writes into the checkout"
     [line] = github_env.read_text().splitlines()
-    return line.removeprefix("BASE_URL="), int((cwd / "mock.pid").read_text())
+    return line.removeprefix("BASE_URL="), int((runner_temp / "mock.pid").read_text())
 
 
 def stop(pid: int) -> None:
@@ -208,12 +231,13 @@ def needs_contract_suite() -> None:
         pytest.skip("contract_tests/ is not in this checkout")
 
 
+@pytest.mark.slow
 def test_ci_job_contract_suite_step_passes_against_the_started_mock(installed_python: Path, tmp_path: Path) -> None:
     needs_contract_suite()
     base_url, pid = run_start_step(installed_python, tmp_path)
     try:
         [step] = [s for s in workflow_steps() if s.get("name") == "Contract suite"]
-        work = tmp_path / "checkout"
+        work = tmp_path / "suite-checkout"
         shutil.copytree(REPO, work, ignore=shutil.ignore_patterns(".git", "reports", ".*cache*", "__pycache__"))
         env = clean_env(BASE_URL=base_url, **step.get("env", {}))
         proc = subprocess.run(["bash", "-ec", step["run"]], cwd=work, env=env,
@@ -224,6 +248,7 @@ def test_ci_job_contract_suite_step_passes_against_the_started_mock(installed_py
         stop(pid)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["qa", "qa-destructive"])
 def test_qa_commands_pass_and_leave_nothing_behind(eulabel_mock: EulabelMock, tmp_path: Path, kind: str) -> None:
     needs_contract_suite()

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 
 from mock_server.redaction import REDACTED, mask_secrets, may_hold_secret, redact_body, redacted_pairs
-from tests.support import QUINTA, json_of
+from tests.clients import QUINTA, json_of
 
 # Built at run time: the tree holds no full-looking key.
 KEY = "sk_test_" + "Zq9Xw2Lm" * 4

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mock_server.cli import parser
+from mock_server.cli import options
 from mock_server.serving.server import DEFAULT_SERVER, SERVERS
+from mock_server.settings import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30
@@ -98,28 +99,25 @@ def test_signal_with_an_open_keep_alive_connection_exits_0(mock: Mock, sig: sign
     assert status == 0
 
 
-def test_server_and_threads_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EULABEL_MOCK_SERVER", "waitress")
-    monkeypatch.setenv("EULABEL_MOCK_THREADS", "3")
-    args = parser().parse_args([])
-    assert (args.server, args.threads) == ("waitress", 3)
+def test_server_and_threads_come_from_the_environment() -> None:
+    values = options([], environ={"EULABEL_MOCK_SERVER": "waitress", "EULABEL_MOCK_THREADS": "3"})
+    assert (values["server"], values["threads"]) == ("waitress", 3)
 
 
 def test_default_server_is_granian_with_per_server_threads() -> None:
-    args = parser().parse_args([])
-    assert (args.server, args.threads) == (DEFAULT_SERVER, None)
+    values = options([], environ={})
+    assert "server" not in values and "threads" not in values  # serve() picks its defaults
     assert DEFAULT_SERVER == "granian"
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--server", "gunicorn"], "argument --server: invalid choice: 'gunicorn'"),
-    (["--threads", "0"], "argument --threads: must be between 1 and 64"),
+    (["--server", "gunicorn"], "--server=gunicorn: must be one of: granian, waitress"),
+    (["--threads", "0"], "--threads=0: must be a whole number from 1 to 64"),
 ])
-def test_bad_serving_option_is_refused(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        parser().parse_args(argv)
-    assert exc.value.code == 2
-    assert message in capsys.readouterr().err
+def test_bad_serving_option_is_refused(argv: list[str], message: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        options(argv, environ={})
+    assert str(exc.value) == message
 
 
 def test_cut_off_response_sends_headers_then_closes_on_both_servers(mock: Mock) -> None:

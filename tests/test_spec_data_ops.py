@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from mock_server.api.spec import HTTP_METHODS, load_spec, operations
-from tests.bearer import ALL_SCOPES, key_client, new_session
+from tests.clients import DATA_SCOPES, key_client, new_session
 
 SPEC = load_spec()
 OPS = {op.operation_id: op for op in operations(SPEC)}
@@ -88,7 +88,7 @@ def test_every_link_targets_an_existing_operation() -> None:
 
 
 def test_the_examples_work_end_to_end_in_order(app: Flask) -> None:
-    client = key_client(app, ALL_SCOPES, session=new_session(app))
+    client = key_client(app, DATA_SCOPES, session=new_session(app))
     statuses = [client.post(path, example).status_code
                 for path, name in (("/v1/products", "createProduct"), ("/v1/passports", "createPassport"))
                 for op_name, _, example in body_examples() if op_name == name]

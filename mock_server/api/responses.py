@@ -6,10 +6,10 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..errors import ENCODER, ApiError, http_error, render
+from ..errors import ENCODER, REASON, ApiError, http_error, render
 from ..redaction import mask_secrets
 
 log = logging.getLogger("eulabel_mock")
@@ -32,7 +32,10 @@ def from_http(exc: HTTPException) -> ApiError:
     headers = {}
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         headers["Allow"] = ", ".join(sorted(exc.valid_methods))
-    return http_error(exc.code or 500, _http_message(exc), headers)
+    err = http_error(exc.code or 500, _http_message(exc), headers)
+    if err.status == 404:
+        err.reason = {"code": "no_route"}
+    return err
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -43,11 +46,14 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError) -> Response:
+        request.environ[REASON] = err.explain()  # the journal records why
         return error_response(fmt(), err)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
-        return error_response(fmt(), from_http(exc))
+        err = from_http(exc)
+        request.environ[REASON] = err.explain()
+        return error_response(fmt(), err)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -138,13 +138,19 @@ def remove_fault(fault_id: str) -> Response:
 
 @bp.get("/journal")
 def list_journal() -> Response:
-    """Recorded requests, filtered by method, path (exact or glob), status; ``limit`` newest."""
+    """Recorded requests, filtered by method, path (exact or glob), status, keyId; ``limit`` newest."""
     filters = checked_query("JournalQuery")
     journal = plane_of(current_app).journal
     limit = filters.get("limit")
     if limit is not None and limit > max(journal.size, 1):
         raise ValidationFailed(f"limit must be at most {max(journal.size, 1)}, the journal's size.", param="limit")
-    entries, omitted = journal.query(filters.get("method"), filters.get("path"), filters.get("status"), limit)
+    entries, omitted = journal.query(
+        method=filters.get("method"),
+        path=filters.get("path"),
+        status=filters.get("status"),
+        limit=limit,
+        key_id=filters.get("keyId"),
+    )
     return json_response({"data": entries, "size": journal.size, "omitted": omitted})
 
 

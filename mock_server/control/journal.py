@@ -13,6 +13,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..api.auth import KEY_ID
+from ..errors import REASON
 from ..redaction import join_headers, mask_secrets, may_hold_secret, redact_body, redacted_pairs
 from ..serving.wsgi_run import WsgiApp, run_to_completion
 from ..state.clock import iso
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from ..state.state import State
 
 BODY_LIMIT = 16 * 1024  # characters of a body kept per entry
+UNRECORDED = (CONTROL_PREFIX, "/dashboard")  # the control plane and the dashboard's own pages
 
 
 class Journal:
@@ -58,7 +61,12 @@ class Journal:
             self._kept = 0
 
     def query(
-        self, method: str | None = None, path: str | None = None, status: int | None = None, limit: int | None = None
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        limit: int | None = None,
+        key_id: str | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         """Matching entries, oldest first, and how many older matches were omitted.
 
@@ -66,6 +74,8 @@ class Journal:
         """
         with self._lock:
             entries = list(self._entries)
+        if key_id:
+            entries = [e for e in entries if e["keyId"] == key_id]
         if method:
             entries = [e for e in entries if e["method"] == method.upper()]
         if path:
@@ -80,6 +90,30 @@ class Journal:
             budget -= entries[first]["size"]
         return [_render(e) for e in entries[first:]], first
 
+    def of_key(self, key_id: str) -> list[dict[str, Any]]:
+        """The calls that presented this key, oldest first, in brief (``epoch`` is the mock clock)."""
+        with self._lock:
+            entries = [e for e in self._entries if e["keyId"] == key_id]
+        return [
+            {
+                "epoch": e["time"],
+                "method": e["method"],
+                "path": e["path"],
+                "status": e["status"],
+                "reason": _masked(e["reason"]),
+            }
+            for e in entries
+        ]
+
+
+def _masked(reason: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A reason with anything shaped like a key cut to its prefix (reasons hold flat JSON values)."""
+    if reason is None:
+        return None
+    text = json.dumps(reason)
+    masked = mask_secrets(text)
+    return reason if masked == text else dict(json.loads(masked))
+
 
 def _render(entry: dict[str, Any]) -> dict[str, Any]:
     request_headers, request_body, request_type = entry["request"]
@@ -93,6 +127,8 @@ def _render(entry: dict[str, Any]) -> dict[str, Any]:
         "status": entry["status"],
         "durationMs": entry["durationMs"],
         "fault": entry["fault"],
+        "keyId": entry["keyId"],
+        "reason": _masked(entry["reason"]),
         "request": {"headers": join_headers(request_headers), "body": _body(request_body, request_type)},
         "response": {"headers": join_headers(response_headers), "body": _body(response_body, response_type)},
     }
@@ -140,7 +176,7 @@ class JournalRecorder:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         raw_path = environ.get("PATH_INFO", "")
         journal = self._journal()
-        if not journal.size or raw_path.startswith(CONTROL_PREFIX):
+        if not journal.size or raw_path.startswith(UNRECORDED):
             return self._inner(environ, start_response)
         started = time.perf_counter()
         request_body = _read_body(environ, self._max_body)
@@ -154,6 +190,11 @@ class JournalRecorder:
         path, query = cut(mask_secrets(path), TEXT_LIMIT), cut(mask_secrets(query), TEXT_LIMIT)
         size = len(path) + len(query) + request_size + response_size
         size += min(len(request_body or b""), BODY_LIMIT) + min(len(body), BODY_LIMIT) + 200
+        code = int(status.split(" ", 1)[0])
+        fault = environ.get(FAULT_ID)
+        reason = environ.get(REASON) if code >= 400 else None
+        if reason is None and code >= 400:
+            reason = {"code": "fault", "faultId": fault} if fault is not None else {"code": "unexplained"}
         journal.record(
             {
                 "size": size,
@@ -161,9 +202,11 @@ class JournalRecorder:
                 "method": environ.get("REQUEST_METHOD", "")[:20],
                 "path": path,
                 "query": query,
-                "status": int(status.split(" ", 1)[0]),
+                "status": code,
                 "durationMs": round((time.perf_counter() - started) * 1000, 3),
-                "fault": environ.get(FAULT_ID),
+                "fault": fault,
+                "keyId": environ.get(KEY_ID),
+                "reason": reason,
                 "request": (kept_request_headers, _keep_body(request_body, request_type), request_type),
                 "response": (kept_response_headers, _keep_body(body, response_type), response_type),
             }

@@ -80,6 +80,8 @@ class ApiKeyStore:
         self.environment = environment
         self._by_id: dict[str, ApiKey] = {}
         self._by_hash: dict[bytes, ApiKey] = {}
+        # Revoked keys by hash: only read after a failed lookup, to say why a call was refused.
+        self._revoked: dict[bytes, ApiKey] = {}
 
     def digest(self, secret: str) -> bytes:
         return hmac.new(self._pepper, secret.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
@@ -114,8 +116,13 @@ class ApiKeyStore:
         :raise NotFound: unknown, revoked, or another organisation's key.
         """
         key = self._by_id.get(key_id)
-        if key is None or key.org_id != org_id or key.revoked_at is not None:
-            raise NotFound("No active API key with this id.")
+        if key is None or key.org_id != org_id:
+            raise NotFound("No active API key with this id.", reason={"code": "key_not_found", "keyId": key_id})
+        if key.revoked_at is not None:
+            raise NotFound(
+                "No active API key with this id.",
+                reason={"code": "key_already_revoked", "keyId": key_id, "revokedAt": iso(key.revoked_at)},
+            )
         return key
 
     def revoke(self, org_id: str, key_id: str) -> ApiKey:
@@ -123,6 +130,7 @@ class ApiKeyStore:
         with self._lock:
             key = self.get(org_id, key_id)
             key.revoked_at = self._clock.now()
+            self._revoked[key.secret_hash] = key
             if self.revocation_delay <= 0:
                 self._by_hash.pop(key.secret_hash, None)
             return key
@@ -140,6 +148,25 @@ class ApiKeyStore:
             return None
         key.last_used_at = now
         return key
+
+    def revoked(self, secret: str) -> ApiKey | None:
+        """The revoked key this secret belonged to, if any (for explaining a refusal, never to admit)."""
+        return self._revoked.get(self.digest(secret))
+
+    def get_any(self, org_id: str, key_id: str) -> ApiKey:
+        """The organisation's key with this id, revoked or not (audit views).
+
+        :raise NotFound: unknown, or another organisation's key.
+        """
+        key = self._by_id.get(key_id)
+        if key is None or key.org_id != org_id:
+            raise NotFound("No API key with this id.", reason={"code": "key_not_found", "keyId": key_id})
+        return key
+
+    def all(self, org_id: str) -> tuple[ApiKey, ...]:
+        """The organisation's keys, revoked ones included, oldest first."""
+        with self._lock:
+            return tuple(k for k in self._by_id.values() if k.org_id == org_id)
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -159,6 +186,7 @@ class ApiKeyStore:
         with self._lock:
             self._by_id.clear()
             self._by_hash.clear()
+            self._revoked.clear()
             for row in rows:
                 key = ApiKey(
                     **{
@@ -169,5 +197,7 @@ class ApiKeyStore:
                     }
                 )
                 self._by_id[key.id] = key
+                if key.revoked_at is not None:
+                    self._revoked[key.secret_hash] = key
                 if key.revoked_at is None or self.revocation_delay > 0:
                     self._by_hash[key.secret_hash] = key

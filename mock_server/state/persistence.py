@@ -158,8 +158,14 @@ def open_state_file(state: State, path: str | os.PathLike[str]) -> StateFile:
     state_file = StateFile(path)
     data = state_file.load()
     if data is None:
-        state_file.save(snapshot(state))
+        try:
+            state_file.save(snapshot(state))
+        except OSError as exc:  # its own message would name the temporary file, not the state file
+            raise StateFileError(f"cannot write state file {state_file.path}: {exc.strerror}") from None
     else:
-        restore(state, data)
+        try:
+            restore(state, data)
+        except StateFileError as exc:
+            raise StateFileError(f"state file {state_file.path}: {exc}; fix or remove it to start afresh") from None
         log.info("restored state from %s", state_file.path)
     return state_file

@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 
 from ..errors import RateLimited
-from .clock import Clock
+from .clock import Clock, iso
 
 DEFAULT_RATE_LIMIT = "6000/60"
 _SPEC = re.compile(r"([0-9]{1,9})/([0-9]{1,7})")
@@ -87,4 +87,11 @@ class RateLimiter:
             f"Rate limit exceeded: {self.limit.requests} requests per {self.limit.seconds} s for this API key.",
             suggestion="Wait the number of seconds in Retry-After before retrying.",
             headers=headers,
+            reason={
+                "code": "rate_limited",
+                "limit": self._requests,
+                "windowSeconds": self._seconds,
+                "windowStart": iso(ends - self._seconds),
+                "resetAt": iso(ends),
+            },
         )

@@ -78,6 +78,14 @@ class State:
     def session_org(self, token: str) -> str | None:
         return self.sessions.get(token)
 
+    def end_session(self, token: str) -> None:
+        """Forget a session (sign-out); an unknown token is ignored."""
+        with self.lock:
+            org_id = self.sessions.pop(token, None)
+            org = self.organizations.get(org_id) if org_id else None
+            if org is not None and token in org.sessions:
+                org.sessions.remove(token)
+
 
 class FixtureError(ValueError):
     """The fixtures directory is missing or holds something the API would refuse."""
@@ -111,6 +119,9 @@ def load_fixtures(state: State, directory: Path) -> None:
                 state.passports.submit(org_id, **item)
     except (ApiError, KeyError, TypeError, AttributeError, ValueError) as exc:
         raise FixtureError(f"fixture {path}: {type(exc).__name__}: {exc}") from None
+    if not state.organizations:
+        # A mock without organisations has no session to create a key with: nothing would work.
+        raise FixtureError(f"fixtures directory {directory} defines no organisation (organizations.json)")
 
 
 def _read(path: Path, default: Any) -> Any:

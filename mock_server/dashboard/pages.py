@@ -1,0 +1,121 @@
+"""The dashboard's pages: sign in and out, the API keys page and a key's usage page.
+
+Pages are plain templates; the data on them comes from the API, fetched by the page's script.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from ..api.auth import SESSION_COOKIE, same_origin
+from ..api.routing import state_of
+from ..api.spec import load_spec
+from ..errors import ApiError
+from .headers import secure
+
+bp = Blueprint(
+    "dashboard",
+    __name__,
+    url_prefix="/dashboard",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+bp.after_request(secure)
+
+# What each scope grants, quoted from the authentication docs' scope table (C5).
+SCOPE_MEANINGS = {
+    "products:read": "List and get products, passports, QR codes",
+    "products:write": "Create products",
+    "passports:read": "Read passport data",
+    "passports:write": "Create and publish passports",
+    "suppliers:read": "List suppliers",
+    "suppliers:write": "Create suppliers",
+    "analytics:read": "View scan analytics",
+}
+NEW_ORGANIZATION = "new"
+
+
+def grantable_scopes() -> list[tuple[str, str]]:
+    """The scopes a key may carry, as openapi.yaml lists them, with their documented meaning."""
+    cached: list[tuple[str, str]] | None = current_app.extensions.get("eulabel_mock.dashboard_scopes")
+    if cached is None:
+        names = load_spec()["components"]["schemas"]["Scope"]["enum"]
+        cached = [(name, SCOPE_MEANINGS.get(name, "")) for name in names]
+        current_app.extensions["eulabel_mock.dashboard_scopes"] = cached
+    return cached
+
+
+def _organization() -> tuple[str, str] | None:
+    """The signed-in organisation's id and name, or None."""
+    token = request.cookies.get(SESSION_COOKIE)
+    state = state_of(current_app)
+    org_id = state.session_org(token) if token else None
+    if org_id is None:
+        return None
+    org = state.organizations.get(org_id)
+    return org_id, org.name if org else org_id
+
+
+def _sign_in_page(error: str | None = None, status: int = 200) -> Response:
+    orgs = list(state_of(current_app).organizations.values())
+    return Response(render_template("dashboard/sign_in.html", orgs=orgs, error=error), status)
+
+
+@bp.get("")
+def keys_page() -> Response:
+    signed_in = _organization()
+    if signed_in is None:
+        return _sign_in_page()
+    org_id, org_name = signed_in
+    return Response(
+        render_template(
+            "dashboard/keys.html", org_id=org_id, org_name=org_name, active="keys", scopes=grantable_scopes()
+        )
+    )
+
+
+@bp.get("/keys/<key_id>")
+def usage_page(key_id: str) -> Response:
+    signed_in = _organization()
+    if signed_in is None:
+        return _sign_in_page()
+    org_id, org_name = signed_in
+    return Response(render_template("dashboard/usage.html", org_id=org_id, org_name=org_name, key_id=key_id))
+
+
+@bp.post("/sign-in")
+def sign_in() -> Response:
+    """Open a new session for the chosen organisation, as ``POST /_mock/sessions`` does."""
+    try:
+        same_origin(request)  # a page elsewhere must not sign the browser in to its own choice
+    except ApiError as err:
+        return _sign_in_page(err.message, err.status)
+    choice = request.form.get("organization", "")
+    state = state_of(current_app)
+    with state.lock:
+        if choice == NEW_ORGANIZATION:
+            org_id = state.add_organization().id
+        elif choice in state.organizations:
+            org_id = choice
+        else:
+            return _sign_in_page("Choose an organisation.", 422)
+        token = state.add_session(org_id)
+    resp = Response(status=303, headers={"Location": "/dashboard"})
+    resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Lax", path="/")
+    return resp
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    """End the session and clear the cookie."""
+    try:
+        same_origin(request)
+    except ApiError as err:
+        return Response(err.message, err.status, content_type="text/plain")
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        state_of(current_app).end_session(token)
+    resp = Response(status=303, headers={"Location": "/dashboard"})
+    resp.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax")
+    return resp

@@ -1,0 +1,141 @@
+"""``GET /_mock/usage``: what each API key has been doing, read from the request journal.
+
+Calls are matched by the key id the journal recorded (found through the key's hash), never by
+a secret, which the journal does not hold. Mock only: the real API documents no usage endpoint.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+
+from ..api.auth import session_org
+from ..api.responses import json_response
+from ..api.routing import state_of
+from ..control.plane import plane_of
+from ..state.clock import iso
+from ..state.key_store import ApiKey
+from .headers import secure
+
+bp = Blueprint("mock_usage", __name__, url_prefix="/_mock")
+
+HOUR = 3600
+BUCKET = 300  # seconds per bar of the last-hour chart
+RECENT = 100  # calls listed per key, newest first
+BURST = 3  # refusals (401/403) in the last hour that count as a burst
+REFUSED = (401, 403)
+
+
+def _key_json(key: ApiKey) -> dict[str, Any]:
+    return {**key.to_json(), "revokedAt": iso(key.revoked_at) if key.revoked_at is not None else None}
+
+
+def _unusual(calls: list[dict[str, Any]], since: float) -> list[dict[str, Any]]:
+    """What should catch the eye: bursts of refusals, use after revocation, calls outside the key's scopes."""
+    recent = [c for c in calls if c["epoch"] >= since]
+    codes = Counter((c["reason"] or {}).get("code") for c in recent)
+    refused = sum(1 for c in recent if c["status"] in REFUSED)
+    out: list[dict[str, Any]] = []
+    if refused >= BURST:
+        out.append(
+            {
+                "code": "refusal_burst",
+                "count": refused,
+                "message": f"{refused} calls refused with 401 or 403 in the last hour.",
+            }
+        )
+    if codes["key_revoked"]:
+        out.append(
+            {
+                "code": "used_after_revocation",
+                "count": codes["key_revoked"],
+                "message": f"{codes['key_revoked']} calls with this key after it was revoked: someone still holds it.",
+            }
+        )
+    stray = sorted(
+        {
+            f"{c['method']} {c['path']}"
+            for c in recent
+            if (c["reason"] or {}).get("code") in ("missing_scope", "no_route")
+        }
+    )
+    if stray:
+        out.append(
+            {
+                "code": "unexpected_path",
+                "count": len(stray),
+                "paths": stray,
+                "message": "Calls to paths outside this key's scopes or the API: " + ", ".join(stray) + ".",
+            }
+        )
+    if codes["rate_limited"]:
+        out.append(
+            {
+                "code": "rate_limited",
+                "count": codes["rate_limited"],
+                "message": f"{codes['rate_limited']} calls over the rate limit.",
+            }
+        )
+    return out
+
+
+def _summary(calls: list[dict[str, Any]], since: float) -> dict[str, int]:
+    recent = [c for c in calls if c["epoch"] >= since]
+    return {"calls": len(recent), "refused": sum(1 for c in recent if c["status"] in REFUSED)}
+
+
+def _usage(key: ApiKey, calls: list[dict[str, Any]], now: float) -> dict[str, Any]:
+    since = now - HOUR
+    count = HOUR // BUCKET
+    totals = [[0, 0] for _ in range(count)]
+    for c in calls:
+        if since <= c["epoch"] <= now:
+            bar = totals[min(int((c["epoch"] - since) // BUCKET), count - 1)]
+            bar[0] += 1
+            bar[1] += c["status"] in REFUSED
+    buckets = [{"start": iso(since + i * BUCKET), "calls": n, "refused": r} for i, (n, r) in enumerate(totals)]
+    recent = [
+        {
+            "time": iso(c["epoch"]),
+            "method": c["method"],
+            "path": c["path"],
+            "status": c["status"],
+            "reason": c["reason"],
+        }
+        for c in reversed(calls[-RECENT:])
+    ]
+    return {
+        "key": _key_json(key),
+        "window": {"from": iso(since), "to": iso(now), "bucketSeconds": BUCKET},
+        "lastHour": _summary(calls, since),
+        "buckets": buckets,
+        "unusual": _unusual(calls, since),
+        "calls": recent,
+    }
+
+
+@bp.get("/usage")
+def list_usage() -> Response:
+    """Every key of the session's organisation, revoked ones included, with its last hour in brief."""
+    state = state_of(current_app)
+    org_id = session_org(state, request)
+    journal = plane_of(current_app).journal
+    since = state.clock.now() - HOUR
+    data = []
+    for key in state.keys.all(org_id):
+        calls = journal.of_key(key.id)
+        data.append({**_key_json(key), "lastHour": _summary(calls, since), "unusual": len(_unusual(calls, since))})
+    return secure(json_response({"data": data, "journalSize": journal.size}))
+
+
+@bp.get("/usage/<key_id>")
+def key_usage(key_id: str) -> Response:
+    """One key of the session's organisation: last-hour chart data, recent calls, unusual patterns."""
+    state = state_of(current_app)
+    org_id = session_org(state, request)
+    key = state.keys.get_any(org_id, key_id)
+    journal = plane_of(current_app).journal
+    body = _usage(key, journal.of_key(key.id), state.clock.now())
+    return secure(json_response({**body, "journalSize": journal.size}))

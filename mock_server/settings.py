@@ -1,0 +1,233 @@
+"""Every setting of the mock in one table, read and checked on one path.
+
+A setting reaches the mock as a command-line option (``--revocation-delay 5``), an environment
+variable (``EULABEL_MOCK_REVOCATION_DELAY=5``) or a key of the configuration mapping given to
+``create_app`` or the ``eulabel_mock_config`` fixture (``{"REVOCATION_DELAY": 5}``). All three go
+through the same converter, and an error names the setting the way the user wrote it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ERROR_FORMATS
+from .serving.server import DEFAULT_SERVER, SERVERS
+from .state.rate_limit import DEFAULT_RATE_LIMIT, parse_rate_limit
+
+ENV_PREFIX = "EULABEL_MOCK_"
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+Convert = Callable[[Any], Any]
+
+
+class ConfigError(ValueError):
+    """A setting the mock cannot use; the message names it as the user wrote it."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its option name, how a value is checked, and the app config key it fills."""
+
+    name: str  # the option without its dashes, e.g. "revocation-delay"
+    convert: Convert  # text or a Python value -> the value used; ValueError says why not
+    help: str
+    metavar: str | None = None
+    app_key: str | None = None  # None: a setting of the server, not of the app
+    switch: bool = False  # an on/off option that takes no value on the command line
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper().replace("-", "_")
+
+
+def _whole(low: int, high: int) -> Convert:
+    def convert(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError(f"must be a whole number from {low} to {high}") from None
+        if not low <= number <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return number
+
+    return convert
+
+
+def _seconds(value: Any) -> float:
+    try:
+        number = float(value) if not isinstance(value, bool) else -1.0
+    except (TypeError, ValueError):
+        number = -1.0
+    if not 0 <= number <= 3600:
+        raise ValueError("must be a number of seconds from 0 to 3600")
+    return number
+
+
+def _choice(*choices: str) -> Convert:
+    def convert(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"must be one of: {', '.join(choices)}")
+        return str(value)
+
+    return convert
+
+
+def _switch(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise ValueError(f"must be one of: {', '.join(_TRUE)} (on) or {', '.join(v for v in _FALSE if v)} (off)")
+
+
+def _seed(value: Any) -> int | None:
+    if value is None:
+        return None
+    return int(_whole(-(2**63), 2**63 - 1)(value))
+
+
+def _rate_limit(value: Any) -> str:
+    parse_rate_limit(str(value))
+    return str(value).strip()
+
+
+def _fixtures(value: Any) -> str | None:
+    if value is None:
+        return None
+    directory = Path(value)
+    if not directory.is_dir():
+        raise ValueError(f"no such directory: {directory}")
+    if not (directory / "organizations.json").is_file():
+        raise ValueError(f"{directory} has no organizations.json, so the mock would have no organisations")
+    return str(directory)
+
+
+def _state_file(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    path = Path(value)
+    if path.is_dir():
+        raise ValueError(f"state file {path} is a directory")
+    if not path.parent.is_dir():
+        raise ValueError(f"state file {path}: its directory {path.parent} does not exist")
+    return str(path)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _token(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) < 16 or not value.isprintable() or " " in value:
+        raise ValueError("must be at least 16 printable characters without spaces")
+    return value
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("host", _text, "interface to bind (default 127.0.0.1)"),
+    Setting("port", _whole(0, 65535), "port; 0 picks a free one (default 8080)"),
+    Setting("fixtures", _fixtures, "directory of seed JSON files (default: the bundled ones)", "DIR", "FIXTURES"),
+    Setting("error-format", _choice(*ERROR_FORMATS), "error body shape: flat (Gen-2, default) or nested (Gen-1)",
+            "flat|nested", "ERROR_FORMAT"),
+    Setting("revocation-delay", _seconds, "seconds a revoked key keeps authenticating (default 0: immediate)",
+            "SECONDS", "REVOCATION_DELAY"),
+    Setting("rate-limit", _rate_limit, f"requests each API key may make per window (default {DEFAULT_RATE_LIMIT}; "
+            "0 disables)", "N/SECONDS", "RATE_LIMIT"),
+    Setting("seed", _seed, "make ids and secrets reproducible", "N", "SEED"),
+    Setting("access-log", _switch, "log one line per request to stderr (paths only, never credentials)",
+            app_key="ACCESS_LOG", switch=True),
+    Setting("state", _state_file, "keep the state in FILE across restarts (hashes only, never a secret); "
+            "default: memory", "FILE", "STATE_FILE"),
+    Setting("journal-size", _whole(0, 1_000_000), "requests kept by GET /_mock/journal (default 1000; 0 records "
+            "none)", "N", "JOURNAL_SIZE"),
+    Setting("server", _choice(*SERVERS), f"HTTP server (default {DEFAULT_SERVER}; waitress is pure Python)",
+            "granian|waitress"),
+    Setting("threads", _whole(1, 64), "Python threads running requests (default: 2 on granian, 8 on waitress); "
+            "more threads keep the mock responsive while a request is slow", "N"),
+    Setting("control-token", _token, "require TOKEN in the X-Eulabel-Mock-Token header on /_mock/* (except "
+            f"/_mock/ready); prefer {ENV_PREFIX}CONTROL_TOKEN, as other users can read a command line", "TOKEN",
+            "CONTROL_TOKEN"),
+    Setting("demo-sessions", _switch, "open the fixtures' demo session cookies (default on; off for shared "
+            "deployments)", "on|off", "DEMO_SESSIONS"),
+)
+# Keys of the app config that are no command-line option.
+APP_ONLY: dict[str, Convert] = {"CONTROL_PLANE": _switch, "MAX_CONTENT_LENGTH": _whole(1, 2**31)}
+BY_APP_KEY = {s.app_key: s for s in SETTINGS if s.app_key}
+
+
+def resolve(options: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    """Each setting's value by name: the option if given, else its environment variable; checked.
+
+    Settings given neither way are left out, so the app's and the server's defaults apply.
+
+    :raise ConfigError: naming the option or variable and what it must be.
+    """
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        given = options.get(setting.name)
+        if given is not None:
+            source, value = setting.option, given
+        elif setting.env in environ:
+            source, value = setting.env, environ[setting.env]
+        else:
+            continue
+        values[setting.name] = _convert(setting.convert, value, source)
+    return values
+
+
+def unknown_variables(environ: Iterable[str]) -> list[str]:
+    """A warning for each ``EULABEL_MOCK_*`` variable that is no setting, naming the closest one."""
+    known = [s.env for s in SETTINGS]
+    suffixes = [name.removeprefix(ENV_PREFIX) for name in known]  # the shared prefix would make all look close
+    warnings = []
+    for name in sorted(n for n in environ if n.startswith(ENV_PREFIX) and n not in known):
+        close = difflib.get_close_matches(name.removeprefix(ENV_PREFIX), suffixes, n=1, cutoff=0.6)
+        hint = f"did you mean {ENV_PREFIX}{close[0]}?" if close else f"known: {', '.join(known)}"
+        warnings.append(f"{name} is not a setting and is ignored ({hint})")
+    return warnings
+
+
+def app_config(config: Mapping[str, Any], known: Iterable[str], also_allowed: Iterable[str] = ()) -> dict[str, Any]:
+    """``config`` with every value checked; ``known`` are the app's keys, listed when a key is unknown.
+
+    ``also_allowed`` keys (Flask's own settings) pass through unchecked.
+
+    :raise ConfigError: an unknown key (with the valid ones), or a value that key cannot take.
+    """
+    valid = sorted(known)
+    allowed = {*valid, *also_allowed}
+    unknown = [str(key) for key in config if key not in allowed]
+    if unknown:
+        close = [m for key in unknown for m in difflib.get_close_matches(key.upper(), valid, n=1, cutoff=0.6)]
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise ConfigError(f"unknown key {', '.join(map(repr, unknown))}{hint}; valid keys: {', '.join(valid)}")
+    checked = dict(config)
+    for key, value in config.items():
+        setting = BY_APP_KEY.get(key)
+        convert = setting.convert if setting else APP_ONLY.get(key)
+        if convert is not None:
+            checked[key] = _convert(convert, value, key)
+    return checked
+
+
+def _convert(convert: Convert, value: Any, source: str) -> Any:
+    try:
+        return convert(value)
+    except (ValueError, TypeError) as exc:
+        shown = value if isinstance(value, str) else repr(value)
+        raise ConfigError(f"{source}={shown}: {exc}") from None
