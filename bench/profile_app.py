@@ -29,14 +29,26 @@ Call = Callable[[], Any]
 BENCH_RATE_LIMIT = "100000000/60"  # the per-key limit stays on its code path but never trips
 
 
-def environ(method: str, path: str, headers: dict[str, str], body: bytes = b"",
-            query: str = "") -> Callable[[], dict[str, Any]]:
+def environ(
+    method: str, path: str, headers: dict[str, str], body: bytes = b"", query: str = ""
+) -> Callable[[], dict[str, Any]]:
     base: dict[str, Any] = {
-        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8080", "SERVER_PROTOCOL": "HTTP/1.1", "SCRIPT_NAME": "", "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr, "wsgi.multithread": True,
-        "wsgi.multiprocess": False, "wsgi.run_once": False, "wsgi.version": (1, 0),
-        "wsgi.input_terminated": True, "CONTENT_LENGTH": str(len(body)),
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8080",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "SCRIPT_NAME": "",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+        "wsgi.input_terminated": True,
+        "CONTENT_LENGTH": str(len(body)),
     }
     for name, value in headers.items():
         key = name.upper().replace("-", "_")
@@ -79,13 +91,23 @@ def cases(keys: int = 0, products: int = 0) -> dict[str, Call]:
     writer = create_app({"RATE_LIMIT": BENCH_RATE_LIMIT})
     return {
         "products": caller(app, environ("GET", "/v1/products", {"Authorization": f"Bearer {secret}"}), 200),
-        "create_key": caller(writer, environ("POST", "/v1/auth/api-keys", {
-            "Cookie": "eulabel_session=sess_quinta_demo", "Content-Type": "application/json"}, body), 201),
+        "create_key": caller(
+            writer,
+            environ(
+                "POST",
+                "/v1/auth/api-keys",
+                {"Cookie": "eulabel_session=sess_quinta_demo", "Content-Type": "application/json"},
+                body,
+            ),
+            201,
+        ),
         "bare_flask": caller(bare, environ("GET", "/", {}), 200),
-        "products_100": caller(app, environ("GET", "/v1/products", {"Authorization": f"Bearer {secret}"},
-                                            query="limit=100"), 200),
-        "list_keys": caller(app, environ("GET", "/v1/auth/api-keys", {"Cookie": "eulabel_session=sess_quinta_demo"}),
-                            200),
+        "products_100": caller(
+            app, environ("GET", "/v1/products", {"Authorization": f"Bearer {secret}"}, query="limit=100"), 200
+        ),
+        "list_keys": caller(
+            app, environ("GET", "/v1/auth/api-keys", {"Cookie": "eulabel_session=sess_quinta_demo"}), 200
+        ),
     }
 
 

@@ -39,6 +39,7 @@ def load_serve() -> Callable[..., None]:
     spec.loader.exec_module(module)
     return module.serve  # type: ignore[no-any-return]
 
+
 ORG = "org_quinta"
 BENCH_RATE_LIMIT = "100000000/60"  # the per-key limit stays on its code path but never trips
 StartResponse = Callable[..., Any]

@@ -99,8 +99,13 @@ def render_report(outcomes: Iterable[Any], api: Any, target: Any) -> str:
     ]
     if api is not None:
         lines.append(f"- Requests sent by claim and model checks: {api.sent}; secrets re-shown: {len(api.leaks)}")
-    lines += ["", "## Documented claims", "", "| claim | what | checked | passed | failed | skipped | notes |",
-              "|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Documented claims",
+        "",
+        "| claim | what | checked | passed | failed | skipped | notes |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for claim, text in CLAIMS.items():
         tests = per_claim.get(claim, [])
         counts = {k: sum(1 for o in tests if o.outcome == k) for k in ("passed", "failed", "skipped")}
@@ -110,10 +115,16 @@ def render_report(outcomes: Iterable[Any], api: Any, target: Any) -> str:
         else:
             notes = [f"{o.nodeid.split('::')[-1]}: {o.reason}" for o in tests if o.outcome != "passed" and o.reason]
             note = "; ".join(notes[:3])
-        lines.append(f"| {claim} | {text} | {checked} | {counts['passed']} | {counts['failed']} | "
-                     f"{counts['skipped']} | {note} |")
-    lines += ["", "## Assumption checks (our spec's choices where the docs are silent)", "",
-              "| check | outcome | notes |", "|---|---|---|"]
+        lines.append(
+            f"| {claim} | {text} | {checked} | {counts['passed']} | {counts['failed']} | {counts['skipped']} | {note} |"
+        )
+    lines += [
+        "",
+        "## Assumption checks (our spec's choices where the docs are silent)",
+        "",
+        "| check | outcome | notes |",
+        "|---|---|---|",
+    ]
     for o in assumptions:
         lines.append(f"| {o.nodeid.split('::')[-1]} | {o.outcome} | {o.reason} |")
     failed = [o for o in outcomes if o.outcome == "failed"]

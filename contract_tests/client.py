@@ -19,8 +19,15 @@ from .target import Target
 
 SESSION_COOKIE = "eulabel_session"
 KEYS = "/v1/auth/api-keys"
-ALL_SCOPES = ["products:read", "products:write", "passports:read", "passports:write",
-              "suppliers:read", "suppliers:write", "analytics:read"]
+ALL_SCOPES = [
+    "products:read",
+    "products:write",
+    "passports:read",
+    "passports:write",
+    "suppliers:read",
+    "suppliers:write",
+    "analytics:read",
+]
 _UNSET: Any = object()
 
 
@@ -72,17 +79,33 @@ class Api:
         self._serial = 0
 
     # --- raw requests -------------------------------------------------------------------------
-    def request(self, method: str, path: str, *, key: str | None = None, session: str | None = None,
-                cookie_name: str = SESSION_COOKIE, json: Any = _UNSET, data: Any = None,
-                headers: dict[str, str] | None = None, params: Any = None, retry_429: bool = True,
-                expect_secret: bool = False) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        key: str | None = None,
+        session: str | None = None,
+        cookie_name: str = SESSION_COOKIE,
+        json: Any = _UNSET,
+        data: Any = None,
+        headers: dict[str, str] | None = None,
+        params: Any = None,
+        retry_429: bool = True,
+        expect_secret: bool = False,
+    ) -> requests.Response:
         """One request; 429 answers with a ``Retry-After`` are waited out (bounded) unless ``retry_429`` is off."""
         hdrs = dict(headers or {})
         if key is not None:
             hdrs["Authorization"] = f"Bearer {key}"
         cookies = {cookie_name: session} if session is not None else None
-        kwargs: dict[str, Any] = {"headers": hdrs, "cookies": cookies, "params": params, "timeout": 15,
-                                  "allow_redirects": False}
+        kwargs: dict[str, Any] = {
+            "headers": hdrs,
+            "cookies": cookies,
+            "params": params,
+            "timeout": 15,
+            "allow_redirects": False,
+        }
         if json is not _UNSET:
             kwargs["json"] = json
         elif data is not None:
@@ -114,8 +137,9 @@ class Api:
         haystack = resp.text + "\n" + "\n".join(f"{k}: {v}" for k, v in resp.headers.items())
         for secret, shown in list(self.secrets.items()):
             if secret in haystack:
-                self.leaks.append(Leak(shown, f"{resp.request.method} {redact(resp.request.path_url)} "
-                                              f"-> {resp.status_code}"))
+                self.leaks.append(
+                    Leak(shown, f"{resp.request.method} {redact(resp.request.path_url)} -> {resp.status_code}")
+                )
 
     # --- keys ---------------------------------------------------------------------------------
     def unique_name(self, label: str = "key") -> str:
@@ -123,16 +147,25 @@ class Api:
             self._serial += 1
             return f"{self.target.run_prefix}{label}-{self._serial}"
 
-    def create_key(self, session: str, scopes: list[str] | None = None, label: str = "key",
-                   body: Any = _UNSET) -> Created:
+    def create_key(
+        self, session: str, scopes: list[str] | None = None, label: str = "key", body: Any = _UNSET
+    ) -> Created:
         name = self.unique_name(label)
         scopes = list(ALL_SCOPES if scopes is None else scopes)
         payload = {"name": name, "scopes": scopes} if body is _UNSET else body
         resp = self.request("POST", KEYS, session=session, json=payload, expect_secret=True)
         parsed = body_of(resp)
         secret = find_secret(parsed) if resp.ok else None
-        created = Created(resp.status_code, parsed, find_id(parsed, secret, name) if resp.ok else None,
-                          secret, name, session, scopes, CaseInsensitiveDict(resp.headers))
+        created = Created(
+            resp.status_code,
+            parsed,
+            find_id(parsed, secret, name) if resp.ok else None,
+            secret,
+            name,
+            session,
+            scopes,
+            CaseInsensitiveDict(resp.headers),
+        )
         if resp.ok:
             with self._lock:
                 self.created.append(created)
@@ -177,8 +210,9 @@ class Api:
             if created.revoked_at is not None or created.id is None:
                 continue
             try:
-                resp = self.http.delete(self.target.url(f"{KEYS}/{created.id}"),
-                                        cookies={SESSION_COOKIE: created.session}, timeout=10)
+                resp = self.http.delete(
+                    self.target.url(f"{KEYS}/{created.id}"), cookies={SESSION_COOKIE: created.session}, timeout=10
+                )
             except requests.RequestException:
                 continue
             if resp.ok or resp.status_code == 404:
@@ -199,8 +233,10 @@ def describe(resp: requests.Response) -> str:
     text = resp.text
     if len(text) > 400:
         text = text[:400] + "…"
-    return redact(f"{resp.request.method} {resp.request.path_url} -> {resp.status_code} "
-                  f"{resp.headers.get('Content-Type', '')} {text}")
+    return redact(
+        f"{resp.request.method} {resp.request.path_url} -> {resp.status_code} "
+        f"{resp.headers.get('Content-Type', '')} {text}"
+    )
 
 
 def _retry_after(resp: requests.Response) -> float | None:

@@ -33,8 +33,12 @@ _COMMON: dict[str, Any] = {
     "database": None,
     "derandomize": True,
     "print_blob": False,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large,
-                              HealthCheck.function_scoped_fixture],
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 }
 settings.register_profile("contract", max_examples=8, stateful_step_count=8, **_COMMON)
 settings.register_profile("thorough", max_examples=150, stateful_step_count=25, **_COMMON)

@@ -20,22 +20,46 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("contract", "EUlabel contract suite")
-    group.addoption("--base-url", default=None,
-                    help="run against this deployment (with or without /v1); default: the in-process mock")
-    group.addoption("--revocation-window", type=float, default=10.0,
-                    help="seconds a revoked key may keep working before it must get 401 (C16; default 10)")
-    group.addoption("--documented-only", action="store_true", default=False,
-                    help="run only checks of documented claims; deselect assumption checks")
-    group.addoption("--strict-assumptions", action="store_true", default=False,
-                    help="against --base-url: fail the run when the target differs from an assumption of our "
-                         "spec (default: report it as 'differs'; the docs are silent there)")
+    group.addoption(
+        "--base-url",
+        default=None,
+        help="run against this deployment (with or without /v1); default: the in-process mock",
+    )
+    group.addoption(
+        "--revocation-window",
+        type=float,
+        default=10.0,
+        help="seconds a revoked key may keep working before it must get 401 (C16; default 10)",
+    )
+    group.addoption(
+        "--documented-only",
+        action="store_true",
+        default=False,
+        help="run only checks of documented claims; deselect assumption checks",
+    )
+    group.addoption(
+        "--strict-assumptions",
+        action="store_true",
+        default=False,
+        help="against --base-url: fail the run when the target differs from an assumption of our "
+        "spec (default: report it as 'differs'; the docs are silent there)",
+    )
     group.addoption("--claims-report", default=None, metavar="PATH", help="write a markdown claims report")
-    group.addoption("--rate-limit-burst", type=int, default=0, metavar="N",
-                    help="against --base-url: send up to N requests with one key to reach a 429 (C32-C35); "
-                         "0 (default) skips those checks")
-    group.addoption("--max-requests", type=int, default=None,
-                    help="upper bound on requests the claim and model checks send "
-                         "(default 3000 + 300 per hypothesis example: 5400 with the default profile)")
+    group.addoption(
+        "--rate-limit-burst",
+        type=int,
+        default=0,
+        metavar="N",
+        help="against --base-url: send up to N requests with one key to reach a 429 (C32-C35); "
+        "0 (default) skips those checks",
+    )
+    group.addoption(
+        "--max-requests",
+        type=int,
+        default=None,
+        help="upper bound on requests the claim and model checks send "
+        "(default 3000 + 300 per hypothesis example: 5400 with the default profile)",
+    )
 
 
 def in_contract_suite(item: pytest.Item) -> bool:
@@ -96,8 +120,13 @@ def _report_difference(item: pytest.Item, report: pytest.TestReport) -> None:
     The mock must meet its own spec, so against it (and with --strict-assumptions) it still fails.
     """
     config = item.config
-    if (report.when != "call" or not report.failed or not config.getoption("--base-url")
-            or config.getoption("--strict-assumptions") or item.get_closest_marker("claim") is not None):
+    if (
+        report.when != "call"
+        or not report.failed
+        or not config.getoption("--base-url")
+        or config.getoption("--strict-assumptions")
+        or item.get_closest_marker("claim") is not None
+    ):
         return
     report.outcome = "skipped"
     report.wasxfail = "differs from an assumption of this project's spec (the docs are silent)"  # type: ignore[attr-defined]
@@ -180,8 +209,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if path:
         api: Api | None = CURRENT.get("api")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(claim_index.render_report(session.config.stash[_RESULTS].tests.values(), api,
-                                                        CURRENT.get("target")), encoding="utf-8")
+        Path(path).write_text(
+            claim_index.render_report(session.config.stash[_RESULTS].tests.values(), api, CURRENT.get("target")),
+            encoding="utf-8",
+        )
 
 
 # The ``make_key`` fixture: ``make_key(scopes, label=..., on=session)`` -> the created key.

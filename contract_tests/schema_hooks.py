@@ -84,8 +84,9 @@ def register(schema: Any) -> Any:
             body = _json(text)
             secret = find_secret(body)
             session = (case.cookies or {}).get(SESSION_COOKIE) or creds.session or ""
-            creds.api.created.append(Created(response.status_code, None, find_id(body, secret), secret,
-                                             "", session, []))
+            creds.api.created.append(
+                Created(response.status_code, None, find_id(body, secret), secret, "", session, [])
+            )
             if secret:
                 creds.api.secrets[secret] = secret[:12] + "…"
         else:

@@ -60,8 +60,14 @@ def find_id(body: Any, secret: str | None = None, name: str | None = None) -> st
         if isinstance(value, str) and field.lower().endswith("id") and value:
             return value
     for value in obj.values():
-        if (isinstance(value, str) and _ID_LIKE.match(value) and value != name and not ENV_PREFIX.match(value)
-                and not _TIMESTAMP.match(value) and (secret is None or secret not in value)):
+        if (
+            isinstance(value, str)
+            and _ID_LIKE.match(value)
+            and value != name
+            and not ENV_PREFIX.match(value)
+            and not _TIMESTAMP.match(value)
+            and (secret is None or secret not in value)
+        ):
             return value
     return None
 
@@ -129,8 +135,17 @@ def timestamps(body: Any) -> Iterator[tuple[str, str]]:
 
 
 # Error bodies: flat Gen-2 {error, message, status, suggestion?} or nested Gen-1 {error: {type, message, ...}} (C24).
-FLAT_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
-              422: "validation_error", 429: "rate_limited", 500: "internal_error", 503: "service_unavailable"}
+FLAT_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "service_unavailable",
+}
 NESTED_ALIASES = {401: {"authentication_error"}, 409: {"duplicate_error"}}
 # Statuses whose nested (Gen-1) code the docs show; for others the nested name is undocumented.
 NESTED_DOCUMENTED = {401, 404, 409, 422}
@@ -148,8 +163,9 @@ class ErrorBody:
 
 def parse_error(body: Any) -> ErrorBody:
     if isinstance(body, dict) and isinstance(body.get("error"), str):
-        return ErrorBody("flat", body["error"], _str(body.get("message")), body.get("status"),
-                         _str(body.get("param")), body)
+        return ErrorBody(
+            "flat", body["error"], _str(body.get("message")), body.get("status"), _str(body.get("param")), body
+        )
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         inner = body["error"]
         code = _str(inner.get("code")) or _str(inner.get("type"))

@@ -56,8 +56,13 @@ def _documented() -> dict[str, Any]:
             # Any request may be rate-limited (C32, C33) or fail validation (C29); the docs promise the
             # status and error shape, not which calls.
             for code, why in (("422", "Validation failure (C29)."), ("429", "Rate limited (C33).")):
-                responses.setdefault(code, {"description": why, "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+                responses.setdefault(
+                    code,
+                    {
+                        "description": why,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
             for code in list(responses):
                 response = _resolve(spec, responses[code])
                 if code.startswith("2") and response.get("x-documented") is False:

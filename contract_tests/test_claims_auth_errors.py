@@ -35,8 +35,11 @@ def test_key_is_sent_as_a_bearer_token(api: Api, make_key: MakeKey) -> None:
 
 
 @pytest.mark.claim("C9")
-@pytest.mark.parametrize("header", [None, "Bearer", "Bearer not-a-key", "FAKE", "Basic dXNlcjpwYXNz"],
-                         ids=["missing", "empty-bearer", "garbage", "unknown-key", "basic"])
+@pytest.mark.parametrize(
+    "header",
+    [None, "Bearer", "Bearer not-a-key", "FAKE", "Basic dXNlcjpwYXNz"],
+    ids=["missing", "empty-bearer", "garbage", "unknown-key", "basic"],
+)
 def test_missing_or_invalid_key_is_401(api: Api, header: str | None) -> None:
     if header == "FAKE":
         header = f"Bearer {_fake_key()}"
@@ -56,8 +59,12 @@ def test_key_without_the_scope_is_403(api: Api, make_key: MakeKey) -> None:
 @pytest.mark.destructive
 def test_responses_are_json(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"])
-    for resp in (api.list_keys(session)[0], api.use(created.secret), api.request("GET", "/v1/products"),
-                 api.request("DELETE", f"{KEYS}/does-not-exist", session=session)):
+    for resp in (
+        api.list_keys(session)[0],
+        api.use(created.secret),
+        api.request("GET", "/v1/products"),
+        api.request("DELETE", f"{KEYS}/does-not-exist", session=session),
+    ):
         assert resp.headers.get("Content-Type", "").split(";")[0].strip() == "application/json", describe(resp)
         assert body_of(resp) is not None, describe(resp)
 
@@ -78,15 +85,17 @@ def test_timestamps_are_iso8601_utc(api: Api, session: str, make_key: MakeKey) -
 # --- errors ---------------------------------------------------------------------------------------
 def _errors(api: Api, session: str | None, scoped_key: str | None) -> list[tuple[int, object]]:
     """Provoke documented error statuses; returns (status, body) pairs."""
-    out = [api.request("GET", "/v1/products"),
-           api.request("GET", "/v1/products", key=_fake_key())]
+    out = [api.request("GET", "/v1/products"), api.request("GET", "/v1/products", key=_fake_key())]
     if scoped_key:
         out.append(api.use(scoped_key))
     if session:
-        out += [api.request("DELETE", f"{KEYS}/key_000000000000000000000000", session=session),
-                api.request("POST", KEYS, session=session, data=b'{"name": "x",',
-                            headers={"Content-Type": "application/json"}),
-                api.request("POST", KEYS, session=session, json={"name": api.unique_name("bad"), "scopes": "x"})]
+        out += [
+            api.request("DELETE", f"{KEYS}/key_000000000000000000000000", session=session),
+            api.request(
+                "POST", KEYS, session=session, data=b'{"name": "x",', headers={"Content-Type": "application/json"}
+            ),
+            api.request("POST", KEYS, session=session, json={"name": api.unique_name("bad"), "scopes": "x"}),
+        ]
     return [(r.status_code, body_of(r)) for r in out]
 
 
@@ -103,8 +112,9 @@ def error_samples(request: pytest.FixtureRequest, api: Api, target: Target) -> l
 @pytest.mark.claim("C24")
 def test_errors_share_one_documented_structure(error_samples: list[tuple[int, object]]) -> None:
     shapes = {parse_error(b).shape for _, b in error_samples}
-    assert "unknown" not in shapes, "an error body is neither the flat nor the nested documented shape: " + \
-        dumps([b for _, b in error_samples if parse_error(b).shape == "unknown"][:2])
+    assert "unknown" not in shapes, "an error body is neither the flat nor the nested documented shape: " + dumps(
+        [b for _, b in error_samples if parse_error(b).shape == "unknown"][:2]
+    )
     assert len(shapes) == 1, f"errors mix the flat and nested shapes: {dumps(error_samples[:6])}"
     for _, body in error_samples:
         assert parse_error(body).message, f"an error without a message: {dumps(body)}"
@@ -125,16 +135,20 @@ def test_flat_error_suggestion_is_text_when_present(error_samples: list[tuple[in
     if not flat:
         pytest.skip("the target answers with nested errors; C26 is about the flat shape")
     for body in flat:
-        assert not isinstance(body, dict) or "suggestion" not in body or (
-            isinstance(body["suggestion"], str) and body["suggestion"].strip()), dumps(body)
+        assert (
+            not isinstance(body, dict)
+            or "suggestion" not in body
+            or (isinstance(body["suggestion"], str) and body["suggestion"].strip())
+        ), dumps(body)
 
 
 @pytest.mark.claim("C27")
 def test_error_codes_follow_the_documented_table(error_samples: list[tuple[int, object]]) -> None:
     for status, body in error_samples:
         err = parse_error(body)
-        assert code_ok(status, err), f"HTTP {status} with code {err.code!r}, documented " \
-                                     f"{sorted(expected_codes(status, err.shape))}"
+        assert code_ok(status, err), (
+            f"HTTP {status} with code {err.code!r}, documented {sorted(expected_codes(status, err.shape))}"
+        )
 
 
 @pytest.mark.destructive
@@ -149,8 +163,11 @@ def test_unknown_key_id_is_404_not_found(api: Api, session: str) -> None:
 
 @pytest.mark.destructive
 @pytest.mark.claim("C28")
-@pytest.mark.parametrize("raw", [b'{"name": "x",', b"not json", b'{"name": "a", "scopes": [}', b"\xff\xfe"],
-                         ids=["truncated", "text", "broken-array", "not-utf8"])
+@pytest.mark.parametrize(
+    "raw",
+    [b'{"name": "x",', b"not json", b'{"name": "a", "scopes": [}', b"\xff\xfe"],
+    ids=["truncated", "text", "broken-array", "not-utf8"],
+)
 def test_malformed_json_is_400(api: Api, session: str, raw: bytes) -> None:
     resp = api.request("POST", KEYS, session=session, data=raw, headers={"Content-Type": "application/json"})
     assert resp.status_code == 400, describe(resp)
@@ -159,8 +176,11 @@ def test_malformed_json_is_400(api: Api, session: str, raw: bytes) -> None:
 
 @pytest.mark.destructive
 @pytest.mark.claim("C29")
-@pytest.mark.parametrize(("body", "param"), [({"scopes": "products:read"}, "scopes"), ({"name": 42}, "name")],
-                         ids=["scopes-not-a-list", "name-not-text"])
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [({"scopes": "products:read"}, "scopes"), ({"name": 42}, "name")],
+    ids=["scopes-not-a-list", "name-not-text"],
+)
 def test_invalid_values_are_422_naming_the_field(api: Api, session: str, body: dict[str, object], param: str) -> None:
     payload = {"name": api.unique_name("invalid"), "scopes": ["products:read"], **body}
     created = api.create_key(session, body=payload)
@@ -197,6 +217,11 @@ def test_mock_rejects_unknown_query_parameters_and_fields(api: Api, session: str
 @pytest.mark.destructive
 @pytest.mark.assumption
 def test_wrong_content_type_is_400(api: Api, session: str) -> None:
-    resp = api.request("POST", KEYS, session=session, data=b'{"name": "x", "scopes": ["products:read"]}',
-                       headers={"Content-Type": "text/plain"})
+    resp = api.request(
+        "POST",
+        KEYS,
+        session=session,
+        data=b'{"name": "x", "scopes": ["products:read"]}',
+        headers={"Content-Type": "text/plain"},
+    )
     assert resp.status_code == 400, describe(resp)

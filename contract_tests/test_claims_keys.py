@@ -33,12 +33,16 @@ def test_each_documented_scope_can_be_granted(make_key: MakeKey, scope: str) -> 
 
 
 @pytest.mark.claim("C5")
-@pytest.mark.parametrize("scopes", [["products:delete"], ["admin"], ["products:read", "everything"], []],
-                         ids=["unknown-scope", "admin", "one-unknown", "no-scope"])
+@pytest.mark.parametrize(
+    "scopes",
+    [["products:delete"], ["admin"], ["products:read", "everything"], []],
+    ids=["unknown-scope", "admin", "one-unknown", "no-scope"],
+)
 def test_undocumented_or_missing_scopes_are_refused(api: Api, session: str, scopes: list[str]) -> None:
     created = api.create_key(session, scopes, label="badscope")
     assert 400 <= created.status < 500 and created.status not in (401, 403, 404), (
-        f"a key with scopes {scopes} was not refused: status {created.status}, body {dumps(created.body)}")
+        f"a key with scopes {scopes} was not refused: status {created.status}, body {dumps(created.body)}"
+    )
     assert created.secret is None, "a refused key request still returned a key"
 
 
@@ -92,7 +96,8 @@ def _assert_not_cacheable(headers: Mapping[str, str]) -> None:
         return
     max_age = re.search(r"(?:s-)?max-age=(\d+)", cache)
     assert "public" not in cache and not (max_age and int(max_age.group(1)) > 0), (
-        f"the create response may be cached (Cache-Control: {cache!r}), so the secret can be shown again")
+        f"the create response may be cached (Cache-Control: {cache!r}), so the secret can be shown again"
+    )
     assert "Expires" not in headers or "no-cache" in cache, "the create response carries Expires"
 
 
@@ -125,14 +130,16 @@ def test_secret_is_never_shown_after_the_create_response(api: Api, session: str,
 @pytest.mark.claim("C15")
 def test_list_holds_active_keys_and_drops_revoked_ones(api: Api, session: str, make_key: MakeKey) -> None:
     keep, drop = make_key(["products:read"], label="keep"), make_key(["products:read"], label="drop")
-    assert api.listed(session, keep) is not None and api.listed(session, drop) is not None, \
+    assert api.listed(session, keep) is not None and api.listed(session, drop) is not None, (
         "an active key is missing from the list"
+    )
     resp = api.revoke(session, drop)
     assert 200 <= resp.status_code < 300, f"revoke failed (C15): {describe(resp)}"
     deadline = time.monotonic() + api.target.revocation_window
     while api.listed(session, drop) is not None:
         assert time.monotonic() < deadline, (
-            f"the revoked key is still listed {api.target.revocation_window:g}s after revocation")
+            f"the revoked key is still listed {api.target.revocation_window:g}s after revocation"
+        )
         time.sleep(0.2)
     assert api.listed(session, keep) is not None, "revoking one key removed another from the list"
 
@@ -149,8 +156,10 @@ def test_listed_keys_are_masked_to_their_prefix(api: Api, session: str, make_key
     body_len = len(ENV_PREFIX.sub("", created.secret))
     limit = min(12, body_len // 2)
     shown = max((revealed(created.secret, s) for _, s in strings(item)), default=0)
-    assert shown <= limit, (f"the listed key reveals {shown} of {body_len} secret characters in one piece "
-                            f"(a mask shows only the prefix; at most {limit} allowed)")
+    assert shown <= limit, (
+        f"the listed key reveals {shown} of {body_len} secret characters in one piece "
+        f"(a mask shows only the prefix; at most {limit} allowed)"
+    )
     prefixes = [s for _, s in strings(item) if s.startswith(created.secret[:8])]
     assert prefixes, f"no masked prefix ({created.secret[:8]}…) in the listed key: {dumps(item)}"
 
@@ -163,8 +172,9 @@ def test_revoked_key_is_rejected_within_the_window(api: Api, session: str, make_
     resp = api.revoke(session, created)
     assert 200 <= resp.status_code < 300, f"revoke failed (C15): {describe(resp)}"
     after = api.wait_for_status(created.secret, 401, api.target.revocation_window)
-    assert after.status_code == 401, (f"the revoked key still gets {after.status_code} "
-                                      f"{api.target.revocation_window:g}s after revocation")
+    assert after.status_code == 401, (
+        f"the revoked key still gets {after.status_code} {api.target.revocation_window:g}s after revocation"
+    )
 
 
 _RESTORE_ATTEMPTS = [
@@ -181,8 +191,9 @@ _RESTORE_ATTEMPTS = [
 def test_revoked_key_cannot_be_restored(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"], label="restore")
     assert 200 <= api.revoke(session, created).status_code < 300
-    assert api.wait_for_status(created.secret, 401, api.target.revocation_window).status_code == 401, \
+    assert api.wait_for_status(created.secret, 401, api.target.revocation_window).status_code == 401, (
         "the key was never revoked (C16)"
+    )
     for method, suffix, body in _RESTORE_ATTEMPTS:
         path = f"{KEYS}/{created.id}{suffix}"
         if body is not None:
@@ -231,8 +242,9 @@ def test_organisations_see_only_their_own_keys(api: Api, session: str, session2:
 
 @pytest.mark.claim("C4")
 @pytest.mark.parametrize("direction", ["org2-revokes-org1", "org1-revokes-org2"])
-def test_an_organisation_cannot_revoke_another_ones_key(api: Api, session: str, session2: str, make_key: MakeKey,
-                                                         direction: str) -> None:
+def test_an_organisation_cannot_revoke_another_ones_key(
+    api: Api, session: str, session2: str, make_key: MakeKey, direction: str
+) -> None:
     owner, other = (session, session2) if direction == "org2-revokes-org1" else (session2, session)
     victim = make_key(["products:read"], label="victim", on=owner)
     resp = api.revoke(other, victim)

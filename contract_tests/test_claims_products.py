@@ -143,8 +143,11 @@ def test_documented_gtin_lengths_are_accepted(api: Api, products: dict[str, str]
 
 
 @pytest.mark.claim("C44")
-@pytest.mark.parametrize("gtin", ["1234567", "123456789", "1234567890", "12345678901", "123456789012345",
-                                  "56010120122AB", ""], ids=["7", "9", "10", "11", "15", "letters", "empty"])
+@pytest.mark.parametrize(
+    "gtin",
+    ["1234567", "123456789", "1234567890", "12345678901", "123456789012345", "56010120122AB", ""],
+    ids=["7", "9", "10", "11", "15", "letters", "empty"],
+)
 def test_other_gtins_are_validation_errors(api: Api, products: dict[str, str], gtin: str) -> None:
     resp = _create(api, products["writer"], gtin=gtin)
     assert resp.status_code == 422, describe(resp)
@@ -221,14 +224,20 @@ def _fill(missing: Any) -> dict[str, Any]:
     """Values for the fields a compliance object lists as missing, by their documented names."""
     data: dict[str, Any] = {}
     for item in missing if isinstance(missing, list) else []:
-        name = item if isinstance(item, str) else (item.get("field") or item.get("name") or item.get("path")
-                                                     if isinstance(item, dict) else None)
+        name = (
+            item
+            if isinstance(item, str)
+            else (item.get("field") or item.get("name") or item.get("path") if isinstance(item, dict) else None)
+        )
         if not isinstance(name, str):
             continue
         parts = name.removeprefix("data.").split(".")
         leaf = parts[-1]
-        value: Any = ["Grapes", "Sulphites"] if leaf == "ingredients" else (
-            leaf.startswith("contains") or (12.5 if re.search(r"(G|Kj|Kcal)$", leaf) else "PT"))
+        value: Any = (
+            ["Grapes", "Sulphites"]
+            if leaf == "ingredients"
+            else (leaf.startswith("contains") or (12.5 if re.search(r"(G|Kj|Kcal)$", leaf) else "PT"))
+        )
         node = data
         for part in parts[:-1]:
             node = node.setdefault(part, {})
@@ -249,8 +258,20 @@ def _documented_wine_data() -> dict[str, Any]:
     """Every wine field the passport docs show (the Gen-1 example), so completion does not hinge on field names."""
     return {
         "productType": "wine",
-        "nutrition": {k: 12.5 for k in ("energyKj", "energyKcal", "fatG", "saturatedFatG", "carbohydratesG",
-                                        "sugarsG", "proteinG", "saltG", "alcoholG")},
+        "nutrition": {
+            k: 12.5
+            for k in (
+                "energyKj",
+                "energyKcal",
+                "fatG",
+                "saturatedFatG",
+                "carbohydratesG",
+                "sugarsG",
+                "proteinG",
+                "saltG",
+                "alcoholG",
+            )
+        },
         "allergens": {"containsSulphites": True, "containsEgg": False, "containsFish": False, "containsMilk": False},
         "origin": {"country": "PT", "region": "Douro"},
         "producers": [{"name": "Contract Test Producer", "role": "producer", "country": "PT"}],
@@ -268,8 +289,14 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.claim("C23")
 @pytest.mark.claim("C48")
 def test_partial_passport_is_a_draft_listing_missing_fields(api: Api, passports: dict[str, str]) -> None:
-    resp = _passport(api, passports["pwriter"], gtins.make(), name=api.unique_name("passport"), category="wine",
-                     data={"productType": "wine"})
+    resp = _passport(
+        api,
+        passports["pwriter"],
+        gtins.make(),
+        name=api.unique_name("passport"),
+        category="wine",
+        data={"productType": "wine"},
+    )
     assert resp.status_code == 201, describe(resp)
     body = body_of(resp)
     assert isinstance(body, dict) and body.get("status") == "draft", dumps(body)
@@ -282,8 +309,16 @@ def test_partial_passport_is_a_draft_listing_missing_fields(api: Api, passports:
 @pytest.mark.claim("C51")
 def test_passport_merges_and_publishes_when_complete(api: Api, passports: dict[str, str]) -> None:
     gtin = gtins.make()
-    first = body_of(_passport(api, passports["pwriter"], gtin, name=api.unique_name("passport"), category="wine",
-                              data={"productType": "wine", "ingredients": ["Grapes", "Sulphites"]}))
+    first = body_of(
+        _passport(
+            api,
+            passports["pwriter"],
+            gtin,
+            name=api.unique_name("passport"),
+            category="wine",
+            data={"productType": "wine", "ingredients": ["Grapes", "Sulphites"]},
+        )
+    )
     assert isinstance(first, dict) and first.get("status") == "draft", dumps(first)
     rest = _merge(_documented_wine_data(), _fill(_missing_list(first.get("compliance"))))
     rest.pop("ingredients", None)

@@ -108,4 +108,5 @@ def test_responses_carry_rate_limit_headers(burst: Burst) -> None:
 def test_limits_apply_per_key(burst: Burst) -> None:
     assert burst.other_key is not None, "could not create a second key"
     assert burst.other_key.status_code == 200, (
-        f"a fresh key was limited while another key of the organisation was: {describe(burst.other_key)}")
+        f"a fresh key was limited while another key of the organisation was: {describe(burst.other_key)}"
+    )

@@ -27,9 +27,18 @@ from .redact import ENV_PREFIX
 from .shapes import matches
 from .target import Target
 
-pytestmark = [pytest.mark.destructive, pytest.mark.claim("C3"), pytest.mark.claim("C10"), pytest.mark.claim("C12"),
-              pytest.mark.claim("C13"), pytest.mark.claim("C14"), pytest.mark.claim("C16"), pytest.mark.claim("C17"),
-              pytest.mark.claim("C18"), pytest.mark.claim("C4")]
+pytestmark = [
+    pytest.mark.destructive,
+    pytest.mark.claim("C3"),
+    pytest.mark.claim("C10"),
+    pytest.mark.claim("C12"),
+    pytest.mark.claim("C13"),
+    pytest.mark.claim("C14"),
+    pytest.mark.claim("C16"),
+    pytest.mark.claim("C17"),
+    pytest.mark.claim("C18"),
+    pytest.mark.claim("C4"),
+]
 
 SCOPE_SETS = st.lists(st.sampled_from(ALL_SCOPES), min_size=1, max_size=3, unique=True)
 
@@ -96,8 +105,9 @@ def machine(api: Api, target: Target, session: str, session2: str | None) -> typ
             resp = api.request("DELETE", f"/v1/auth/api-keys/{key_id}", session=entry.created.session)
             # The docs give no status for revoking a revoked key (ours is 404, checked as an assumption
             # elsewhere): refusing it or treating it as done are both fine; bringing the key back is not.
-            assert resp.status_code in (404, 409, 410) or 200 <= resp.status_code < 300, \
+            assert resp.status_code in (404, 409, 410) or 200 <= resp.status_code < 300, (
                 f"second revoke: {describe(resp)}"
+            )
             if entry.confirmed_dead:
                 use = api.use(entry.secret)
                 assert use.status_code == 401, f"a second revoke restored the key (C17): {describe(use)}"

@@ -40,8 +40,9 @@ def _read_only(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="module")
 def credentials(request: pytest.FixtureRequest, api: Api, target: Target) -> Iterator[Credentials]:
-    creds = Credentials(api, target, target.session, target.api_key if target.foreign else None,
-                        may_create=not _read_only(request))
+    creds = Credentials(
+        api, target, target.session, target.api_key if target.foreign else None, may_create=not _read_only(request)
+    )
     ACTIVE["current"] = creds
     yield creds
     ACTIVE.pop("current", None)
@@ -122,8 +123,9 @@ def _key_layout(api: Api, session: str) -> tuple[str, str]:
 @pytest.mark.claim("C15")
 @pytest.mark.claim("C30")
 @pytest.mark.destructive
-def test_stateful_links_conform_to_the_documented_spec(request: pytest.FixtureRequest, api: Api,
-                                                        target: Target) -> None:
+def test_stateful_links_conform_to_the_documented_spec(
+    request: pytest.FixtureRequest, api: Api, target: Target
+) -> None:
     if target.foreign:
         if not target.session:
             pytest.skip("set EULABEL_SESSION to run the stateful key workflow")
@@ -137,8 +139,9 @@ def test_stateful_links_conform_to_the_documented_spec(request: pytest.FixtureRe
         url, stop = serve_in_thread(app)
         run_target = Target(root=url, foreign=False, app=app, run_prefix=target.run_prefix)
         run_api = Api(run_target)
-        run_target.session = run_api.request("POST", "/_mock/sessions",
-                                             json={"organizationId": "org_contract"}).json()["session"]
+        run_target.session = run_api.request("POST", "/_mock/sessions", json={"organizationId": "org_contract"}).json()[
+            "session"
+        ]
         session = run_target.session
 
         def reset() -> None:
@@ -165,8 +168,15 @@ def test_stateful_links_conform_to_the_documented_spec(request: pytest.FixtureRe
             super().validate_response(response, case, additional_checks=[secret_not_reshown], **kw)
 
     try:
-        Workflow.run(settings=settings(Workflow.TestCase.settings, max_examples=settings().max_examples,
-                                       stateful_step_count=6, deadline=None, database=None))
+        Workflow.run(
+            settings=settings(
+                Workflow.TestCase.settings,
+                max_examples=settings().max_examples,
+                stateful_step_count=6,
+                deadline=None,
+                database=None,
+            )
+        )
     finally:
         ACTIVE.pop("current", None)
         if run_api is not api:

@@ -142,28 +142,77 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", _text, "interface to bind (default 127.0.0.1)"),
     Setting("port", _whole(0, 65535), "port; 0 picks a free one (default 8080)"),
     Setting("fixtures", _fixtures, "directory of seed JSON files (default: the bundled ones)", "DIR", "FIXTURES"),
-    Setting("error-format", _choice(*ERROR_FORMATS), "error body shape: flat (Gen-2, default) or nested (Gen-1)",
-            "flat|nested", "ERROR_FORMAT"),
-    Setting("revocation-delay", _seconds, "seconds a revoked key keeps authenticating (default 0: immediate)",
-            "SECONDS", "REVOCATION_DELAY"),
-    Setting("rate-limit", _rate_limit, f"requests each API key may make per window (default {DEFAULT_RATE_LIMIT}; "
-            "0 disables)", "N/SECONDS", "RATE_LIMIT"),
+    Setting(
+        "error-format",
+        _choice(*ERROR_FORMATS),
+        "error body shape: flat (Gen-2, default) or nested (Gen-1)",
+        "flat|nested",
+        "ERROR_FORMAT",
+    ),
+    Setting(
+        "revocation-delay",
+        _seconds,
+        "seconds a revoked key keeps authenticating (default 0: immediate)",
+        "SECONDS",
+        "REVOCATION_DELAY",
+    ),
+    Setting(
+        "rate-limit",
+        _rate_limit,
+        f"requests each API key may make per window (default {DEFAULT_RATE_LIMIT}; 0 disables)",
+        "N/SECONDS",
+        "RATE_LIMIT",
+    ),
     Setting("seed", _seed, "make ids and secrets reproducible", "N", "SEED"),
-    Setting("access-log", _switch, "log one line per request to stderr (paths only, never credentials)",
-            app_key="ACCESS_LOG", switch=True),
-    Setting("state", _state_file, "keep the state in FILE across restarts (hashes only, never a secret); "
-            "default: memory", "FILE", "STATE_FILE"),
-    Setting("journal-size", _whole(0, 1_000_000), "requests kept by GET /_mock/journal (default 1000; 0 records "
-            "none)", "N", "JOURNAL_SIZE"),
-    Setting("server", _choice(*SERVERS), f"HTTP server (default {DEFAULT_SERVER}; waitress is pure Python)",
-            "granian|waitress"),
-    Setting("threads", _whole(1, 64), "Python threads running requests (default: 2 on granian, 8 on waitress); "
-            "more threads keep the mock responsive while a request is slow", "N"),
-    Setting("control-token", _token, "require TOKEN in the X-Eulabel-Mock-Token header on /_mock/* (except "
-            f"/_mock/ready); prefer {ENV_PREFIX}CONTROL_TOKEN, as other users can read a command line", "TOKEN",
-            "CONTROL_TOKEN"),
-    Setting("demo-sessions", _switch, "open the fixtures' demo session cookies (default on; off for shared "
-            "deployments)", "on|off", "DEMO_SESSIONS"),
+    Setting(
+        "access-log",
+        _switch,
+        "log one line per request to stderr (paths only, never credentials)",
+        app_key="ACCESS_LOG",
+        switch=True,
+    ),
+    Setting(
+        "state",
+        _state_file,
+        "keep the state in FILE across restarts (hashes only, never a secret); default: memory",
+        "FILE",
+        "STATE_FILE",
+    ),
+    Setting(
+        "journal-size",
+        _whole(0, 1_000_000),
+        "requests kept by GET /_mock/journal (default 1000; 0 records none)",
+        "N",
+        "JOURNAL_SIZE",
+    ),
+    Setting(
+        "server",
+        _choice(*SERVERS),
+        f"HTTP server (default {DEFAULT_SERVER}; waitress is pure Python)",
+        "granian|waitress",
+    ),
+    Setting(
+        "threads",
+        _whole(1, 64),
+        "Python threads running requests (default: 2 on granian, 8 on waitress); "
+        "more threads keep the mock responsive while a request is slow",
+        "N",
+    ),
+    Setting(
+        "control-token",
+        _token,
+        "require TOKEN in the X-Eulabel-Mock-Token header on /_mock/* (except /_mock/ready); "
+        f"prefer {ENV_PREFIX}CONTROL_TOKEN, as other users can read a command line",
+        "TOKEN",
+        "CONTROL_TOKEN",
+    ),
+    Setting(
+        "demo-sessions",
+        _switch,
+        "open the fixtures' demo session cookies (default on; off for shared deployments)",
+        "on|off",
+        "DEMO_SESSIONS",
+    ),
 )
 # Keys of the app config that are no command-line option.
 APP_ONLY: dict[str, Convert] = {"CONTROL_PLANE": _switch, "MAX_CONTENT_LENGTH": _whole(1, 2**31)}

@@ -37,14 +37,13 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def derived_venv(directory: Path, with_pip: bool = False) -> Path:
+def derived_venv(directory: Path, pip_command: bool = False) -> Path:
     """A virtualenv that imports the running environment's packages; returns its python.
 
-    Without ``with_pip`` it has no ``pip`` script of its own (``python -m pip`` still finds the
-    running environment's pip), which saves the seconds ensurepip takes.
+    It has no pip of its own (ensurepip takes seconds): ``python -m pip`` finds the running
+    environment's pip, and ``pip_command`` adds a ``pip`` command that runs exactly that.
     """
-    cmd = [sys.executable, "-m", "venv", str(directory)]
-    subprocess.run(cmd if with_pip else [*cmd, "--without-pip"], check=True, env=clean_env())
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(directory)], check=True, env=clean_env())
     python = directory / "bin" / "python"
     target = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
@@ -54,6 +53,10 @@ def derived_venv(directory: Path, with_pip: bool = False) -> Path:
         env=clean_env(),
     ).stdout.strip()
     Path(target, "_running_environment.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    if pip_command:
+        command = directory / "bin" / "pip"
+        command.write_text(f'#!/bin/sh\nexec "{python}" -m pip "$@"\n')
+        command.chmod(0o755)
     return python
 
 

@@ -34,7 +34,7 @@ def test_list_shows_active_keys_masked_without_secret(api: Dashboard) -> None:
     assert listed["prefix"] == created["prefix"]
     assert "secret" not in listed
     assert created["secret"] not in r.get_data(as_text=True)
-    assert created["secret"][len(listed["prefix"]):] not in r.get_data(as_text=True)
+    assert created["secret"][len(listed["prefix"]) :] not in r.get_data(as_text=True)
 
 
 def test_key_authenticates_and_records_last_use(api: Dashboard) -> None:
@@ -109,10 +109,20 @@ def test_key_without_scope_is_403_naming_the_scope(api: Dashboard) -> None:
     assert "products:read" in json_of(r)["message"]
 
 
-@pytest.mark.parametrize("header", [
-    None, "", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Token sk_test_x", "Bearer sk_test_notakey",
-    "Bearer sk_live_notakey", "bearer   ",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Basic dXNlcjpwYXNz",
+        "Token sk_test_x",
+        "Bearer sk_test_notakey",
+        "Bearer sk_live_notakey",
+        "bearer   ",
+    ],
+)
 def test_missing_malformed_or_unknown_key_is_401(app: Flask, header: str | None) -> None:
     headers = {"Authorization": header} if header is not None else {}
     r = app.test_client().get("/v1/products", headers=headers)
@@ -121,22 +131,25 @@ def test_missing_malformed_or_unknown_key_is_401(app: Flask, header: str | None)
     assert "WWW-Authenticate" in r.headers
 
 
-@pytest.mark.parametrize(("body", "param"), [
-    ({"scopes": ["products:read"]}, "name"),
-    ({"name": "x"}, "scopes"),
-    ({"name": "", "scopes": ["products:read"]}, "name"),
-    ({"name": "   ", "scopes": ["products:read"]}, "name"),
-    ({"name": "x" * 101, "scopes": ["products:read"]}, "name"),
-    ({"name": 5, "scopes": ["products:read"]}, "name"),
-    ({"name": "x", "scopes": []}, "scopes"),
-    ({"name": "x", "scopes": "products:read"}, "scopes"),
-    ({"name": "x", "scopes": ["products:read", "products:read"]}, "scopes"),
-    ({"name": "x", "scopes": ["products:delete"]}, "scopes[0]"),
-    ({"name": "x", "scopes": ["api_keys:manage"]}, "scopes[0]"),
-    ({"name": "x", "scopes": ["products:read"], "ttl": 5}, "ttl"),
-    ([], "body"),
-    ("name", "body"),
-])
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        ({"scopes": ["products:read"]}, "name"),
+        ({"name": "x"}, "scopes"),
+        ({"name": "", "scopes": ["products:read"]}, "name"),
+        ({"name": "   ", "scopes": ["products:read"]}, "name"),
+        ({"name": "x" * 101, "scopes": ["products:read"]}, "name"),
+        ({"name": 5, "scopes": ["products:read"]}, "name"),
+        ({"name": "x", "scopes": []}, "scopes"),
+        ({"name": "x", "scopes": "products:read"}, "scopes"),
+        ({"name": "x", "scopes": ["products:read", "products:read"]}, "scopes"),
+        ({"name": "x", "scopes": ["products:delete"]}, "scopes[0]"),
+        ({"name": "x", "scopes": ["api_keys:manage"]}, "scopes[0]"),
+        ({"name": "x", "scopes": ["products:read"], "ttl": 5}, "ttl"),
+        ([], "body"),
+        ("name", "body"),
+    ],
+)
 def test_invalid_create_body_is_422_naming_the_field(app: Flask, body: object, param: str) -> None:
     c = app.test_client()
     c.set_cookie("eulabel_session", QUINTA)
@@ -146,14 +159,17 @@ def test_invalid_create_body_is_422_naming_the_field(app: Flask, body: object, p
     assert json_of(r)["param"] == param
 
 
-@pytest.mark.parametrize(("data", "content_type"), [
-    (b"{bad json", "application/json"),
-    (b"", "application/json"),
-    (b'{"name": NaN}', "application/json"),
-    (b"\xff\xfe", "application/json"),
-    (b'{"name": "x", "scopes": ["products:read"]}', "text/plain"),
-    (b'{"name": "x", "scopes": ["products:read"]}', None),
-])
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        (b"{bad json", "application/json"),
+        (b"", "application/json"),
+        (b'{"name": NaN}', "application/json"),
+        (b"\xff\xfe", "application/json"),
+        (b'{"name": "x", "scopes": ["products:read"]}', "text/plain"),
+        (b'{"name": "x", "scopes": ["products:read"]}', None),
+    ],
+)
 def test_malformed_or_non_json_body_is_400(app: Flask, data: bytes, content_type: str | None) -> None:
     c = app.test_client()
     c.set_cookie("eulabel_session", QUINTA)

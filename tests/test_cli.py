@@ -17,9 +17,13 @@ from mock_server.cli import ready_line
 
 @contextmanager
 def running(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    proc = subprocess.Popen([sys.executable, "-m", "mock_server", "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mock_server", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -51,8 +55,12 @@ def test_seed_makes_secrets_reproducible() -> None:
     secrets = []
     for _ in range(2):
         with running("--seed", "5") as (_, line):
-            r = requests.post(line.split()[2] + "/v1/auth/api-keys", cookies={"eulabel_session": "sess_quinta_demo"},
-                              json={"name": "n", "scopes": ["products:read"]}, timeout=5)
+            r = requests.post(
+                line.split()[2] + "/v1/auth/api-keys",
+                cookies={"eulabel_session": "sess_quinta_demo"},
+                json={"name": "n", "scopes": ["products:read"]},
+                timeout=5,
+            )
             secrets.append(r.json()["secret"])
     assert secrets[0] == secrets[1]
 

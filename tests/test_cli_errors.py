@@ -30,53 +30,78 @@ class Case:
 CASES = {
     "port variable not a number": Case(env={"EULABEL_MOCK_PORT": "abc"}, says=("EULABEL_MOCK_PORT=abc", "0 to 65535")),
     "port option out of range": Case(("--port", "70000"), says=("--port=70000", "0 to 65535")),
-    "server variable unknown": Case(env={"EULABEL_MOCK_SERVER": "gunicorn"},
-                                    says=("EULABEL_MOCK_SERVER=gunicorn", "granian, waitress")),
+    "server variable unknown": Case(
+        env={"EULABEL_MOCK_SERVER": "gunicorn"}, says=("EULABEL_MOCK_SERVER=gunicorn", "granian, waitress")
+    ),
     "server option unknown": Case(("--server", "uvicorn"), says=("--server=uvicorn", "granian, waitress")),
-    "error format variable": Case(env={"EULABEL_MOCK_ERROR_FORMAT": "xml"},
-                                  says=("EULABEL_MOCK_ERROR_FORMAT=xml", "flat, nested")),
+    "error format variable": Case(
+        env={"EULABEL_MOCK_ERROR_FORMAT": "xml"}, says=("EULABEL_MOCK_ERROR_FORMAT=xml", "flat, nested")
+    ),
     "error format option": Case(("--error-format", "xml"), says=("--error-format=xml", "flat, nested")),
     "revocation delay negative": Case(("--revocation-delay", "-1"), says=("--revocation-delay=-1", "0 to 3600")),
-    "revocation delay variable": Case(env={"EULABEL_MOCK_REVOCATION_DELAY": "soon"},
-                                      says=("EULABEL_MOCK_REVOCATION_DELAY=soon", "seconds")),
+    "revocation delay variable": Case(
+        env={"EULABEL_MOCK_REVOCATION_DELAY": "soon"}, says=("EULABEL_MOCK_REVOCATION_DELAY=soon", "seconds")
+    ),
     "rate limit option": Case(("--rate-limit", "5"), says=("--rate-limit=5", "N/SECONDS")),
     "rate limit variable": Case(env={"EULABEL_MOCK_RATE_LIMIT": "10/0"}, says=("EULABEL_MOCK_RATE_LIMIT=10/0",)),
-    "journal size variable": Case(env={"EULABEL_MOCK_JOURNAL_SIZE": "-1"},
-                                  says=("EULABEL_MOCK_JOURNAL_SIZE=-1", "0 to 1000000")),
+    "journal size variable": Case(
+        env={"EULABEL_MOCK_JOURNAL_SIZE": "-1"}, says=("EULABEL_MOCK_JOURNAL_SIZE=-1", "0 to 1000000")
+    ),
     "threads option": Case(("--threads", "0"), says=("--threads=0", "1 to 64")),
     "seed variable": Case(env={"EULABEL_MOCK_SEED": "lucky"}, says=("EULABEL_MOCK_SEED=lucky", "whole number")),
     "access log variable": Case(env={"EULABEL_MOCK_ACCESS_LOG": "maybe"}, says=("EULABEL_MOCK_ACCESS_LOG=maybe",)),
     "host variable empty": Case(env={"EULABEL_MOCK_HOST": ""}, says=("EULABEL_MOCK_HOST=", "empty")),
-    "state file in a missing directory": Case(("--state", "{tmp}/missing/state.json"),
-                                              says=("--state={tmp}/missing/state.json", "{tmp}/missing")),
-    "state variable in a missing directory": Case(env={"EULABEL_MOCK_STATE": "{tmp}/missing/state.json"},
-                                                  says=("EULABEL_MOCK_STATE={tmp}/missing/state.json",)),
-    "state file of the wrong shape": Case(("--state", "{tmp}/state.json"), files={"state.json": "[1, 2]"},
-                                          says=("state file {tmp}/state.json", "not an eulabel-mock state file")),
-    "state file missing its parts": Case(("--state", "{tmp}/state.json"),
-                                         files={"state.json": '{"format": "eulabel-mock-state", "version": 1}'},
-                                         says=("state file {tmp}/state.json", "malformed")),
-    "state file not JSON": Case(("--state", "{tmp}/state.json"), files={"state.json": "{"},
-                                says=("{tmp}/state.json", "not valid JSON")),
-    "state file is a directory": Case(("--state", "{tmp}/kept"), files={"kept/": ""},
-                                      says=("--state={tmp}/kept", "is a directory")),
+    "state file in a missing directory": Case(
+        ("--state", "{tmp}/missing/state.json"), says=("--state={tmp}/missing/state.json", "{tmp}/missing")
+    ),
+    "state variable in a missing directory": Case(
+        env={"EULABEL_MOCK_STATE": "{tmp}/missing/state.json"}, says=("EULABEL_MOCK_STATE={tmp}/missing/state.json",)
+    ),
+    "state file of the wrong shape": Case(
+        ("--state", "{tmp}/state.json"),
+        files={"state.json": "[1, 2]"},
+        says=("state file {tmp}/state.json", "not an eulabel-mock state file"),
+    ),
+    "state file missing its parts": Case(
+        ("--state", "{tmp}/state.json"),
+        files={"state.json": '{"format": "eulabel-mock-state", "version": 1}'},
+        says=("state file {tmp}/state.json", "malformed"),
+    ),
+    "state file not JSON": Case(
+        ("--state", "{tmp}/state.json"), files={"state.json": "{"}, says=("{tmp}/state.json", "not valid JSON")
+    ),
+    "state file is a directory": Case(
+        ("--state", "{tmp}/kept"), files={"kept/": ""}, says=("--state={tmp}/kept", "is a directory")
+    ),
     "fixtures directory missing": Case(("--fixtures", "{tmp}/nowhere"), says=("--fixtures={tmp}/nowhere",)),
-    "fixtures directory empty": Case(("--fixtures", "{tmp}/empty"), files={"empty/": ""},
-                                     says=("--fixtures={tmp}/empty", "no organizations.json")),
-    "fixtures without organisations": Case(env={"EULABEL_MOCK_FIXTURES": "{tmp}/seed"},
-                                           files={"seed/organizations.json": '{"organizations": []}'},
-                                           says=("{tmp}/seed", "no organisation")),
+    "fixtures directory empty": Case(
+        ("--fixtures", "{tmp}/empty"), files={"empty/": ""}, says=("--fixtures={tmp}/empty", "no organizations.json")
+    ),
+    "fixtures without organisations": Case(
+        env={"EULABEL_MOCK_FIXTURES": "{tmp}/seed"},
+        files={"seed/organizations.json": '{"organizations": []}'},
+        says=("{tmp}/seed", "no organisation"),
+    ),
     "fixtures with a bad product": Case(
         ("--fixtures", "{tmp}/seed"),
-        files={"seed/organizations.json": '{"organizations": [{"id": "o"}]}',
-               "seed/products.json": json.dumps({"o": [{"name": "n", "category": "wine", "gtin": "1"}]})},
-        says=("{tmp}/seed/products.json",)),
+        files={
+            "seed/organizations.json": '{"organizations": [{"id": "o"}]}',
+            "seed/products.json": json.dumps({"o": [{"name": "n", "category": "wine", "gtin": "1"}]}),
+        },
+        says=("{tmp}/seed/products.json",),
+    ),
 }
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mock_server", *args], env=clean_env(**(env or {})), cwd=cwd,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "mock_server", *args],
+        env=clean_env(**(env or {})),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())

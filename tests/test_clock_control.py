@@ -62,18 +62,21 @@ def test_reset_returns_to_the_real_unfrozen_clock(client: FlaskClient) -> None:
     assert clock["epoch"] < NEW_YEAR_EPOCH
 
 
-@pytest.mark.parametrize("path, body, param", [
-    ("/_mock/clock/freeze", {"at": "tomorrow"}, "at"),
-    ("/_mock/clock/freeze", {"at": "2030-01-01T00:00:00"}, "at"),  # no zone: ambiguous
-    ("/_mock/clock/freeze", {"at": -5}, "at"),
-    ("/_mock/clock/freeze", {"at": True}, "at"),
-    ("/_mock/clock/freeze", {"when": NEW_YEAR}, "when"),
-    ("/_mock/clock/advance", {}, "seconds"),
-    ("/_mock/clock/advance", {"seconds": -1}, "seconds"),
-    ("/_mock/clock/advance", {"seconds": "10"}, "seconds"),
-    ("/_mock/clock/advance", {"seconds": 1e300}, "seconds"),
-    ("/_mock/clock/advance", [], "body"),
-])
+@pytest.mark.parametrize(
+    "path, body, param",
+    [
+        ("/_mock/clock/freeze", {"at": "tomorrow"}, "at"),
+        ("/_mock/clock/freeze", {"at": "2030-01-01T00:00:00"}, "at"),  # no zone: ambiguous
+        ("/_mock/clock/freeze", {"at": -5}, "at"),
+        ("/_mock/clock/freeze", {"at": True}, "at"),
+        ("/_mock/clock/freeze", {"when": NEW_YEAR}, "when"),
+        ("/_mock/clock/advance", {}, "seconds"),
+        ("/_mock/clock/advance", {"seconds": -1}, "seconds"),
+        ("/_mock/clock/advance", {"seconds": "10"}, "seconds"),
+        ("/_mock/clock/advance", {"seconds": 1e300}, "seconds"),
+        ("/_mock/clock/advance", [], "body"),
+    ],
+)
 def test_bad_clock_input_gets_a_422(client: FlaskClient, path: str, body: Any, param: str) -> None:
     r = client.post(path, json=body)
     assert r.status_code == 422

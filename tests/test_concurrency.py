@@ -29,8 +29,12 @@ def base_url(app: Flask) -> Iterator[str]:
 
 @pytest.fixture
 def auth(app: Flask, base_url: str) -> dict[str, str]:
-    r = requests.post(f"{base_url}/v1/auth/api-keys", json={"name": "race", "scopes": DATA_SCOPES},
-                      cookies={"eulabel_session": new_session(app)}, timeout=10)
+    r = requests.post(
+        f"{base_url}/v1/auth/api-keys",
+        json={"name": "race", "scopes": DATA_SCOPES},
+        cookies={"eulabel_session": new_session(app)},
+        timeout=10,
+    )
     assert r.status_code == 201
     return {"Authorization": f"Bearer {r.json()['secret']}"}
 
@@ -58,7 +62,8 @@ def test_many_threads_creating_one_gtin_get_one_201_and_the_rest_409(base_url: s
 
 
 def test_many_threads_submitting_one_passport_create_it_once_and_merge_every_call(
-        base_url: str, auth: dict[str, str]) -> None:
+    base_url: str, auth: dict[str, str]
+) -> None:
     bodies: list[dict[str, object]] = [
         {"gtin": "4006381333931", "name": "Red", "category": "wine", "data": {f"field{i}": i}} for i in range(THREADS)
     ]

@@ -18,19 +18,26 @@ def test_secret_is_found_by_value_under_any_field() -> None:
     assert find_secret({"id": "key_1"}) is None
 
 
-@pytest.mark.parametrize("body", [{"id": "k1"}, {"keyId": "k1"}, {"key_id": "k1"}, {"data": {"apiKeyId": "k1"}},
-                                  {"name": "n", "publicKeyId": "k1"}])
+@pytest.mark.parametrize(
+    "body",
+    [{"id": "k1"}, {"keyId": "k1"}, {"key_id": "k1"}, {"data": {"apiKeyId": "k1"}}, {"name": "n", "publicKeyId": "k1"}],
+)
 def test_key_id_is_found_under_likely_fields(body: dict[str, object]) -> None:
     assert find_id({**body, "secret": SECRET}, SECRET, "n") == "k1"
 
 
 def test_key_id_falls_back_to_an_id_looking_value() -> None:
-    assert find_id({"name": "ci", "token": SECRET, "ref": "kid_0123456789", "created": "2026-01-01T00:00:00Z"},
-                   SECRET, "ci") == "kid_0123456789"
+    assert (
+        find_id(
+            {"name": "ci", "token": SECRET, "ref": "kid_0123456789", "created": "2026-01-01T00:00:00Z"}, SECRET, "ci"
+        )
+        == "kid_0123456789"
+    )
 
 
-@pytest.mark.parametrize("body", [[{"id": 1}], {"data": [{"id": 1}]}, {"keys": [{"id": 1}], "total": 1},
-                                  {"result": {"items": [{"id": 1}]}}])
+@pytest.mark.parametrize(
+    "body", [[{"id": 1}], {"data": [{"id": 1}]}, {"keys": [{"id": 1}], "total": 1}, {"result": {"items": [{"id": 1}]}}]
+)
 def test_list_items_are_found_in_any_envelope(body: object) -> None:
     assert list_items(body) == [{"id": 1}]
 
@@ -53,9 +60,16 @@ def test_redaction_masks_every_key_shaped_string() -> None:
     assert contains_full_key(SECRET)
 
 
-@pytest.mark.parametrize(("value", "ok"), [("2026-03-14T20:00:00.000Z", True), ("2026-03-14T20:00:00+00:00", True),
-                                           ("2026-03-14T20:00:00+01:00", False), ("2026-03-14T20:00:00", False),
-                                           ("yesterday", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("2026-03-14T20:00:00.000Z", True),
+        ("2026-03-14T20:00:00+00:00", True),
+        ("2026-03-14T20:00:00+01:00", False),
+        ("2026-03-14T20:00:00", False),
+        ("yesterday", False),
+    ],
+)
 def test_timestamps_must_be_utc(value: str, ok: bool) -> None:
     assert iso_utc(value) is ok
 

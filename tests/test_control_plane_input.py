@@ -12,12 +12,34 @@ from hypothesis import strategies as st
 from mock_server import create_app
 
 APP = create_app({"SEED": 1})
-FIELDS = ["action", "path", "method", "times", "probability", "ms", "status", "retryAfter", "at", "seconds",
-          "organizationId"]
-SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | st.sampled_from(
-    ["latency", "status", "drop_after_commit", "/v1/products", "/v1/auth/api-keys", "POST", "*", 429, 503, 0.5])
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)
-                      | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=5)
+FIELDS = [
+    "action",
+    "path",
+    "method",
+    "times",
+    "probability",
+    "ms",
+    "status",
+    "retryAfter",
+    "at",
+    "seconds",
+    "organizationId",
+]
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
+    | st.sampled_from(
+        ["latency", "status", "drop_after_commit", "/v1/products", "/v1/auth/api-keys", "POST", "*", 429, 503, 0.5]
+    )
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=5,
+)
 BODIES = st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=5) | VALUES
 
 

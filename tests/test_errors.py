@@ -18,8 +18,9 @@ def test_flat_error_has_code_message_and_status(app: Flask) -> None:
 
 def test_nested_errors_use_gen1_names() -> None:
     body = json_of(create_app({"ERROR_FORMAT": "nested"}).test_client().get("/v1/products"))
-    assert body == {"error": {"type": "authentication_error", "code": "authentication_error",
-                              "message": "Missing API key."}}
+    assert body == {
+        "error": {"type": "authentication_error", "code": "authentication_error", "message": "Missing API key."}
+    }
 
 
 def test_nested_validation_error_names_the_param() -> None:
@@ -42,11 +43,14 @@ def test_unknown_path_is_json_404(app: Flask) -> None:
     assert json_of(r)["error"] == "not_found"
 
 
-@pytest.mark.parametrize(("method", "path", "allowed"), [
-    ("PUT", "/v1/products", {"GET"}),
-    ("PATCH", "/v1/auth/api-keys", {"GET", "POST"}),
-    ("GET", "/v1/auth/api-keys/key_x", {"DELETE"}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/v1/products", {"GET"}),
+        ("PATCH", "/v1/auth/api-keys", {"GET", "POST"}),
+        ("GET", "/v1/auth/api-keys/key_x", {"DELETE"}),
+    ],
+)
 def test_wrong_method_is_json_405_with_allow(app: Flask, method: str, path: str, allowed: set[str]) -> None:
     r = app.test_client().open(path, method=method)
     assert r.status_code == 405
@@ -62,8 +66,19 @@ def test_oversized_body_is_json_413() -> None:
     assert json_of(r)["error"] == "payload_too_large"
 
 
-@pytest.mark.parametrize("query", ["?limit=abc", "?limit=0", "?limit=101", "?offset=-1", "?limit=1.5",
-                                   "?limit=1&limit=2", "?bogus=1", "?limit=99999999999999999999999"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?limit=abc",
+        "?limit=0",
+        "?limit=101",
+        "?offset=-1",
+        "?limit=1.5",
+        "?limit=1&limit=2",
+        "?bogus=1",
+        "?limit=99999999999999999999999",
+    ],
+)
 def test_bad_query_is_422_naming_the_parameter(app: Flask, query: str) -> None:
     c = app.test_client()
     c.set_cookie("eulabel_session", QUINTA)

@@ -119,28 +119,31 @@ def test_reset_clears_the_rules(client: FlaskClient) -> None:
     assert json_of(client.get("/_mock/faults"))["data"] == []
 
 
-@pytest.mark.parametrize("rule, param", [
-    ({"path": "/v1/products", "status": 500}, "action"),
-    ({"action": "explode", "path": "/v1/products"}, "action"),
-    ({"action": "status", "status": 500}, "path"),
-    ({"action": "status", "path": "v1/products", "status": 500}, "path"),
-    ({"action": "status", "path": "/v1/products", "status": 404}, "status"),
-    ({"action": "status", "path": "/v1/products", "status": "500"}, "status"),
-    ({"action": "status", "path": "/v1/products", "status": 500, "times": 0}, "times"),
-    ({"action": "status", "path": "/v1/products", "status": 500, "probability": 0}, "probability"),
-    ({"action": "status", "path": "/v1/products", "status": 500, "probability": 1.5}, "probability"),
-    ({"action": "status", "path": "/v1/products", "status": 429, "retryAfter": -1}, "retryAfter"),
-    ({"action": "status", "path": "/v1/products", "status": 500, "ms": 5}, "ms"),
-    ({"action": "latency", "path": "/v1/products", "ms": 600_000}, "ms"),
-    ({"action": "latency", "path": "/v1/products", "status": 500}, "status"),
-    ({"action": "drop_after_commit", "path": "/v1/products"}, "path"),
-    ({"action": "drop_after_commit", "status": 429}, "status"),
-    ({"action": "status", "method": "GE T", "path": "/v1/products", "status": 500}, "method"),
-    ({"action": "status", "path": "/v1/products", "status": 500, "colour": "red"}, "colour"),
-    ({"action": "status", "path": "/v1/products", "status": 500, "disconnect": True}, "disconnect"),
-    ({"action": "drop_after_commit", "disconnect": "yes"}, "disconnect"),
-    ({"action": "drop_after_commit", "disconnect": True, "status": 500}, "status"),
-])
+@pytest.mark.parametrize(
+    "rule, param",
+    [
+        ({"path": "/v1/products", "status": 500}, "action"),
+        ({"action": "explode", "path": "/v1/products"}, "action"),
+        ({"action": "status", "status": 500}, "path"),
+        ({"action": "status", "path": "v1/products", "status": 500}, "path"),
+        ({"action": "status", "path": "/v1/products", "status": 404}, "status"),
+        ({"action": "status", "path": "/v1/products", "status": "500"}, "status"),
+        ({"action": "status", "path": "/v1/products", "status": 500, "times": 0}, "times"),
+        ({"action": "status", "path": "/v1/products", "status": 500, "probability": 0}, "probability"),
+        ({"action": "status", "path": "/v1/products", "status": 500, "probability": 1.5}, "probability"),
+        ({"action": "status", "path": "/v1/products", "status": 429, "retryAfter": -1}, "retryAfter"),
+        ({"action": "status", "path": "/v1/products", "status": 500, "ms": 5}, "ms"),
+        ({"action": "latency", "path": "/v1/products", "ms": 600_000}, "ms"),
+        ({"action": "latency", "path": "/v1/products", "status": 500}, "status"),
+        ({"action": "drop_after_commit", "path": "/v1/products"}, "path"),
+        ({"action": "drop_after_commit", "status": 429}, "status"),
+        ({"action": "status", "method": "GE T", "path": "/v1/products", "status": 500}, "method"),
+        ({"action": "status", "path": "/v1/products", "status": 500, "colour": "red"}, "colour"),
+        ({"action": "status", "path": "/v1/products", "status": 500, "disconnect": True}, "disconnect"),
+        ({"action": "drop_after_commit", "disconnect": "yes"}, "disconnect"),
+        ({"action": "drop_after_commit", "disconnect": True, "status": 500}, "status"),
+    ],
+)
 def test_bad_rules_get_a_422_naming_the_field(client: FlaskClient, rule: dict[str, Any], param: str) -> None:
     r = client.post("/_mock/faults", json=rule)
     assert r.status_code == 422
@@ -170,9 +173,12 @@ def test_a_cut_connection_is_a_read_error_for_a_real_client() -> None:
 
     with EulabelMock() as mock:
         mock.add_fault("drop_after_commit", disconnect=True)
-        req = urllib.request.Request(mock.url("/v1/auth/api-keys"), method="POST",
-                                     data=json.dumps({"name": "cut", "scopes": ["products:read"]}).encode(),
-                                     headers={"Content-Type": "application/json", "Cookie": mock.session.header})
+        req = urllib.request.Request(
+            mock.url("/v1/auth/api-keys"),
+            method="POST",
+            data=json.dumps({"name": "cut", "scopes": ["products:read"]}).encode(),
+            headers={"Content-Type": "application/json", "Cookie": mock.session.header},
+        )
         with pytest.raises(http.client.IncompleteRead), urllib.request.urlopen(req, timeout=10) as resp:
             resp.read()
         assert [k["name"] for k in mock.keys()] == ["cut"]
@@ -188,15 +194,24 @@ def test_a_cut_connection_is_a_read_error_through_the_cli_server_too(tmp_path: A
     from mock_server.testing import MockClient, Session
     from tests.environments import REPO, clean_env
 
-    proc = subprocess.Popen([sys.executable, "-m", "mock_server", "--port", "0"], cwd=REPO, env=clean_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mock_server", "--port", "0"],
+        cwd=REPO,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         mock = MockClient(proc.stdout.readline().split()[2], Session("sess_quinta_demo", "org_quinta"))
         mock.add_fault("drop_after_commit", disconnect=True)
-        req = urllib.request.Request(mock.url("/v1/auth/api-keys"), method="POST",
-                                     data=json.dumps({"name": "cut", "scopes": ["products:read"]}).encode(),
-                                     headers={"Content-Type": "application/json", "Cookie": mock.session.header})
+        req = urllib.request.Request(
+            mock.url("/v1/auth/api-keys"),
+            method="POST",
+            data=json.dumps({"name": "cut", "scopes": ["products:read"]}).encode(),
+            headers={"Content-Type": "application/json", "Cookie": mock.session.header},
+        )
         with pytest.raises(http.client.IncompleteRead), urllib.request.urlopen(req, timeout=10) as resp:
             resp.read()
         assert [k["name"] for k in mock.keys()] == ["cut"]

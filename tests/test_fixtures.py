@@ -27,21 +27,31 @@ def test_default_fixtures_give_two_organisations_with_sessions() -> None:
 
 
 def test_fixture_products_are_normalised_like_api_input(tmp_path: Path) -> None:
-    fixtures = write(tmp_path, {"organizations": [{"id": "o", "sessions": ["s"]}]},
-                     {"o": [{"name": "n", "category": "wine", "gtin": "5601012012200"}]})
+    fixtures = write(
+        tmp_path,
+        {"organizations": [{"id": "o", "sessions": ["s"]}]},
+        {"o": [{"name": "n", "category": "wine", "gtin": "5601012012200"}]},
+    )
     state = state_of(create_app({"FIXTURES": str(fixtures)}))
     items, total = state.products.page("o", 10, 0)
     assert total == 1 and items[0].gtin == "05601012012200"
 
 
-@pytest.mark.parametrize(("orgs", "products", "needle"), [
-    ({"organizations": [{"name": "no id"}]}, None, "organizations.json"),
-    ({"organizations": []}, {"o": [{"name": "n", "category": "wine", "gtin": "5601234567890"}]}, "check digit"),
-    ({"organizations": []}, {"o": [{"name": "n", "category": "wine", "gtin": "1", "colour": "red"}]},
-     "products.json"),
-])
-def test_bad_fixture_names_the_file_and_the_problem(tmp_path: Path, orgs: object, products: object,
-                                                    needle: str) -> None:
+@pytest.mark.parametrize(
+    ("orgs", "products", "needle"),
+    [
+        ({"organizations": [{"name": "no id"}]}, None, "organizations.json"),
+        ({"organizations": []}, {"o": [{"name": "n", "category": "wine", "gtin": "5601234567890"}]}, "check digit"),
+        (
+            {"organizations": []},
+            {"o": [{"name": "n", "category": "wine", "gtin": "1", "colour": "red"}]},
+            "products.json",
+        ),
+    ],
+)
+def test_bad_fixture_names_the_file_and_the_problem(
+    tmp_path: Path, orgs: object, products: object, needle: str
+) -> None:
     with pytest.raises(FixtureError, match=needle):
         create_app({"FIXTURES": str(write(tmp_path, orgs, products))})
 

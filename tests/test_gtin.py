@@ -8,15 +8,18 @@ from mock_server.errors import ValidationFailed
 from mock_server.state.gtin import check_digit, normalise
 
 
-@pytest.mark.parametrize(("raw", "gtin14"), [
-    ("96385074", "00000096385074"),  # GTIN-8
-    ("614141000036", "00614141000036"),  # GTIN-12
-    ("5601012012200", "05601012012200"),  # GTIN-13
-    ("15601012012207", "15601012012207"),  # GTIN-14
-    ("09506000164908", "09506000164908"),
-    ("560-1012-01220-0", "05601012012200"),
-    (" 5601012 012200 ", "05601012012200"),
-])
+@pytest.mark.parametrize(
+    ("raw", "gtin14"),
+    [
+        ("96385074", "00000096385074"),  # GTIN-8
+        ("614141000036", "00614141000036"),  # GTIN-12
+        ("5601012012200", "05601012012200"),  # GTIN-13
+        ("15601012012207", "15601012012207"),  # GTIN-14
+        ("09506000164908", "09506000164908"),
+        ("560-1012-01220-0", "05601012012200"),
+        (" 5601012 012200 ", "05601012012200"),
+    ],
+)
 def test_documented_valid_gtins_normalise_to_14_digits(raw: str, gtin14: str) -> None:
     assert normalise(raw) == gtin14
 
@@ -30,8 +33,20 @@ def test_docs_example_gtin_is_rejected_by_the_documented_check_digit() -> None:
     assert exc.value.param == "gtin"
 
 
-@pytest.mark.parametrize("raw", ["", "1234567", "123456789", "12345678901", "123456789012345", "56010120122OO",
-                                 "5601012012200.0", "٥٦٠١٠١٢٠١٢٢٠٠", "5601012012200\n1"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "1234567",
+        "123456789",
+        "12345678901",
+        "123456789012345",
+        "56010120122OO",
+        "5601012012200.0",
+        "٥٦٠١٠١٢٠١٢٢٠٠",
+        "5601012012200\n1",
+    ],
+)
 def test_wrong_length_or_non_digits_are_rejected_with_param_gtin(raw: str) -> None:
     with pytest.raises(ValidationFailed) as exc:
         normalise(raw)

@@ -64,8 +64,11 @@ def test_journal_masks_secrets_sent_in_a_body_or_query(client: FlaskClient) -> N
 
 def test_redact_headers_keeps_scheme_and_cookie_names_only() -> None:
     out = redact_headers([("Authorization", "Basic abc"), ("Cookie", "a=1; eulabel_session=x"), ("X-Id", "7")])
-    assert out == {"Authorization": "Basic [redacted]", "Cookie": "a=[redacted]; eulabel_session=[redacted]",
-                   "X-Id": "7"}
+    assert out == {
+        "Authorization": "Basic [redacted]",
+        "Cookie": "a=[redacted]; eulabel_session=[redacted]",
+        "X-Id": "7",
+    }
 
 
 def test_control_plane_calls_are_not_journaled(client: FlaskClient) -> None:
@@ -85,9 +88,15 @@ def test_journal_filters_by_method_path_glob_status_and_limit(api: Dashboard, cl
     assert [e["status"] for e in journal(client, "?limit=2")] == [401, 404]
 
 
-@pytest.mark.parametrize("query, param", [
-    ("?limit=0", "limit"), ("?limit=abc", "limit"), ("?status=99", "status"), ("?colour=red", "colour"),
-])
+@pytest.mark.parametrize(
+    "query, param",
+    [
+        ("?limit=0", "limit"),
+        ("?limit=abc", "limit"),
+        ("?status=99", "status"),
+        ("?colour=red", "colour"),
+    ],
+)
 def test_bad_journal_filters_get_a_422(client: FlaskClient, query: str, param: str) -> None:
     r = client.get(f"/_mock/journal{query}")
     assert r.status_code == 422

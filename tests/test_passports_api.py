@@ -48,11 +48,16 @@ def test_later_calls_merge_bump_version_and_publish_when_complete(writer: KeyCli
     assert second.status_code == 200
     assert "Location" not in second.headers
     assert (json_of(second)["passportId"], json_of(second)["version"], json_of(second)["status"]) == (
-        first["passportId"], 2, "draft")
+        first["passportId"],
+        2,
+        "draft",
+    )
     assert len(json_of(second)["compliance"]["missing"]) < len(first["compliance"]["missing"])
     assert json_of(second)["data"]["ingredients"] == ["Grapes"]
-    third = writer.post("/v1/passports", {"gtin": GTIN, "data": {"allergens": COMPLETE_WINE_DATA["allergens"],
-                                                                 "origin": {"country": "PT"}}})
+    third = writer.post(
+        "/v1/passports",
+        {"gtin": GTIN, "data": {"allergens": COMPLETE_WINE_DATA["allergens"], "origin": {"country": "PT"}}},
+    )
     assert (third.status_code, json_of(third)["version"], json_of(third)["status"]) == (200, 3, "published")
     assert json_of(third)["compliance"] == {"complete": True, "missing": []}
     read = writer.get(f"/v1/passports/{first['passportId']}")
@@ -83,19 +88,26 @@ def test_existing_product_needs_only_the_gtin(app: Flask) -> None:
 def test_bad_gtin_is_422_with_param_gtin(writer: KeyClient) -> None:
     r = writer.post("/v1/passports", {"gtin": "5601234567890", "name": "A", "category": "wine"})
     assert (r.status_code, json_of(r)["param"], json_of(r)["message"]) == (
-        422, "gtin", "GTIN check digit is invalid. Expected 2, got 0.")
+        422,
+        "gtin",
+        "GTIN check digit is invalid. Expected 2, got 0.",
+    )
 
 
-@pytest.mark.parametrize(("data", "param"), [
-    ({"nutrition": {"energyKj": "355"}}, "data.nutrition.energyKj"),
-    ({"nutrition": {"saltG": -1}}, "data.nutrition.saltG"),
-    ({"ingredients": "Grapes"}, "data.ingredients"),
-    ({"ingredients": ["Grapes", 3]}, "data.ingredients[1]"),
-    ({"allergens": {"containsSulphites": "yes"}}, "data.allergens.containsSulphites"),
-    ({"origin": "PT"}, "data.origin"),
-])
-def test_documented_data_fields_with_wrong_types_are_422_naming_the_field(writer: KeyClient, data: object,
-                                                                          param: str) -> None:
+@pytest.mark.parametrize(
+    ("data", "param"),
+    [
+        ({"nutrition": {"energyKj": "355"}}, "data.nutrition.energyKj"),
+        ({"nutrition": {"saltG": -1}}, "data.nutrition.saltG"),
+        ({"ingredients": "Grapes"}, "data.ingredients"),
+        ({"ingredients": ["Grapes", 3]}, "data.ingredients[1]"),
+        ({"allergens": {"containsSulphites": "yes"}}, "data.allergens.containsSulphites"),
+        ({"origin": "PT"}, "data.origin"),
+    ],
+)
+def test_documented_data_fields_with_wrong_types_are_422_naming_the_field(
+    writer: KeyClient, data: object, param: str
+) -> None:
     r = writer.post("/v1/passports", {"gtin": GTIN, "name": "A", "category": "wine", "data": data})
     assert r.status_code == 422
     assert (json_of(r)["error"], json_of(r)["param"]) == ("validation_error", param)

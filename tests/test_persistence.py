@@ -114,12 +114,15 @@ def test_a_store_without_to_state_refuses_rather_than_being_lost(tmp_path: Path)
         snapshot(state)
 
 
-@pytest.mark.parametrize("content, message", [
-    ("{not json", "not valid JSON"),
-    ('{"format": "something-else"}', "not an eulabel-mock state file"),
-    ('{"format": "eulabel-mock-state", "version": 99}', "unsupported state file version"),
-    ('{"format": "eulabel-mock-state", "version": 1, "pepper": "!!"}', "malformed state"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{not json", "not valid JSON"),
+        ('{"format": "something-else"}', "not an eulabel-mock state file"),
+        ('{"format": "eulabel-mock-state", "version": 99}', "unsupported state file version"),
+        ('{"format": "eulabel-mock-state", "version": 1, "pepper": "!!"}', "malformed state"),
+    ],
+)
 def test_an_unusable_state_file_stops_the_start(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "state.json"
     path.write_text(content)
@@ -128,8 +131,9 @@ def test_an_unusable_state_file_stops_the_start(tmp_path: Path, content: str, me
     assert path.read_text() == content  # never silently replaced
 
 
-def test_cli_exits_2_with_a_clear_message_on_a_corrupt_state_file(tmp_path: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exits_2_with_a_clear_message_on_a_corrupt_state_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "state.json"
     path.write_text("{")
     assert main(["--port", "0", "--state", str(path)]) == 2
@@ -163,8 +167,14 @@ def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
     from tests.environments import REPO, clean_env
 
     path = tmp_path / "state.json"
-    proc = subprocess.Popen([sys.executable, "-m", "mock_server", "--port", "0", "--state", str(path)], cwd=REPO,
-                            env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mock_server", "--port", "0", "--state", str(path)],
+        cwd=REPO,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         base_url = proc.stdout.readline().split()[2]
@@ -183,8 +193,9 @@ def test_products_and_passports_survive_a_restart(tmp_path: Path) -> None:
 
     path = tmp_path / "state.json"
     app = create_app({"STATE_FILE": str(path)})
-    passport, _ = state_of(app).passports.submit("org_quinta", "4006381333931", {"ingredients": ["Grapes"]},
-                                                  name="Test Red", category="wine")
+    passport, _ = state_of(app).passports.submit(
+        "org_quinta", "4006381333931", {"ingredients": ["Grapes"]}, name="Test Red", category="wine"
+    )
     product = state_of(app).products.get("org_quinta", passport.product_id)
     flush(app)
     again = state_of(create_app({"STATE_FILE": str(path)}))

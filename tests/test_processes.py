@@ -15,8 +15,9 @@ from mock_server.serving.one_process import configured_workers
 from tests.clients import json_of
 
 
-def test_a_multiprocess_server_gets_a_503_with_a_clear_message(client: FlaskClient,
-                                                               caplog: pytest.LogCaptureFixture) -> None:
+def test_a_multiprocess_server_gets_a_503_with_a_clear_message(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.ERROR, logger="eulabel_mock"):
         r = client.get("/v1/products", environ_overrides={"wsgi.multiprocess": True})
         client.get("/_mock/ready", environ_overrides={"wsgi.multiprocess": True})
@@ -43,24 +44,33 @@ def test_a_single_process_server_is_served(client: FlaskClient) -> None:
     assert client.get("/_mock/ready", environ_overrides={"wsgi.multiprocess": False}).status_code == 200
 
 
-@pytest.mark.parametrize("env, workers", [
-    ({}, 1),
-    ({"WEB_CONCURRENCY": "4"}, 4),
-    ({"GRANIAN_WORKERS": "2"}, 2),
-    ({"GUNICORN_CMD_ARGS": "--bind 0.0.0.0:80 -w 3"}, 3),
-    ({"GUNICORN_CMD_ARGS": "--workers=2 --threads 8"}, 2),
-    ({"GUNICORN_CMD_ARGS": "--threads 8", "WEB_CONCURRENCY": "one"}, 1),
-])
+@pytest.mark.parametrize(
+    "env, workers",
+    [
+        ({}, 1),
+        ({"WEB_CONCURRENCY": "4"}, 4),
+        ({"GRANIAN_WORKERS": "2"}, 2),
+        ({"GUNICORN_CMD_ARGS": "--bind 0.0.0.0:80 -w 3"}, 3),
+        ({"GUNICORN_CMD_ARGS": "--workers=2 --threads 8"}, 2),
+        ({"GUNICORN_CMD_ARGS": "--threads 8", "WEB_CONCURRENCY": "one"}, 1),
+    ],
+)
 def test_configured_workers_reads_the_servers_environment(env: dict[str, str], workers: int) -> None:
     assert configured_workers(env) == workers
 
 
 def run_wsgi_import(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in ("WEB_CONCURRENCY", "GRANIAN_WORKERS",
-                                                              "GUNICORN_CMD_ARGS")}
-    return subprocess.run([sys.executable, "-c", "import mock_server.wsgi as w; print(type(w.app).__name__)"],
-                          env={**clean, **env}, capture_output=True, text=True, timeout=60,
-                          cwd=Path(__file__).resolve().parents[1])
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("WEB_CONCURRENCY", "GRANIAN_WORKERS", "GUNICORN_CMD_ARGS")
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import mock_server.wsgi as w; print(type(w.app).__name__)"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[1],
+    )
 
 
 def test_wsgi_entry_refuses_to_load_with_several_workers() -> None:

@@ -29,11 +29,14 @@ def test_create_normalises_the_gtin_and_builds_the_qr_url() -> None:
     assert body["createdAt"] == "2027-01-15T08:00:00.000Z"
 
 
-@pytest.mark.parametrize(("first", "second"), [
-    ("5601012012200", "05601012012200"),
-    ("96385074", "00000096385074"),
-    ("5601012012200", "560-1012-012200"),
-])
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("5601012012200", "05601012012200"),
+        ("96385074", "00000096385074"),
+        ("5601012012200", "560-1012-012200"),
+    ],
+)
 def test_same_gtin_after_normalisation_conflicts_in_one_organisation(first: str, second: str) -> None:
     store = make_store()
     store.create("org", "A", "wine", first)

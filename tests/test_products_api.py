@@ -36,12 +36,15 @@ def test_created_product_can_be_read_back(writer: KeyClient) -> None:
     assert r.json == created
 
 
-@pytest.mark.parametrize(("gtin", "message"), [
-    ("5601234567890", "GTIN check digit is invalid. Expected 2, got 0."),
-    ("5601012012201", "GTIN check digit is invalid. Expected 0, got 1."),
-    ("1234567", "GTIN must be 8, 12, 13 or 14 digits."),
-    ("56010120122OO", "GTIN must be 8, 12, 13 or 14 digits."),
-])
+@pytest.mark.parametrize(
+    ("gtin", "message"),
+    [
+        ("5601234567890", "GTIN check digit is invalid. Expected 2, got 0."),
+        ("5601012012201", "GTIN check digit is invalid. Expected 0, got 1."),
+        ("1234567", "GTIN must be 8, 12, 13 or 14 digits."),
+        ("56010120122OO", "GTIN must be 8, 12, 13 or 14 digits."),
+    ],
+)
 def test_bad_gtin_is_422_with_param_gtin(writer: KeyClient, gtin: str, message: str) -> None:
     """5601234567890 is the docs' own example; the docs' check-digit rule rejects it (contradiction 8)."""
     r = writer.post("/v1/products", wine(gtin))
@@ -56,18 +59,22 @@ def test_documented_valid_gtins_are_accepted(writer: KeyClient, gtin: str) -> No
     assert json_of(r)["gtin"] == gtin.zfill(14)
 
 
-@pytest.mark.parametrize(("body", "param"), [
-    ({"name": "A", "category": "wine"}, "gtin"),
-    ({"gtin": "4006381333931", "category": "wine"}, "name"),
-    ({"name": "A", "gtin": "4006381333931"}, "category"),
-    ({"name": "A", "category": "spirits", "gtin": "4006381333931"}, "category"),
-    ({"name": " ", "category": "wine", "gtin": "4006381333931"}, "name"),
-    ({"name": "A", "category": "wine", "gtin": 4006381333931}, "gtin"),
-    ({"name": "A", "category": "wine", "gtin": "4006381333931", "colour": "red"}, "colour"),
-    ({"name": "A" * 201, "category": "wine", "gtin": "4006381333931"}, "name"),
-])
-def test_missing_or_invalid_fields_are_422_naming_the_field(writer: KeyClient, body: dict[str, Any],
-                                                            param: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        ({"name": "A", "category": "wine"}, "gtin"),
+        ({"gtin": "4006381333931", "category": "wine"}, "name"),
+        ({"name": "A", "gtin": "4006381333931"}, "category"),
+        ({"name": "A", "category": "spirits", "gtin": "4006381333931"}, "category"),
+        ({"name": " ", "category": "wine", "gtin": "4006381333931"}, "name"),
+        ({"name": "A", "category": "wine", "gtin": 4006381333931}, "gtin"),
+        ({"name": "A", "category": "wine", "gtin": "4006381333931", "colour": "red"}, "colour"),
+        ({"name": "A" * 201, "category": "wine", "gtin": "4006381333931"}, "name"),
+    ],
+)
+def test_missing_or_invalid_fields_are_422_naming_the_field(
+    writer: KeyClient, body: dict[str, Any], param: str
+) -> None:
     r = writer.post("/v1/products", body)
     assert r.status_code == 422
     assert (json_of(r)["error"], json_of(r)["param"]) == ("validation_error", param)
@@ -97,13 +104,17 @@ def test_other_organisation_may_reuse_a_gtin(app: Flask, writer: KeyClient) -> N
     assert other.post("/v1/products", wine()).status_code == 201
 
 
-@pytest.mark.parametrize(("method", "path", "scopes", "missing"), [
-    ("post", "/v1/products", ["products:read"], "products:write"),
-    ("get", "/v1/products", ["products:write"], "products:read"),
-    ("get", "/v1/products/00000000-0000-4000-8000-000000000000", ["passports:read"], "products:read"),
-])
-def test_each_product_endpoint_needs_its_scope(app: Flask, method: str, path: str, scopes: list[str],
-                                               missing: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "scopes", "missing"),
+    [
+        ("post", "/v1/products", ["products:read"], "products:write"),
+        ("get", "/v1/products", ["products:write"], "products:read"),
+        ("get", "/v1/products/00000000-0000-4000-8000-000000000000", ["passports:read"], "products:read"),
+    ],
+)
+def test_each_product_endpoint_needs_its_scope(
+    app: Flask, method: str, path: str, scopes: list[str], missing: str
+) -> None:
     client = key_client(app, scopes)
     r = client.post(path, wine()) if method == "post" else client.get(path)
     assert r.status_code == 403
@@ -142,11 +153,21 @@ def test_list_pages_with_limit_and_offset(writer: KeyClient) -> None:
     assert len(json_of(writer.get("/v1/products?limit=100"))["data"]) == 5
 
 
-@pytest.mark.parametrize(("query", "param"), [
-    ("limit=0", "limit"), ("limit=101", "limit"), ("limit=-1", "limit"), ("limit=abc", "limit"),
-    ("limit=2.5", "limit"), ("limit=", "limit"), ("offset=-1", "offset"), ("offset=x", "offset"),
-    ("limit=5&limit=6", "limit"), ("page=2", "page"),
-])
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=-1", "limit"),
+        ("limit=abc", "limit"),
+        ("limit=2.5", "limit"),
+        ("limit=", "limit"),
+        ("offset=-1", "offset"),
+        ("offset=x", "offset"),
+        ("limit=5&limit=6", "limit"),
+        ("page=2", "page"),
+    ],
+)
 def test_bad_pagination_values_are_422_naming_the_parameter(writer: KeyClient, query: str, param: str) -> None:
     r = writer.get(f"/v1/products?{query}")
     assert r.status_code == 422

@@ -78,7 +78,7 @@ def test_helper_errors_name_the_status_without_a_secret(eulabel_mock: EulabelMoc
     assert "sk_test_" not in str(info.value)
 
 
-FRESH_TEST = '''
+FRESH_TEST = """
 import json
 import os
 import urllib.request
@@ -96,7 +96,7 @@ def test_fixture_works_in_a_fresh_project(eulabel_mock, n):
         assert "data" in json.load(resp)
     with open(os.environ["PORT_LOG"], "a") as fh:
         fh.write(os.environ.get("PYTEST_XDIST_WORKER", "main") + " " + eulabel_mock.base_url + "\\n")
-'''
+"""
 
 
 def run_fresh_project(python: Path, tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
@@ -104,8 +104,14 @@ def run_fresh_project(python: Path, tmp_path: Path, *args: str) -> tuple[subproc
     project.mkdir()
     (project / "test_with_mock.py").write_text(textwrap.dedent(FRESH_TEST))
     log = tmp_path / "ports.log"
-    proc = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-                          cwd=project, env=clean_env(PORT_LOG=str(log)), capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=project,
+        env=clean_env(PORT_LOG=str(log)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     lines = set(log.read_text().splitlines()) if log.exists() else set()
     return proc, lines
 
@@ -126,20 +132,38 @@ def test_each_xdist_worker_gets_its_own_mock(installed_python: Path, tmp_path: P
 
 
 def test_installed_package_serves_its_bundled_spec_and_fixtures(installed_python: Path, tmp_path: Path) -> None:
-    code = ("import mock_server, pathlib; from mock_server.app import default_fixtures; "
-            "print(pathlib.Path(mock_server.__file__).parent); print(default_fixtures())")
-    proc = subprocess.run([str(installed_python), "-c", code], cwd=tmp_path, env=clean_env(),
-                          capture_output=True, text=True, timeout=60, check=True)
+    code = (
+        "import mock_server, pathlib; from mock_server.app import default_fixtures; "
+        "print(pathlib.Path(mock_server.__file__).parent); print(default_fixtures())"
+    )
+    proc = subprocess.run(
+        [str(installed_python), "-c", code],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     package_dir, fixtures = proc.stdout.split()
     assert "site-packages" in package_dir
     assert fixtures == package_dir + "/fixtures"
 
 
 def test_loading_the_plugin_imports_nothing_heavy(installed_python: Path, tmp_path: Path) -> None:
-    code = ("import sys, mock_server.pytest_plugin; "
-            "print(sorted(m for m in ('flask', 'jsonschema', 'yaml', 'werkzeug') if m in sys.modules))")
-    proc = subprocess.run([str(installed_python), "-c", code], cwd=tmp_path, env=clean_env(),
-                          capture_output=True, text=True, timeout=60, check=True)
+    code = (
+        "import sys, mock_server.pytest_plugin; "
+        "print(sorted(m for m in ('flask', 'jsonschema', 'yaml', 'werkzeug') if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [str(installed_python), "-c", code],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert proc.stdout.strip() == "[]"
 
 
@@ -150,21 +174,32 @@ def test_the_plugin_can_be_switched_off_by_name(installed_python: Path, tmp_path
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("key", "hint"), [
-    ("revocation_delay", "REVOCATION_DELAY"),
-    ("REVOCATON_DELAY", "REVOCATION_DELAY"),
-])
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("revocation_delay", "REVOCATION_DELAY"),
+        ("REVOCATON_DELAY", "REVOCATION_DELAY"),
+    ],
+)
 def test_an_unknown_fixture_setting_fails_with_the_valid_keys(tmp_path: Path, key: str, hint: str) -> None:
-    (tmp_path / "conftest.py").write_text(textwrap.dedent(f"""
+    (tmp_path / "conftest.py").write_text(
+        textwrap.dedent(f"""
         import pytest
 
         @pytest.fixture(scope="session")
         def eulabel_mock_config():
             return {{"{key}": 5}}
-    """))
+    """)
+    )
     (tmp_path / "test_it.py").write_text("def test_it(eulabel_mock):\n    pass\n")
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=tmp_path,
-                          env=clean_env(), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert f"eulabel_mock_config: unknown key '{key}' (did you mean {hint}?); valid keys: ACCESS_LOG," in proc.stdout
     assert "REVOCATION_DELAY, SEED, STATE_FILE" in proc.stdout

@@ -41,8 +41,11 @@ def test_limiter_counts_down_then_refuses_with_retry_after() -> None:
     clock = Clock()
     clock.freeze(T0 + 0.5)
     limiter = RateLimiter(Limit(2, 10), clock)
-    assert limiter.hit("k") == {"X-RateLimit-Limit": "2", "X-RateLimit-Remaining": "1",
-                                "X-RateLimit-Reset": str(int(T0) + 11)}
+    assert limiter.hit("k") == {
+        "X-RateLimit-Limit": "2",
+        "X-RateLimit-Remaining": "1",
+        "X-RateLimit-Reset": str(int(T0) + 11),
+    }
     clock.advance(3)
     assert limiter.hit("k")["X-RateLimit-Remaining"] == "0"
     with pytest.raises(RateLimited) as exc:
@@ -81,11 +84,14 @@ def test_ok_responses_carry_the_rate_limit_headers(reader: KeyClient) -> None:
     assert "Retry-After" not in r.headers
 
 
-@pytest.mark.parametrize(("path", "status"), [
-    ("/v1/products?limit=0", 422),
-    ("/v1/products/nope", 404),
-    ("/v1/passports/ps_abcdefgh", 404),
-])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/v1/products?limit=0", 422),
+        ("/v1/products/nope", 404),
+        ("/v1/passports/ps_abcdefgh", 404),
+    ],
+)
 def test_error_responses_after_authentication_carry_the_headers(reader: KeyClient, path: str, status: int) -> None:
     r = reader.get(path)
     assert r.status_code == status
@@ -93,8 +99,9 @@ def test_error_responses_after_authentication_carry_the_headers(reader: KeyClien
 
 
 def test_forbidden_and_bad_json_responses_carry_the_headers(app: Flask, frozen: Clock) -> None:
-    forbidden = key_client(app, ["products:read"]).post("/v1/products", {"name": "A", "category": "wine",
-                                                                         "gtin": "4006381333931"})
+    forbidden = key_client(app, ["products:read"]).post(
+        "/v1/products", {"name": "A", "category": "wine", "gtin": "4006381333931"}
+    )
     bad_json = key_client(app, ["products:write"]).post("/v1/products", data="{", content_type="application/json")
     assert (forbidden.status_code, forbidden.headers["X-RateLimit-Remaining"]) == (403, "2")
     assert (bad_json.status_code, bad_json.headers["X-RateLimit-Remaining"]) == (400, "2")
@@ -169,8 +176,10 @@ def test_default_limit_is_generous() -> None:
     assert limiter is not None and limiter.limit == Limit(6000, 60)
 
 
-@pytest.mark.parametrize(("text", "limit"), [("6000/60", Limit(6000, 60)), ("1/1", Limit(1, 1)), ("0", None),
-                                             ("0/60", None), (" 10/5 ", Limit(10, 5))])
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [("6000/60", Limit(6000, 60)), ("1/1", Limit(1, 1)), ("0", None), ("0/60", None), (" 10/5 ", Limit(10, 5))],
+)
 def test_rate_limit_setting_is_parsed(text: str, limit: Limit | None) -> None:
     assert parse_rate_limit(text) == limit
 

@@ -24,8 +24,19 @@ from tests.environments import OFFLINE, REPO, clean_env, derived_venv
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"^(?P<indent>[ ]*)```(?P<lang>\S*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.S | re.M)
 TAG = re.compile(r"<!-- readme: (?P<kind>[a-z-]+) -->\s*$")
-KINDS = {"install", "serve", "suite", "shell", "python", "pytest-file", "pytest-conftest", "workflow", "qa",
-         "qa-destructive", "control-schema"}
+KINDS = {
+    "install",
+    "serve",
+    "suite",
+    "shell",
+    "python",
+    "pytest-file",
+    "pytest-conftest",
+    "workflow",
+    "qa",
+    "qa-destructive",
+    "control-schema",
+}
 FULL_KEY = re.compile(r"sk_(test|live)_[A-Za-z0-9]{20,}")
 CONTRACT_SUITE = REPO / "contract_tests" / "conftest.py"
 
@@ -76,10 +87,13 @@ def test_ci_script_runs_the_checks_and_exactly_the_readme_test_command() -> None
     assert f"    {suite.strip()} || status=$?\n" in script
     assert 'if [ "$status" -eq 5 ]' in script  # no tests collected is reported, and fails
     assert 'pip install --quiet -e ".[test,dev]"' in script
-    for check in ('step "ruff check" ruff check "${CHECKED[@]}"', 'step "ruff format --check" ruff format --check',
-                  'step "mypy" mypy'):
+    for check in (
+        'step "ruff check" ruff check "${CHECKED[@]}"',
+        'step "ruff format --check" ruff format --check',
+        'step "mypy" mypy',
+    ):
         assert check in script
-    assert 'CHECKED=(mock_server contract_tests tests)' in script
+    assert "CHECKED=(mock_server contract_tests tests)" in script
     mypy = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]["mypy"]
     assert mypy["files"] == ["mock_server", "contract_tests", "tests"]
 
@@ -88,40 +102,57 @@ def test_ci_script_runs_the_checks_and_exactly_the_readme_test_command() -> None
 def editable_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A virtualenv where the Install block itself was run, from the repository root."""
     venv = tmp_path_factory.mktemp("venv") / "editable"
-    derived_venv(venv, with_pip=True)
+    derived_venv(venv, pip_command=True)
     [command] = of_kind("install")
     # Offline: the dependencies are found installed, and the build backend is taken from the running
     # environment (pip reads PIP_NO_BUILD_ISOLATION=0 as "do not isolate the build").
-    env = clean_env(PATH=f"{venv / 'bin'}:{os.environ['PATH']}", VIRTUAL_ENV=str(venv), PIP_NO_BUILD_ISOLATION="0",
-                    **OFFLINE)
+    env = clean_env(
+        PATH=f"{venv / 'bin'}:{os.environ['PATH']}", VIRTUAL_ENV=str(venv), PIP_NO_BUILD_ISOLATION="0", **OFFLINE
+    )
     subprocess.run(["bash", "-euc", command], cwd=REPO, env=env, check=True, timeout=600)
     return venv / "bin" / "python"
 
 
 def test_install_command_gives_an_editable_package_with_its_command(editable_python: Path, tmp_path: Path) -> None:
-    proc = subprocess.run([str(editable_python), "-c", "import mock_server; print(mock_server.__file__)"],
-                          cwd=tmp_path, env=clean_env(), capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [str(editable_python), "-c", "import mock_server; print(mock_server.__file__)"],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert proc.stdout.strip() == str(REPO / "mock_server" / "__init__.py")
     assert (editable_python.parent / "eulabel-mock").exists()
 
 
 def start_block(command: str, python: Path, cwd: Path) -> tuple[subprocess.Popen[str], str]:
     env = clean_env(PATH=f"{python.parent}:{os.environ['PATH']}", EULABEL_MOCK_PORT="0")
-    proc = subprocess.Popen(["bash", "-c", "exec " + command.strip()], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        ["bash", "-c", "exec " + command.strip()],
+        cwd=cwd,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdout is not None
     return proc, proc.stdout.readline()
 
 
 @pytest.mark.parametrize("index", range(2))
-def test_serve_commands_print_the_ready_line_and_stop_cleanly(installed_python: Path, tmp_path: Path,
-                                                              index: int) -> None:
+def test_serve_commands_print_the_ready_line_and_stop_cleanly(
+    installed_python: Path, tmp_path: Path, index: int
+) -> None:
     command = of_kind("serve")[index]
     proc, line = start_block(command, installed_python, tmp_path)
     try:
-        assert re.fullmatch(r"eulabel-mock ready http://127\.0\.0\.1:\d+ org_quinta:eulabel_session=sess_quinta_demo"
-                            r" org_textil:eulabel_session=sess_textil_demo"
-                            r" dashboard=http://127\.0\.0\.1:\d+/dashboard\n", line), line
+        assert re.fullmatch(
+            r"eulabel-mock ready http://127\.0\.0\.1:\d+ org_quinta:eulabel_session=sess_quinta_demo"
+            r" org_textil:eulabel_session=sess_textil_demo"
+            r" dashboard=http://127\.0\.0\.1:\d+/dashboard\n",
+            line,
+        ), line
         with urllib.request.urlopen(line.split()[2] + "/_mock/ready", timeout=10) as resp:
             assert json.load(resp) == {"ready": True}
     finally:
@@ -134,8 +165,14 @@ def test_serve_commands_print_the_ready_line_and_stop_cleanly(installed_python: 
 
 def test_curl_walkthrough_runs_end_to_end(eulabel_mock: EulabelMock, tmp_path: Path) -> None:
     [script] = of_kind("shell")
-    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", script], env=clean_env(BASE=eulabel_mock.base_url),
-                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        env=clean_env(BASE=eulabel_mock.base_url),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert json.loads(lines[0])["organizationId"].startswith("org_")
@@ -150,8 +187,14 @@ def test_curl_walkthrough_runs_end_to_end(eulabel_mock: EulabelMock, tmp_path: P
 
 def test_python_requests_sample_runs(eulabel_mock: EulabelMock, tmp_path: Path) -> None:
     [code] = of_kind("python")
-    proc = subprocess.run([sys.executable, "-c", code], env=clean_env(BASE=eulabel_mock.base_url), cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean_env(BASE=eulabel_mock.base_url),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["05601012012200 Douro Red 2021", "00000096385074 Vinho Verde 2023"]
     assert [e["status"] for e in eulabel_mock.journal()] == [201, 200, 204, 401]
@@ -162,8 +205,14 @@ def test_fixture_samples_pass_in_a_fresh_project(installed_python: Path, tmp_pat
     [conftest] = of_kind("pytest-conftest")
     (tmp_path / "test_client.py").write_text(test_file)
     (tmp_path / "conftest.py").write_text(conftest)
-    proc = subprocess.run([str(installed_python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=tmp_path,
-                          env=clean_env(), capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(installed_python), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "3 passed" in proc.stdout
 
@@ -185,7 +234,10 @@ def test_ci_job_installs_runs_the_suite_and_always_uploads_its_reports() -> None
     assert step["env"] == {"EULABEL_SESSION": "sess_quinta_demo", "EULABEL_SESSION_2": "sess_textil_demo"}
     upload = steps[-1]
     assert (upload["uses"].split("@")[0], upload["if"], upload["with"]["path"]) == (
-        "actions/upload-artifact", "always()", "reports/")
+        "actions/upload-artifact",
+        "always()",
+        "reports/",
+    )
 
 
 def run_start_step(python: Path, tmp_path: Path) -> tuple[str, int]:
@@ -194,11 +246,17 @@ def run_start_step(python: Path, tmp_path: Path) -> tuple[str, int]:
     checkout.mkdir()
     runner_temp.mkdir()
     github_env = runner_temp / "github_env"
-    env = clean_env(PATH=f"{python.parent}:{os.environ['PATH']}", GITHUB_ENV=str(github_env),
-                    RUNNER_TEMP=str(runner_temp))
+    env = clean_env(
+        PATH=f"{python.parent}:{os.environ['PATH']}", GITHUB_ENV=str(github_env), RUNNER_TEMP=str(runner_temp)
+    )
     # $! is the mock started in the background: kept so the test can stop what it started.
-    subprocess.run(["bash", "-eo", "pipefail", "-c", script + f'\necho "$!" > {runner_temp}/mock.pid'], cwd=checkout,
-                   env=env, check=True, timeout=60)
+    subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", script + f'\necho "$!" > {runner_temp}/mock.pid'],
+        cwd=checkout,
+        env=env,
+        check=True,
+        timeout=60,
+    )
     assert list(checkout.iterdir()) == [], "the job writes into the checkout"
     [line] = github_env.read_text().splitlines()
     return line.removeprefix("BASE_URL="), int((runner_temp / "mock.pid").read_text())
@@ -240,8 +298,9 @@ def test_ci_job_contract_suite_step_passes_against_the_started_mock(installed_py
         work = tmp_path / "suite-checkout"
         shutil.copytree(REPO, work, ignore=shutil.ignore_patterns(".git", "reports", ".*cache*", "__pycache__"))
         env = clean_env(BASE_URL=base_url, **step.get("env", {}))
-        proc = subprocess.run(["bash", "-ec", step["run"]], cwd=work, env=env,
-                              capture_output=True, text=True, timeout=900)
+        proc = subprocess.run(
+            ["bash", "-ec", step["run"]], cwd=work, env=env, capture_output=True, text=True, timeout=900
+        )
         assert proc.returncode == 0, proc.stdout[-3000:]
         assert (work / "reports" / "junit.xml").exists() and (work / "reports" / "claims.md").exists()
     finally:
@@ -256,13 +315,19 @@ def test_qa_commands_pass_and_leave_nothing_behind(eulabel_mock: EulabelMock, tm
     other = eulabel_mock.new_session()
     work = tmp_path / "checkout"
     shutil.copytree(REPO, work, ignore=shutil.ignore_patterns(".git", "reports", ".*cache*", "__pycache__"))
-    env = clean_env(EULABEL_BASE_URL=eulabel_mock.base_url, EULABEL_SESSION=eulabel_mock.session.cookie,
-                    EULABEL_SESSION_2=other.cookie)
+    env = clean_env(
+        EULABEL_BASE_URL=eulabel_mock.base_url,
+        EULABEL_SESSION=eulabel_mock.session.cookie,
+        EULABEL_SESSION_2=other.cookie,
+    )
     proc = subprocess.run(["bash", "-ec", command], cwd=work, env=env, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert eulabel_mock.keys() == [] and eulabel_mock.keys(session=other) == []  # the cleanup guarantee
     if kind == "qa":
         # Rejected write attempts (400/404/405/422) change nothing; a successful one does.
-        writes = [f"{e['method']} {e['path']} {e['status']}" for e in eulabel_mock.journal()
-                  if e["method"] in ("POST", "PUT", "PATCH", "DELETE") and e["status"] < 400]
+        writes = [
+            f"{e['method']} {e['path']} {e['status']}"
+            for e in eulabel_mock.journal()
+            if e["method"] in ("POST", "PUT", "PATCH", "DELETE") and e["status"] < 400
+        ]
         assert writes == [], "the read-only run changed the target"

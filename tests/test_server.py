@@ -39,7 +39,11 @@ def start(server: str) -> Mock:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EULABEL_MOCK_")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mock_server", "--port", "0", "--server", server],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()
@@ -71,8 +75,12 @@ def test_port_zero_reports_the_bound_port_in_the_ready_line(mock: Mock) -> None:
 
 def test_key_created_over_http_authenticates_on_the_same_process(mock: Mock) -> None:
     conn = mock.connection()
-    conn.request("POST", "/v1/auth/api-keys", body=json.dumps({"name": "ci", "scopes": ["products:read"]}),
-                 headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"})
+    conn.request(
+        "POST",
+        "/v1/auth/api-keys",
+        body=json.dumps({"name": "ci", "scopes": ["products:read"]}),
+        headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"},
+    )
     created = conn.getresponse()
     secret = json.loads(created.read())["secret"]
     assert created.status == 201
@@ -110,10 +118,13 @@ def test_default_server_is_granian_with_per_server_threads() -> None:
     assert DEFAULT_SERVER == "granian"
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--server", "gunicorn"], "--server=gunicorn: must be one of: granian, waitress"),
-    (["--threads", "0"], "--threads=0: must be a whole number from 1 to 64"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--server", "gunicorn"], "--server=gunicorn: must be one of: granian, waitress"),
+        (["--threads", "0"], "--threads=0: must be a whole number from 1 to 64"),
+    ],
+)
 def test_bad_serving_option_is_refused(argv: list[str], message: str) -> None:
     with pytest.raises(ConfigError) as exc:
         options(argv, environ={})
@@ -122,13 +133,21 @@ def test_bad_serving_option_is_refused(argv: list[str], message: str) -> None:
 
 def test_cut_off_response_sends_headers_then_closes_on_both_servers(mock: Mock) -> None:
     conn = mock.connection()
-    conn.request("POST", "/_mock/faults", body=json.dumps({"action": "drop_after_commit", "disconnect": True}),
-                 headers={"Content-Type": "application/json"})
+    conn.request(
+        "POST",
+        "/_mock/faults",
+        body=json.dumps({"action": "drop_after_commit", "disconnect": True}),
+        headers={"Content-Type": "application/json"},
+    )
     added = conn.getresponse()
     added.read()
     assert added.status == 201
-    conn.request("POST", "/v1/auth/api-keys", body=json.dumps({"name": "cut", "scopes": ["products:read"]}),
-                 headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"})
+    conn.request(
+        "POST",
+        "/v1/auth/api-keys",
+        body=json.dumps({"name": "cut", "scopes": ["products:read"]}),
+        headers={"Content-Type": "application/json", "Cookie": "eulabel_session=sess_quinta_demo"},
+    )
     resp = conn.getresponse()
     assert resp.status == 201
     with pytest.raises(http.client.IncompleteRead) as exc:

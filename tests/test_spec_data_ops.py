@@ -42,8 +42,9 @@ def body_examples() -> list[tuple[str, str, Any]]:
 
 
 @pytest.mark.parametrize(("operation_id", "label", "example"), body_examples())
-def test_every_request_body_example_passes_the_mocks_own_validation(operation_id: str, label: str,
-                                                                    example: Any) -> None:
+def test_every_request_body_example_passes_the_mocks_own_validation(
+    operation_id: str, label: str, example: Any
+) -> None:
     validator = OPS[operation_id].body_validator
     assert validator is not None
     errors = [e.message for e in validator.iter_errors(example)]
@@ -70,11 +71,14 @@ def test_every_authenticated_bearer_response_documents_the_rate_limit_headers(op
         assert RATE_HEADERS <= set(deref(response).get("headers", {})), f"{operation_id} {status}"
 
 
-@pytest.mark.parametrize(("source", "status", "link", "target"), [
-    ("createProduct", "201", "GetProduct", "getProduct"),
-    ("createPassport", "201", "GetPassport", "getPassport"),
-    ("createPassport", "200", "GetPassport", "getPassport"),
-])
+@pytest.mark.parametrize(
+    ("source", "status", "link", "target"),
+    [
+        ("createProduct", "201", "GetProduct", "getProduct"),
+        ("createPassport", "201", "GetPassport", "getPassport"),
+        ("createPassport", "200", "GetPassport", "getPassport"),
+    ],
+)
 def test_create_operations_link_to_their_get(source: str, status: str, link: str, target: str) -> None:
     links = RAW[source]["responses"][status]["links"]
     assert links[link]["operationId"] == target
@@ -82,14 +86,21 @@ def test_create_operations_link_to_their_get(source: str, status: str, link: str
 
 
 def test_every_link_targets_an_existing_operation() -> None:
-    targets = [link["operationId"] for op in RAW.values() for r in op["responses"].values()
-               for link in deref(r).get("links", {}).values()]
+    targets = [
+        link["operationId"]
+        for op in RAW.values()
+        for r in op["responses"].values()
+        for link in deref(r).get("links", {}).values()
+    ]
     assert targets and all(t in OPS for t in targets)
 
 
 def test_the_examples_work_end_to_end_in_order(app: Flask) -> None:
     client = key_client(app, DATA_SCOPES, session=new_session(app))
-    statuses = [client.post(path, example).status_code
-                for path, name in (("/v1/products", "createProduct"), ("/v1/passports", "createPassport"))
-                for op_name, _, example in body_examples() if op_name == name]
+    statuses = [
+        client.post(path, example).status_code
+        for path, name in (("/v1/products", "createProduct"), ("/v1/passports", "createPassport"))
+        for op_name, _, example in body_examples()
+        if op_name == name
+    ]
     assert statuses == [201, 201, 201, 200]

@@ -24,8 +24,15 @@ from mock_server.errors import NotFound
 from mock_server.state.key_store import ApiKey, ApiKeyStore
 
 KEYS = "/v1/auth/api-keys"
-ALL = ["products:read", "products:write", "passports:read", "passports:write", "suppliers:read",
-       "suppliers:write", "analytics:read"]
+ALL = [
+    "products:read",
+    "products:write",
+    "passports:read",
+    "passports:write",
+    "suppliers:read",
+    "suppliers:write",
+    "analytics:read",
+]
 
 
 class Middleware:
@@ -44,8 +51,9 @@ class Middleware:
         response = self.handle(request, body)
         return response(environ, start_response)
 
-    def forward(self, request: Request, body: bytes, path: str | None = None,
-                headers: dict[str, str] | None = None) -> Response:
+    def forward(
+        self, request: Request, body: bytes, path: str | None = None, headers: dict[str, str] | None = None
+    ) -> Response:
         environ = dict(request.environ)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
@@ -137,8 +145,7 @@ class RevokedStillListed(Middleware):
         if _is_list(request) and response.status_code == 200:
             org = self.state.session_org(request.cookies.get("eulabel_session", ""))
             data = _json(response)
-            data["data"] += [item for kid, item in self.revoked.items()
-                             if self.state.keys._by_id[kid].org_id == org]
+            data["data"] += [item for kid, item in self.revoked.items() if self.state.keys._by_id[kid].org_id == org]
             _set_json(response, data)
         return response
 
@@ -179,8 +186,9 @@ class ForeignKeysListed(Middleware):
     def handle(self, request: Request, body: bytes) -> Response:
         response = self.forward(request, body)
         if _is_list(request) and response.status_code == 200:
-            _set_json(response, {"data": [k.to_json() for k in self.state.keys._by_id.values()
-                                          if k.revoked_at is None]})
+            _set_json(
+                response, {"data": [k.to_json() for k in self.state.keys._by_id.values() if k.revoked_at is None]}
+            )
         return response
 
 
@@ -198,8 +206,9 @@ class BadJson500(Middleware):
             try:
                 json.loads(body)
             except ValueError:
-                return _set_json(Response(status=500),
-                                 {"error": "internal_error", "message": "Unexpected failure.", "status": 500})
+                return _set_json(
+                    Response(status=500), {"error": "internal_error", "message": "Unexpected failure.", "status": 500}
+                )
         return self.forward(request, body)
 
 
@@ -229,11 +238,15 @@ class RateLimited(Middleware):
         with self.lock:
             self.counts[token] = used = self.counts.get(token, 0) + 1
         reset = str(int(time.time()) + 60)
-        limits = {"X-RateLimit-Limit": str(self.limit), "X-RateLimit-Remaining": str(max(0, self.limit - used)),
-                  "X-RateLimit-Reset": reset}
+        limits = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(max(0, self.limit - used)),
+            "X-RateLimit-Reset": reset,
+        }
         if used > self.limit:
-            response = _set_json(Response(status=429), {"error": "rate_limited", "message": "Too many requests.",
-                                                        "status": 429})
+            response = _set_json(
+                Response(status=429), {"error": "rate_limited", "message": "Too many requests.", "status": 429}
+            )
             if self.retry_after:
                 response.headers["Retry-After"] = "60"
         else:
@@ -277,6 +290,7 @@ def _with_store(cls: type[ApiKeyStore]) -> Callable[[Flask], Any]:
         old = state.keys
         state.keys = cls(old._rng, old._clock, old._lock, old._pepper, old.revocation_delay, old.environment)
         return app
+
     return build
 
 
