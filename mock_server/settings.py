@@ -131,9 +131,7 @@ def _text(value: Any) -> str:
 
 
 def _token(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) < 16 or not value.isprintable() or " " in value:
+    if value is not None and (not isinstance(value, str) or len(value) < 16 or not value.isprintable() or " " in value):
         raise ValueError("must be at least 16 printable characters without spaces")
     return value
 
@@ -199,20 +197,9 @@ SETTINGS: tuple[Setting, ...] = (
         "N",
     ),
     Setting(
-        "control-token",
-        _token,
-        "require TOKEN in the X-Eulabel-Mock-Token header on /_mock/* (except /_mock/ready); "
-        f"prefer {ENV_PREFIX}CONTROL_TOKEN, as other users can read a command line",
-        "TOKEN",
-        "CONTROL_TOKEN",
+        "control-token", _token, "need it in the X-Eulabel-Mock-Token header on /_mock/*", "TOKEN", "CONTROL_TOKEN"
     ),
-    Setting(
-        "demo-sessions",
-        _switch,
-        "open the fixtures' demo session cookies (default on; off for shared deployments)",
-        "on|off",
-        "DEMO_SESSIONS",
-    ),
+    Setting("demo-sessions", _switch, "open the fixtures' demo sessions (default on)", "on|off", "DEMO_SESSIONS"),
 )
 # Keys of the app config that are no command-line option.
 APP_ONLY: dict[str, Convert] = {"CONTROL_PLANE": _switch, "MAX_CONTENT_LENGTH": _whole(1, 2**31)}
