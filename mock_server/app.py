@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,12 @@ from .control.plane import ControlPlane
 from .serving.access_log import AccessLog
 from .serving.one_process import OneProcessGuard
 from .serving.wsgi_run import WsgiApp
-from .state.persistence import StateFile, open_state_file, snapshot
+from .state.database import Database
+from .state.persistence import flush_used, open_state_file
 from .state.rate_limit import DEFAULT_RATE_LIMIT
 from .state.state import State
 
 STATE_FILE_EXTENSION = "eulabel_mock.state_file"
-_READS = ("GET", "HEAD", "OPTIONS")
 
 
 def default_fixtures() -> Path:
@@ -70,6 +70,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     add_routes(app, operations(load_spec()), {**api_keys.HANDLERS, **products.HANDLERS, **passports.HANDLERS})
 
+    if app.config["STATE_FILE"]:
+        # From here on the stores write each change to the file as it happens: no request layer.
+        app.extensions[STATE_FILE_EXTENSION] = open_state_file(state, app.config["STATE_FILE"])
     plane = None
     if app.config["CONTROL_PLANE"]:
         plane = app.extensions[CONTROL_EXTENSION] = ControlPlane(app.config)
@@ -92,40 +95,14 @@ def _pipeline(app: Flask, state: State, plane: ControlPlane | None) -> WsgiApp:
     layers.append(lambda inner: OneProcessGuard(inner, fmt))
     if plane is not None:
         layers.append(lambda inner: FaultInjector(inner, lambda: plane.faults, fmt))
-    if app.config["STATE_FILE"]:
-        state_file = _open_state_file(app, state)
-        layers.append(lambda inner: _SaveAfterWrites(inner, state, state_file))
     wsgi: WsgiApp = app.wsgi_app
     for layer in reversed(layers):
         wsgi = layer(wsgi)
     return wsgi
 
 
-def _open_state_file(app: Flask, state: State) -> StateFile:
-    state_file = app.extensions[STATE_FILE_EXTENSION] = open_state_file(state, app.config["STATE_FILE"])
-    return state_file
-
-
-class _SaveAfterWrites:
-    """Write the state file after every request that may change state."""
-
-    def __init__(self, inner: WsgiApp, state: State, state_file: StateFile) -> None:
-        self._inner = inner
-        self._state = state
-        self._file = state_file
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        try:
-            return self._inner(environ, start_response)
-        finally:
-            # Failed calls too: a key committed before a fault dropped its response must be kept.
-            if environ.get("REQUEST_METHOD") not in _READS:
-                self._file.save_from(lambda: snapshot(self._state))
-
-
 def flush_state(app: Flask) -> None:
-    """Write the state now (e.g. at shutdown, to keep ``lastUsedAt`` of read-only calls)."""
-    state_file = app.extensions.get(STATE_FILE_EXTENSION)
-    if state_file is not None:
-        state = state_of(app)
-        state_file.save_from(lambda: snapshot(state))
+    """Write what reads change in memory only (keys' ``lastUsedAt``), e.g. at shutdown."""
+    database: Database | None = app.extensions.get(STATE_FILE_EXTENSION)
+    if database is not None:
+        flush_used(state_of(app), database)

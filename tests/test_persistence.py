@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ import pytest
 from mock_server import create_app
 from mock_server.api.routing import state_of
 from mock_server.cli import main
-from mock_server.state.persistence import StateFileError, snapshot
+from mock_server.state.persistence import StateFileError
 from tests.clients import Dashboard, json_of, leaks
 
 
@@ -19,8 +19,23 @@ def start(path: Path, **config: Any) -> Dashboard:
     return Dashboard(create_app({"STATE_FILE": str(path), **config}))
 
 
+def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of the state file, read as any SQLite client would (read-only)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def file_bytes(path: Path) -> bytes:
+    """The database and its write-ahead log: together they are what a crash leaves behind."""
+    wal = Path(f"{path}-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
 def test_keys_survive_a_restart_and_still_authenticate(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     first = start(path)
     r = first.create_key(["products:read"], name="kept")
     secret = json_of(r)["secret"]
@@ -30,7 +45,7 @@ def test_keys_survive_a_restart_and_still_authenticate(tmp_path: Path) -> None:
 
 
 def test_revocation_survives_a_restart(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     first = start(path)
     r = first.create_key()
     first.revoke(json_of(r)["id"])
@@ -40,32 +55,37 @@ def test_revocation_survives_a_restart(tmp_path: Path) -> None:
 
 
 def test_sessions_and_organisations_survive_a_restart(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     minted = json_of(create_app({"STATE_FILE": str(path)}).test_client().post("/_mock/sessions"))
     second = start(path)
     assert second.list_keys(session=minted["session"]).status_code == 200
 
 
 def test_state_file_holds_hashes_never_the_secret(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     secret = json_of(start(path).create_key())["secret"]
-    text = path.read_text()
-    leaked = leaks(secret, text) or leaks(secret[8:], text)
+    stored = file_bytes(path)
+    leaked = any(
+        leaks(form, stored.decode("latin-1"))
+        for s in (secret, secret[8:])
+        for form in (s, s.encode("utf-16-le").decode("latin-1"), s.encode().hex())
+    )
     assert not leaked, "the secret is in the state file"
-    [row] = json.loads(text)["stores"]["keys"]
-    assert len(bytes.fromhex(row["secret_hash"])) == 32
+    [(digest,)] = query(path, "SELECT secret_hash FROM keys")
+    assert isinstance(digest, bytes) and len(digest) == 32
 
 
 def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     api = start(path)
     api.create_key()
     api.create_key(name="second")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
+    # SQLite's own write-ahead log and its index beside the database, nothing else.
+    assert {p.name for p in tmp_path.iterdir()} <= {"state.db", "state.db-wal", "state.db-shm"}
 
 
 def test_a_seeded_mock_continues_its_id_sequence_after_a_restart(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     first_id = json_of(start(path, SEED=3).create_key())["id"]
     second = start(path, SEED=3)
     assert second.create_key(name="next").status_code == 201
@@ -73,45 +93,20 @@ def test_a_seeded_mock_continues_its_id_sequence_after_a_restart(tmp_path: Path)
 
 
 def test_reset_rewrites_the_file_to_the_fixtures(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     app = create_app({"STATE_FILE": str(path)})
     Dashboard(app).create_key()
+    assert query(path, "SELECT count(*) FROM keys") == [(1,)]
     assert app.test_client().post("/_mock/reset").status_code == 204
-    assert json.loads(path.read_text())["stores"]["keys"] == []
+    assert query(path, "SELECT count(*) FROM keys") == [(0,)]
+    assert query(path, "SELECT count(*) FROM products") == [(len(state_of(app).products.rows()),)]
 
 
 def test_products_are_saved_too(tmp_path: Path) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     app = create_app({"STATE_FILE": str(path)})
-    saved = json.loads(path.read_text())["stores"]["products"]
-    assert len(saved) == len(state_of(app).products.to_state()) > 0
-
-
-def test_a_new_store_takes_part_by_defining_to_state_and_from_state(tmp_path: Path) -> None:
-    class Notes:
-        def __init__(self) -> None:
-            self.rows: list[str] = []
-
-        def to_state(self) -> list[str]:
-            return list(self.rows)
-
-        def from_state(self, rows: list[str]) -> None:
-            self.rows = list(rows)
-
-    state = state_of(create_app())
-    state.notes = Notes()  # type: ignore[attr-defined]
-    state.notes.rows.append("remember me")  # type: ignore[attr-defined]
-    assert snapshot(state)["stores"]["notes"] == ["remember me"]
-
-
-def test_a_store_without_to_state_refuses_rather_than_being_lost(tmp_path: Path) -> None:
-    class PassportStore:
-        pass
-
-    state = state_of(create_app())
-    state.passports = PassportStore()  # type: ignore[assignment]  # the point: a store without to_state()
-    with pytest.raises(StateFileError, match="PassportStore .passports. cannot be kept"):
-        snapshot(state)
+    saved = query(path, "SELECT id FROM products ORDER BY rowid")
+    assert [r[0] for r in saved] == [r[0] for r in state_of(app).products.rows()] != []
 
 
 @pytest.mark.parametrize(
@@ -124,7 +119,7 @@ def test_a_store_without_to_state_refuses_rather_than_being_lost(tmp_path: Path)
     ],
 )
 def test_an_unusable_state_file_stops_the_start(tmp_path: Path, content: str, message: str) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     path.write_text(content)
     with pytest.raises(StateFileError, match=message):
         create_app({"STATE_FILE": str(path)})
@@ -134,7 +129,7 @@ def test_an_unusable_state_file_stops_the_start(tmp_path: Path, content: str, me
 def test_cli_exits_2_with_a_clear_message_on_a_corrupt_state_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     path.write_text("{")
     assert main(["--port", "0", "--state", str(path)]) == 2
     err = capsys.readouterr().err
@@ -150,7 +145,7 @@ def test_without_a_state_file_nothing_is_written(tmp_path: Path, monkeypatch: py
 def test_flush_keeps_last_used_at_of_read_only_calls(tmp_path: Path) -> None:
     from mock_server.app import flush_state as flush
 
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     first = start(path)
     first.products(first.secret())
     flush(first.app)
@@ -166,7 +161,7 @@ def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
     from mock_server.testing import MockClient, Session
     from tests.environments import REPO, clean_env
 
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     proc = subprocess.Popen(
         [sys.executable, "-m", "mock_server", "--port", "0", "--state", str(path)],
         cwd=REPO,
@@ -184,14 +179,14 @@ def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
-    [row] = json.loads(path.read_text())["stores"]["keys"]
-    assert row["last_used_at"] is not None
+    [key] = json_of(start(path).list_keys())["data"]
+    assert key["lastUsedAt"] is not None
 
 
 def test_products_and_passports_survive_a_restart(tmp_path: Path) -> None:
     from mock_server.app import flush_state as flush
 
-    path = tmp_path / "state.json"
+    path = tmp_path / "state.db"
     app = create_app({"STATE_FILE": str(path)})
     passport, _ = state_of(app).passports.submit(
         "org_quinta", "4006381333931", {"ingredients": ["Grapes"]}, name="Test Red", category="wine"

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -159,8 +160,12 @@ def test_serve_commands_print_the_ready_line_and_stop_cleanly(
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
     if "--state" in command:
-        state = json.loads((tmp_path / command.split("--state")[1].split()[0]).read_text())
-        assert state["format"] == "eulabel-mock-state"
+        state_file = tmp_path / command.split("--state")[1].split()[0]
+        conn = sqlite3.connect(f"file:{state_file}?mode=ro", uri=True)
+        try:
+            assert conn.execute("SELECT value FROM meta WHERE name = 'format'").fetchall() == [("eulabel-mock-state",)]
+        finally:
+            conn.close()
 
 
 def test_curl_walkthrough_runs_end_to_end(eulabel_mock: EulabelMock, tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 import threading
 import time
 from datetime import UTC, datetime
@@ -44,5 +46,20 @@ class Clock:
 
 
 def iso(ts: float) -> str:
-    """Format a Unix time as ISO 8601 in UTC with milliseconds, as the docs show (C22)."""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    """Format a Unix time as ISO 8601 in UTC with milliseconds, as the docs show (C22).
+
+    Rounded to microseconds and then truncated to milliseconds, as ``datetime.fromtimestamp`` does;
+    the seconds part comes from a small cache, because a key list formats thousands of timestamps and
+    the keys do not keep a formatted copy (memory per key).
+    """
+    frac, whole = math.modf(ts)
+    micros = round(frac * 1e6)
+    if micros >= 1_000_000:
+        whole += 1
+        micros -= 1_000_000
+    return f"{_seconds(int(whole))}.{micros // 1000:03d}Z"
+
+
+@functools.lru_cache(maxsize=4096)
+def _seconds(whole: int) -> str:
+    return datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")

@@ -2,66 +2,39 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import hmac
+import json
 import random
+import sys
 import threading
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
 
 from ..errors import NotFound
+from .api_key import PREFIX_CHARS, SECRET_CHARS, ApiKey, base62
+from .changes import ChangeLog, Row, Table
 from .clock import Clock, iso
-from .rows import Rows, to_row
-
-ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-SECRET_CHARS = 32  # 32 base62 characters carry about 190 random bits
-PREFIX_CHARS = 4  # characters of the random part shown in the masked prefix
-
-
-def _base62(number: int, width: int) -> str:
-    """``number`` in ``width`` base-62 digits: one draw from the generator instead of one per character."""
-    digits = []
-    for _ in range(width):
-        number, digit = divmod(number, 62)
-        digits.append(ALPHABET[digit])
-    return "".join(digits)
-
-
-@dataclass(slots=True)
-class ApiKey:
-    """A stored key. The secret itself is never kept: only its keyed hash."""
-
-    id: str
-    org_id: str
-    name: str
-    scopes: frozenset[str]
-    scope_list: tuple[str, ...]
-    prefix: str
-    secret_hash: bytes = field(repr=False)
-    environment: str
-    created_at: float
-    last_used_at: float | None = None
-    revoked_at: float | None = None
-    # Formatted once: strftime would otherwise dominate listing many keys.
-    created_iso: str = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self.created_iso = iso(self.created_at)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "scopes": list(self.scope_list),
-            "prefix": self.prefix,
-            "environment": self.environment,
-            "createdAt": self.created_iso,
-            "lastUsedAt": iso(self.last_used_at) if self.last_used_at is not None else None,
-        }
 
 
 class ApiKeyStore:
-    """Keys of every organisation, indexed by id and by the keyed hash of their secret."""
+    """Keys of every organisation, indexed by id, by the keyed hash of their secret, and by organisation."""
+
+    TABLE = Table(
+        "keys",
+        (
+            "id",
+            "org_id",
+            "name",
+            "scopes",
+            "prefix",
+            "secret_hash",
+            "environment",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ),
+    )
 
     def __init__(
         self,
@@ -71,44 +44,68 @@ class ApiKeyStore:
         pepper: bytes,
         revocation_delay: float = 0.0,
         environment: str = "test",
+        changes: ChangeLog | None = None,
     ) -> None:
         self._rng = rng
         self._clock = clock
         self._lock = lock
         self._pepper = pepper
+        self._changes = changes or ChangeLog()
         self.revocation_delay = revocation_delay
         self.environment = environment
         self._by_id: dict[str, ApiKey] = {}
         self._by_hash: dict[bytes, ApiKey] = {}
+        # By organisation, in creation order: a list costs what it returns, however many keys others have.
+        self._active_by_org: dict[str, dict[str, ApiKey]] = {}
+        self._by_org: dict[str, dict[str, ApiKey]] = {}  # revoked ones too (audit views)
         # Revoked keys by hash: only read after a failed lookup, to say why a call was refused.
         self._revoked: dict[bytes, ApiKey] = {}
+        self._scope_sets: dict[tuple[str, ...], tuple[frozenset[str], tuple[str, ...]]] = {}
 
     def digest(self, secret: str) -> bytes:
         return hmac.new(self._pepper, secret.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
 
+    def _shared_scopes(self, scopes: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+        shared = self._scope_sets.get(scopes)
+        if shared is None:
+            shared = self._scope_sets[scopes] = (frozenset(scopes), scopes)
+        return shared
+
     def create(self, org_id: str, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
         """Create a key and return it with its secret, which is not kept."""
         with self._lock:
-            secret = f"sk_{self.environment}_" + _base62(self._rng.randrange(62**SECRET_CHARS), SECRET_CHARS)
+            secret = f"sk_{self.environment}_" + base62(self._rng.randrange(62**SECRET_CHARS), SECRET_CHARS)
+            scope_set, scope_list = self._shared_scopes(tuple(scopes))
             key = ApiKey(
                 id=f"key_{self._rng.getrandbits(96):024x}",
                 org_id=org_id,
                 name=name,
-                scopes=frozenset(scopes),
-                scope_list=tuple(scopes),
+                scopes=scope_set,
+                scope_list=scope_list,
                 prefix=secret[: len(f"sk_{self.environment}_") + PREFIX_CHARS],
                 secret_hash=self.digest(secret),
                 environment=self.environment,
                 created_at=self._clock.now(),
             )
-            self._by_id[key.id] = key
-            self._by_hash[key.secret_hash] = key
+            self._add(key)
+            if self._changes.active:
+                self._changes.put(self.TABLE, key.row())
             return key, secret
+
+    def _add(self, key: ApiKey) -> None:
+        self._by_id[key.id] = key
+        self._by_org.setdefault(key.org_id, {})[key.id] = key
+        if key.revoked_at is None:
+            self._active_by_org.setdefault(key.org_id, {})[key.id] = key
+        else:
+            self._revoked[key.secret_hash] = key
+        if key.revoked_at is None or self.revocation_delay > 0:
+            self._by_hash[key.secret_hash] = key
 
     def list(self, org_id: str) -> list[ApiKey]:
         """The organisation's active keys, oldest first (dicts keep insertion order)."""
         with self._lock:
-            return [k for k in self._by_id.values() if k.org_id == org_id and k.revoked_at is None]
+            return list(self._active_by_org.get(org_id, {}).values())
 
     def get(self, org_id: str, key_id: str) -> ApiKey:
         """The organisation's active key with this id.
@@ -130,13 +127,20 @@ class ApiKeyStore:
         with self._lock:
             key = self.get(org_id, key_id)
             key.revoked_at = self._clock.now()
+            del self._active_by_org[org_id][key_id]
             self._revoked[key.secret_hash] = key
             if self.revocation_delay <= 0:
                 self._by_hash.pop(key.secret_hash, None)
+            if self._changes.active:
+                self._changes.put(self.TABLE, key.row())
             return key
 
     def authenticate(self, secret: str) -> ApiKey | None:
-        """The key this secret belongs to, if it still authenticates; records its use."""
+        """The key this secret belongs to, if it still authenticates; records its use.
+
+        The use is kept in memory only (a read must not write): ``used_rows`` gives it to the state
+        file at shutdown.
+        """
         digest = self.digest(secret)
         key = self._by_hash.get(digest)
         if key is None or not hmac.compare_digest(key.secret_hash, digest):
@@ -166,38 +170,47 @@ class ApiKeyStore:
     def all(self, org_id: str) -> tuple[ApiKey, ...]:
         """The organisation's keys, revoked ones included, oldest first."""
         with self._lock:
-            return tuple(k for k in self._by_id.values() if k.org_id == org_id)
+            return tuple(self._by_org.get(org_id, {}).values())
 
     def __len__(self) -> int:
         return len(self._by_id)
 
-    def to_state(self) -> Rows:
-        """Every key as JSON for the state file: hashes and metadata, never a secret."""
+    def rows(self) -> builtins.list[Row]:
+        """Every key (revoked ones too) for the state file, oldest first."""
         with self._lock:
-            rows = [to_row(k) for k in self._by_id.values()]
-        for row in rows:
-            del row["scopes"]  # derived from scope_list
-            row["scope_list"] = list(row["scope_list"])
-            row["secret_hash"] = row["secret_hash"].hex()
-        return rows
+            return [k.row() for k in self._by_id.values()]
 
-    def from_state(self, rows: Rows) -> None:
-        """Replace every key by the ones saved with ``to_state``."""
+    def used_rows(self) -> builtins.list[Row]:
+        """The keys that have been used, with their last use, for the state file at shutdown."""
+        with self._lock:
+            return [k.row() for k in self._by_id.values() if k.last_used_at is not None]
+
+    def load(self, rows: Iterable[Row]) -> None:
+        """Replace every key by the rows of the state file."""
         with self._lock:
             self._by_id.clear()
             self._by_hash.clear()
+            self._active_by_org.clear()
+            self._by_org.clear()
             self._revoked.clear()
-            for row in rows:
-                key = ApiKey(
-                    **{
-                        **row,
-                        "scopes": frozenset(row["scope_list"]),
-                        "scope_list": tuple(row["scope_list"]),
-                        "secret_hash": bytes.fromhex(row["secret_hash"]),
-                    }
+            parsed: dict[str, tuple[str, ...]] = {}
+            for id_, org_id, name, scopes, prefix, secret_hash, environment, created, used, revoked in rows:
+                scope_tuple = parsed.get(scopes)
+                if scope_tuple is None:
+                    scope_tuple = parsed[scopes] = tuple(json.loads(scopes))
+                scope_set, scope_list = self._shared_scopes(scope_tuple)
+                self._add(
+                    ApiKey(
+                        id_,
+                        sys.intern(org_id),
+                        name,
+                        scope_set,
+                        scope_list,
+                        prefix,
+                        bytes(secret_hash),
+                        sys.intern(environment),
+                        created,
+                        used,
+                        revoked,
+                    )
                 )
-                self._by_id[key.id] = key
-                if key.revoked_at is not None:
-                    self._revoked[key.secret_hash] = key
-                if key.revoked_at is None or self.revocation_delay > 0:
-                    self._by_hash[key.secret_hash] = key

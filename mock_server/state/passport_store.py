@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
+import sys
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import NotFound
+from .changes import ChangeLog, Row, Table
 from .clock import Clock, iso
 from .compliance import check_data, merge, missing_fields
 from .gtin import normalise
 from .product_store import Product, ProductStore
-from .rows import Rows, to_row
 
 ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 ID_CHARS = 8
@@ -48,14 +51,54 @@ class Passport:
             "updatedAt": iso(self.updated_at),
         }
 
+    def row(self) -> Row:
+        return (
+            self.id,
+            self.org_id,
+            self.product_id,
+            self.gtin,
+            self.category,
+            self.status,
+            self.version,
+            json.dumps(self.data),
+            json.dumps(self.missing),
+            self.created_at,
+            self.updated_at,
+        )
+
 
 class PassportStore:
     """Passports by id and by product; products come from (and may be created in) ``products``."""
 
-    def __init__(self, rng: random.Random, clock: Clock, lock: threading.RLock, products: ProductStore) -> None:
+    TABLE = Table(
+        "passports",
+        (
+            "id",
+            "org_id",
+            "product_id",
+            "gtin",
+            "category",
+            "status",
+            "version",
+            "data",
+            "missing",
+            "created_at",
+            "updated_at",
+        ),
+    )
+
+    def __init__(
+        self,
+        rng: random.Random,
+        clock: Clock,
+        lock: threading.RLock,
+        products: ProductStore,
+        changes: ChangeLog | None = None,
+    ) -> None:
         self._rng = rng
         self._clock = clock
         self._lock = lock
+        self._changes = changes or ChangeLog()
         self._products = products
         self._by_id: dict[str, Passport] = {}
         self._by_product: dict[str, str] = {}
@@ -80,7 +123,8 @@ class PassportStore:
         gtin14 = normalise(gtin)
         data = data or {}
         check_data(data)
-        with self._lock:
+        # One transaction: a product created here is kept only with its passport.
+        with self._lock, self._changes.transaction():
             product = self._products.find_by_gtin(org_id, gtin14)
             if product is None:
                 if not name or not category:
@@ -100,6 +144,7 @@ class PassportStore:
                 created = False
             self._by_id[passport.id] = passport
             self._by_product[product.id] = passport.id
+            self._changes.put(self.TABLE, passport.row())
             return passport, created
 
     def get(self, org_id: str, passport_id: str) -> Passport:
@@ -151,17 +196,29 @@ class PassportStore:
     def __len__(self) -> int:
         return len(self._by_id)
 
-    def to_state(self) -> Rows:
-        """Every passport (its current version) as JSON for the state file."""
+    def rows(self) -> list[Row]:
+        """Every passport (its current version) for the state file."""
         with self._lock:
-            return [to_row(p) for p in self._by_id.values()]
+            return [p.row() for p in self._by_id.values()]
 
-    def from_state(self, rows: Rows) -> None:
-        """Replace every passport by the ones saved with ``to_state``."""
+    def load(self, rows: Iterable[Row]) -> None:
+        """Replace every passport by the rows of the state file."""
         with self._lock:
             self._by_id.clear()
             self._by_product.clear()
-            for row in rows:
-                passport = Passport(**{**row, "missing": tuple(row["missing"])})
+            for id_, org_id, product_id, gtin, category, status, version, data, missing, created, updated in rows:
+                passport = Passport(
+                    id_,
+                    sys.intern(org_id),
+                    product_id,
+                    gtin,
+                    sys.intern(category),
+                    sys.intern(status),
+                    version,
+                    json.loads(data),
+                    tuple(json.loads(missing)),
+                    created,
+                    updated,
+                )
                 self._by_id[passport.id] = passport
                 self._by_product[passport.product_id] = passport.id

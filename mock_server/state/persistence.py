@@ -1,25 +1,25 @@
-"""Keep the state in a JSON file across restarts: hashes and metadata only, written atomically.
+"""Keep the state in an SQLite file across restarts: hashes and metadata only, each change as it happens.
 
-Any store on ``State`` with ``to_state()`` / ``from_state(rows)`` is saved and restored under its
-attribute name, so a new store takes part by defining those two methods.
+The stores report every change to the ``State``'s change log, which writes it to the attached
+database in one small transaction. Reads never touch the file: it is read once, at start-up.
+Which records are kept is listed by hand in ``State.records()``.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import os
-import tempfile
-import threading
-from collections.abc import Callable
+import shutil
 from pathlib import Path
-from typing import Any
 
-from .state import Organization, State
+from .database import META, SQLITE_MAGIC, Database, create_private_file
+from .json_state import read_json_state, restore_json_state
+from .key_store import ApiKeyStore
+from .state import State
 
 FORMAT = "eulabel-mock-state"
-VERSION = 1
+VERSION = 2  # version 1 was a JSON file, migrated on first start
 
 log = logging.getLogger("eulabel_mock")
 
@@ -28,114 +28,144 @@ class StateFileError(ValueError):
     """The state file exists but cannot be used; the mock refuses to start rather than lose it."""
 
 
-def stores(state: State) -> dict[str, Any]:
-    """The state's stores by attribute name.
+def open_state_file(state: State, path: str | os.PathLike[str]) -> Database:
+    """Restore ``state`` from ``path`` (creating the file from ``state`` when there is none, or
+    migrating a JSON state file), then attach the file so that every change is written to it.
 
-    :raise StateFileError: a ``...Store`` that cannot be saved: it would be lost silently.
+    :raise StateFileError: the file exists but cannot be used; it is left as it was.
     """
-    found = {}
-    for name, obj in vars(state).items():
-        if hasattr(obj, "to_state") and hasattr(obj, "from_state"):
-            found[name] = obj
-        elif type(obj).__name__.endswith("Store"):
-            raise StateFileError(
-                f"{type(obj).__name__} ({name}) cannot be kept in a state file: give it to_state() and from_state()"
-            )
-    return found
-
-
-def snapshot(state: State) -> dict[str, Any]:
-    """The state as JSON-ready data. The pepper is kept so saved hashes still match after a restart."""
-    with state.lock:
-        rng = state.rng.getstate() if state.config.get("SEED") is not None else None
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "pepper": base64.b64encode(state.pepper).decode("ascii"),
-            "rng": rng,
-            "organizations": [
-                {"id": o.id, "name": o.name, "sessions": list(o.sessions)} for o in state.organizations.values()
-            ],
-            "stores": {name: store.to_state() for name, store in stores(state).items()},
-        }
-
-
-def restore(state: State, data: Any) -> None:
-    """Load a snapshot into ``state``; stores the snapshot lacks keep their fixture contents.
-
-    :raise StateFileError: the data is not a snapshot this version can read.
-    """
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise StateFileError("not an eulabel-mock state file")
-    if data.get("version") != VERSION:
-        raise StateFileError(f"unsupported state file version {data.get('version')!r} (expected {VERSION})")
+    path = Path(path)
+    head = _head(path)
+    if head is None:
+        try:
+            _build(state, path)
+        except OSError as exc:  # its own message would name the temporary file, not the state file
+            raise StateFileError(f"cannot write state file {path}: {exc.strerror}") from None
+        log.info("created state file %s", path)
+    elif not head.startswith(SQLITE_MAGIC):
+        _migrate(state, path)
     try:
+        db = Database(path, state.lock)
+    except Exception as exc:  # sqlite3.Error, OSError: either way the file is not usable
+        raise _unusable(path, str(exc)) from None
+    try:
+        _restore(state, db)
+        if head is not None:
+            log.info("restored state from %s", path)
+    except BaseException:
+        db.close()
+        raise
+    _attach(state, db)
+    return db
+
+
+def _unusable(path: Path, why: str) -> StateFileError:
+    return StateFileError(f"state file {path}: {why}; fix or remove it to start afresh")
+
+
+def _head(path: Path) -> bytes | None:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StateFileError(f"cannot read state file {path}: {exc}") from None
+
+
+def _build(state: State, path: Path) -> None:
+    """Write ``state`` as a complete new database next to ``path``, then rename it over ``path``:
+    a crash while building leaves no file (or the old one), never a half-written one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
+    create_private_file(tmp)
+    try:
+        db = Database(tmp, state.lock)
+        try:
+            db.use_wal()
+            records = state.records()
+            db.create(records)
+            with db.transaction():
+                db.put(META, [("format", FORMAT), ("version", VERSION), ("pepper", state.pepper)])
+                db.put(META, [("rng", _rng_state(state))])
+                for table, store in records.items():
+                    db.put(table, store.rows())
+        finally:
+            db.close()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _migrate(state: State, path: Path) -> None:
+    """Replace a JSON state file (version 1) by a database holding the same state, once; the JSON
+    file is kept beside it."""
+    try:
+        data = read_json_state(path)
+        restore_json_state(state, data)
+    except ValueError as exc:
+        raise _unusable(path, str(exc)) from None
+    backup = path.with_name(path.name + ".v1.json")
+    try:
+        shutil.copy2(path, backup)
+        os.chmod(backup, 0o600)
+        _build(state, path)
+    except OSError as exc:
+        raise StateFileError(f"cannot migrate state file {path}: {exc.strerror}") from None
+    log.warning("migrated the JSON state file %s to SQLite; the JSON file is kept as %s", path, backup)
+
+
+def _restore(state: State, db: Database) -> None:
+    try:
+        existing = db.tables()
+        meta = db.meta() if META.name in existing else {}
+    except Exception as exc:
+        raise _unusable(db.path, f"cannot be read ({exc})") from None
+    if meta.get("format") != FORMAT:
+        raise _unusable(db.path, "not an eulabel-mock state file")
+    if meta.get("version") != VERSION:
+        raise _unusable(db.path, f"unsupported state file version {meta.get('version')!r} (expected {VERSION})")
+    try:
+        db.use_wal()
         with state.lock:
-            state.pepper = base64.b64decode(data["pepper"], validate=True)
+            state.pepper = bytes(meta["pepper"])
             state.reset()  # rebuilds the stores with the saved pepper
-            if data.get("rng") is not None and state.config.get("SEED") is not None:
-                version, internal, gauss = data["rng"]
+            if meta.get("rng") is not None and state.config.get("SEED") is not None:
+                version, internal, gauss = json.loads(meta["rng"])
                 state.rng.setstate((version, tuple(internal), gauss))
-            state.organizations = {}
-            state.sessions = {}
-            for org in data["organizations"]:
-                state.organizations[org["id"]] = Organization(org["id"], org["name"], list(org["sessions"]))
-                state.sessions.update(dict.fromkeys(org["sessions"], org["id"]))
-            known = stores(state)
-            for name, rows in data["stores"].items():
-                if name not in known:
-                    raise StateFileError(f"unknown store {name!r}")
-                known[name].from_state(rows)
+            records = state.records()
+            db.create(records)
+            for table, store in records.items():
+                if table.name in existing:
+                    store.load(db.rows(table))
+                else:  # a store this file predates keeps its fixtures, and the file gains its table
+                    db.put(table, store.rows())
     except StateFileError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise StateFileError(f"malformed state ({type(exc).__name__}: {exc})") from None
+    except Exception as exc:
+        raise _unusable(db.path, f"malformed state ({type(exc).__name__}: {exc})") from None
 
 
-class StateFile:
-    """One JSON file, replaced atomically: a crash leaves either the old or the new version."""
+def _attach(state: State, db: Database) -> None:
+    if state.config.get("SEED") is not None:
+        # A seeded mock continues its id sequence after a restart: the generator is saved with each change.
+        db.before_commit = lambda: db.put(META, [("rng", _rng_state(state))])
+    state.changes.sink = db
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
 
-    def load(self) -> Any | None:
-        """The saved data, or None when there is no file yet.
+def _rng_state(state: State) -> str | None:
+    if state.config.get("SEED") is None:
+        return None
+    return json.dumps(state.rng.getstate())
 
-        :raise StateFileError: the file cannot be read or is not valid JSON.
-        """
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StateFileError(f"cannot read state file {self.path}: {exc}") from None
-        try:
-            return json.loads(text)
-        except ValueError as exc:
-            raise StateFileError(
-                f"state file {self.path} is not valid JSON ({exc}); fix or remove it to start afresh"
-            ) from None
 
-    def save(self, data: Any) -> None:
-        self.save_from(lambda: data)
-
-    def save_from(self, make: Callable[[], Any]) -> None:
-        """Write what ``make()`` returns; it runs under the file's lock, so a later write never
-        carries an older snapshot than an earlier one."""
-        with self._lock:
-            text = json.dumps(make(), separators=(",", ":"))
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            _fsync_dir(self.path.parent)
+def flush_used(state: State, db: Database) -> None:
+    """Write the keys' ``lastUsedAt``, which authenticating keeps in memory only (a read must not write)."""
+    with state.lock:
+        db.put(ApiKeyStore.TABLE, state.keys.used_rows())
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -148,24 +178,3 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def open_state_file(state: State, path: str | os.PathLike[str]) -> StateFile:
-    """Restore ``state`` from ``path``, or create the file from it when there is none yet.
-
-    :raise StateFileError: the file exists but cannot be used.
-    """
-    state_file = StateFile(path)
-    data = state_file.load()
-    if data is None:
-        try:
-            state_file.save(snapshot(state))
-        except OSError as exc:  # its own message would name the temporary file, not the state file
-            raise StateFileError(f"cannot write state file {state_file.path}: {exc.strerror}") from None
-    else:
-        try:
-            restore(state, data)
-        except StateFileError as exc:
-            raise StateFileError(f"state file {state_file.path}: {exc}; fix or remove it to start afresh") from None
-        log.info("restored state from %s", state_file.path)
-    return state_file

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import random
+import sys
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Conflict, NotFound
+from .changes import ChangeLog, Row, Table
 from .clock import Clock, iso
 from .gtin import normalise
-from .rows import Rows, to_row
 
 QR_BASE = "https://eulabel.eu/01/"
 
@@ -49,14 +51,22 @@ class Product:
         # A copy: listing pages is the hot path, and formatting the timestamp each time dominated it.
         return dict(self._json)
 
+    def row(self) -> Row:
+        return (self.id, self.org_id, self.name, self.category, self.gtin, self.created_at, self.brand, self.sku)
+
 
 class ProductStore:
     """Products by id, plus a per-organisation list kept in creation order for stable pages."""
 
-    def __init__(self, rng: random.Random, clock: Clock, lock: threading.RLock) -> None:
+    TABLE = Table("products", ("id", "org_id", "name", "category", "gtin", "created_at", "brand", "sku"))
+
+    def __init__(
+        self, rng: random.Random, clock: Clock, lock: threading.RLock, changes: ChangeLog | None = None
+    ) -> None:
         self._rng = rng
         self._clock = clock
         self._lock = lock
+        self._changes = changes or ChangeLog()
         self._by_id: dict[str, Product] = {}
         self._by_org: dict[str, list[Product]] = {}
         self._by_gtin: dict[tuple[str, str], Product] = {}
@@ -83,10 +93,14 @@ class ProductStore:
                 brand=brand,
                 sku=sku,
             )
-            self._by_id[product.id] = product
-            self._by_org.setdefault(org_id, []).append(product)
-            self._by_gtin[(org_id, gtin14)] = product
+            self._add(product)
+            self._changes.put(self.TABLE, product.row())
             return product
+
+    def _add(self, product: Product) -> None:
+        self._by_id[product.id] = product
+        self._by_org.setdefault(product.org_id, []).append(product)
+        self._by_gtin[(product.org_id, product.gtin)] = product
 
     def get(self, org_id: str, product_id: str) -> Product:
         """The organisation's product with this id.
@@ -106,19 +120,16 @@ class ProductStore:
         items = self._by_org.get(org_id, ())
         return list(items[offset : offset + limit]), len(items)
 
-    def to_state(self) -> Rows:
-        """Every product as JSON for the state file, in creation order."""
+    def rows(self) -> list[Row]:
+        """Every product for the state file, in creation order."""
         with self._lock:
-            return [to_row(p) for p in self._by_id.values()]
+            return [p.row() for p in self._by_id.values()]
 
-    def from_state(self, rows: Rows) -> None:
-        """Replace every product by the ones saved with ``to_state``."""
+    def load(self, rows: Iterable[Row]) -> None:
+        """Replace every product by the rows of the state file."""
         with self._lock:
             self._by_id.clear()
             self._by_org.clear()
             self._by_gtin.clear()
-            for row in rows:
-                product = Product(**row)
-                self._by_id[product.id] = product
-                self._by_org.setdefault(product.org_id, []).append(product)
-                self._by_gtin[(product.org_id, product.gtin)] = product
+            for id_, org_id, name, category, gtin, created_at, brand, sku in rows:
+                self._add(Product(id_, sys.intern(org_id), name, sys.intern(category), gtin, created_at, brand, sku))

@@ -6,12 +6,13 @@ import json
 import random
 import secrets
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ApiError, NotFound
+from .changes import ChangeLog, Records, Row, Table
 from .clock import Clock
 from .key_store import ApiKeyStore
 from .passport_store import PassportStore
@@ -26,6 +27,10 @@ class Organization:
     sessions: list[str] = field(default_factory=list)
 
 
+ORGANIZATIONS = Table("organizations", ("id", "name"))
+SESSIONS = Table("sessions", ("token", "org_id"))
+
+
 class State:
     """Organisations, sessions, keys, products, passports and rate-limit counters of one mock instance."""
 
@@ -34,11 +39,25 @@ class State:
         self.config = config
         # The pepper outlives resets so that nothing keyed by it goes stale between tests.
         self.pepper = secrets.token_bytes(32)
+        # Outlives resets too: the state file (if any) stays attached while the stores are rebuilt.
+        self.changes = ChangeLog()
         self.reset()
 
+    def records(self) -> dict[Table, Records]:
+        """Everything the state file keeps, by table. Listed by hand: a new store must be added here
+        (and a test restarts a mock holding one record of every kind to check none is forgotten)."""
+        return {
+            ORGANIZATIONS: _Organizations(self),
+            SESSIONS: _Sessions(self),
+            ApiKeyStore.TABLE: self.keys,
+            ProductStore.TABLE: self.products,
+            PassportStore.TABLE: self.passports,
+        }
+
     def reset(self) -> None:
-        """Forget everything and load the fixtures again, as a fresh start would."""
-        with self.lock:
+        """Forget everything and load the fixtures again, as a fresh start would (in one transaction)."""
+        with self.lock, self.changes.transaction():
+            self.changes.clear()
             seed = self.config.get("SEED")
             self.rng: random.Random = random.Random(seed) if seed is not None else secrets.SystemRandom()
             self.clock = Clock()
@@ -50,9 +69,10 @@ class State:
                 self.lock,
                 self.pepper,
                 revocation_delay=float(self.config.get("REVOCATION_DELAY", 0.0)),
+                changes=self.changes,
             )
-            self.products = ProductStore(self.rng, self.clock, self.lock)
-            self.passports = PassportStore(self.rng, self.clock, self.lock, self.products)
+            self.products = ProductStore(self.rng, self.clock, self.lock, self.changes)
+            self.passports = PassportStore(self.rng, self.clock, self.lock, self.products, self.changes)
             limit = parse_rate_limit(self.config.get("RATE_LIMIT", DEFAULT_RATE_LIMIT))
             self.rate_limiter: RateLimiter | None = RateLimiter(limit, self.clock) if limit else None
             load_fixtures(self, Path(self.config["FIXTURES"]))
@@ -63,6 +83,7 @@ class State:
             org = self.organizations.get(org_id)
             if org is None:
                 org = self.organizations[org_id] = Organization(org_id, name or org_id)
+                self.changes.put(ORGANIZATIONS, (org.id, org.name))
             return org
 
     def add_session(self, org_id: str, token: str | None = None) -> str:
@@ -73,6 +94,7 @@ class State:
             token = token or f"sess_{self.rng.getrandbits(128):032x}"
             self.sessions[token] = org_id
             self.organizations[org_id].sessions.append(token)
+            self.changes.put(SESSIONS, (token, org_id))
             return token
 
     def session_org(self, token: str) -> str | None:
@@ -85,6 +107,37 @@ class State:
             org = self.organizations.get(org_id) if org_id else None
             if org is not None and token in org.sessions:
                 org.sessions.remove(token)
+            if org_id is not None:
+                self.changes.put(SESSIONS, (token, None))  # the session's last version: ended
+
+
+class _Organizations:
+    def __init__(self, state: State) -> None:
+        self._state = state
+
+    def rows(self) -> list[Row]:
+        return [(o.id, o.name) for o in self._state.organizations.values()]
+
+    def load(self, rows: Iterable[Row]) -> None:
+        self._state.organizations = {org_id: Organization(org_id, name) for org_id, name in rows}
+        self._state.sessions = {}
+
+
+class _Sessions:
+    """Sessions are loaded after organisations (``records()`` order), into their organisation."""
+
+    def __init__(self, state: State) -> None:
+        self._state = state
+
+    def rows(self) -> list[Row]:
+        return list(self._state.sessions.items())
+
+    def load(self, rows: Iterable[Row]) -> None:
+        for token, org_id in rows:
+            if org_id is None:  # ended (sign-out)
+                continue
+            self._state.sessions[token] = org_id
+            self._state.organizations[org_id].sessions.append(token)
 
 
 class FixtureError(ValueError):
