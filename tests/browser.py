@@ -62,7 +62,9 @@ def mock() -> Iterator[EulabelMock]:
 @pytest.fixture
 def context(browser: Any) -> Iterator[Any]:
     ctx = browser.new_context(timezone_id="UTC", locale="en-GB", viewport={"width": 1280, "height": 720})
-    ctx.set_default_timeout(10_000)
+    # Generous: under `pytest` the browser shares 2 cores with contract-suite subprocesses on the other
+    # worker, and a busy machine can take over 10 s to show a dialog; a passing test never waits this long.
+    ctx.set_default_timeout(30_000)
     try:
         yield ctx
     finally:

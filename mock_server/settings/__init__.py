@@ -9,19 +9,16 @@ through the same converter, and an error names the setting the way the user wrot
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from .errors import ERROR_FORMATS
-from .serving.server import DEFAULT_SERVER, SERVERS
-from .state.rate_limit import DEFAULT_RATE_LIMIT, parse_rate_limit
+from ..errors import ERROR_FORMATS
+from ..serving.server import DEFAULT_SERVER, SERVERS
+from ..state.rate_limit import DEFAULT_RATE_LIMIT
+from .values import Convert, choice, fixtures, on_off, rate_limit, seconds, seed, state_file, text, token, whole
 
 ENV_PREFIX = "EULABEL_MOCK_"
-_TRUE, _FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
-
-Convert = Callable[[Any], Any]
 
 
 class ConfigError(ValueError):
@@ -48,161 +45,84 @@ class Setting:
         return ENV_PREFIX + self.name.upper().replace("-", "_")
 
 
-def _whole(low: int, high: int) -> Convert:
-    def convert(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise ValueError(f"must be a whole number from {low} to {high}")
-        try:
-            number = int(value)
-        except ValueError:
-            raise ValueError(f"must be a whole number from {low} to {high}") from None
-        if not low <= number <= high:
-            raise ValueError(f"must be a whole number from {low} to {high}")
-        return number
-
-    return convert
-
-
-def _seconds(value: Any) -> float:
-    try:
-        number = float(value) if not isinstance(value, bool) else -1.0
-    except (TypeError, ValueError):
-        number = -1.0
-    if not 0 <= number <= 3600:
-        raise ValueError("must be a number of seconds from 0 to 3600")
-    return number
-
-
-def _choice(*choices: str) -> Convert:
-    def convert(value: Any) -> str:
-        if value not in choices:
-            raise ValueError(f"must be one of: {', '.join(choices)}")
-        return str(value)
-
-    return convert
-
-
-def _switch(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE or text in _FALSE:
-        return text in _TRUE
-    raise ValueError(f"must be one of: {', '.join(_TRUE)} (on) or {', '.join(v for v in _FALSE if v)} (off)")
-
-
-def _seed(value: Any) -> int | None:
-    if value is None:
-        return None
-    return int(_whole(-(2**63), 2**63 - 1)(value))
-
-
-def _rate_limit(value: Any) -> str:
-    parse_rate_limit(str(value))
-    return str(value).strip()
-
-
-def _fixtures(value: Any) -> str | None:
-    if value is None:
-        return None
-    directory = Path(value)
-    if not directory.is_dir():
-        raise ValueError(f"no such directory: {directory}")
-    if not (directory / "organizations.json").is_file():
-        raise ValueError(f"{directory} has no organizations.json, so the mock would have no organisations")
-    return str(directory)
-
-
-def _state_file(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    path = Path(value)
-    if path.is_dir():
-        raise ValueError(f"state file {path} is a directory")
-    if not path.parent.is_dir():
-        raise ValueError(f"state file {path}: its directory {path.parent} does not exist")
-    return str(path)
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise ValueError("must not be empty")
-    return value
-
-
-def _token(value: Any) -> str | None:
-    if value is not None and (not isinstance(value, str) or len(value) < 16 or not value.isprintable() or " " in value):
-        raise ValueError("must be at least 16 printable characters without spaces")
-    return value
-
-
 SETTINGS: tuple[Setting, ...] = (
-    Setting("host", _text, "interface to bind (default 127.0.0.1)"),
-    Setting("port", _whole(0, 65535), "port; 0 picks a free one (default 8080)"),
-    Setting("fixtures", _fixtures, "directory of seed JSON files (default: the bundled ones)", "DIR", "FIXTURES"),
+    Setting("host", text, "interface to bind (default 127.0.0.1)"),
+    Setting("port", whole(0, 65535), "port; 0 picks a free one (default 8080)"),
+    Setting("fixtures", fixtures, "directory of seed JSON files (default: the bundled ones)", "DIR", "FIXTURES"),
     Setting(
         "error-format",
-        _choice(*ERROR_FORMATS),
+        choice(*ERROR_FORMATS),
         "error body shape: flat (Gen-2, default) or nested (Gen-1)",
         "flat|nested",
         "ERROR_FORMAT",
     ),
     Setting(
         "revocation-delay",
-        _seconds,
+        seconds,
         "seconds a revoked key keeps authenticating (default 0: immediate)",
         "SECONDS",
         "REVOCATION_DELAY",
     ),
     Setting(
         "rate-limit",
-        _rate_limit,
+        rate_limit,
         f"requests each API key may make per window (default {DEFAULT_RATE_LIMIT}; 0 disables)",
         "N/SECONDS",
         "RATE_LIMIT",
     ),
-    Setting("seed", _seed, "make ids and secrets reproducible", "N", "SEED"),
+    Setting("seed", seed, "make ids and secrets reproducible", "N", "SEED"),
     Setting(
         "access-log",
-        _switch,
+        on_off,
         "log one line per request to stderr (paths only, never credentials)",
         app_key="ACCESS_LOG",
         switch=True,
     ),
     Setting(
         "state",
-        _state_file,
+        state_file,
         "keep the state in FILE across restarts (hashes only, never a secret); default: memory",
         "FILE",
         "STATE_FILE",
     ),
     Setting(
         "journal-size",
-        _whole(0, 1_000_000),
+        whole(0, 1_000_000),
         "requests kept by GET /_mock/journal (default 1000; 0 records none)",
         "N",
         "JOURNAL_SIZE",
     ),
     Setting(
         "server",
-        _choice(*SERVERS),
+        choice(*SERVERS),
         f"HTTP server (default {DEFAULT_SERVER}; waitress is pure Python)",
         "granian|waitress",
     ),
     Setting(
         "threads",
-        _whole(1, 64),
+        whole(1, 64),
         "Python threads running requests (default: 2 on granian, 8 on waitress); "
         "more threads keep the mock responsive while a request is slow",
         "N",
     ),
     Setting(
-        "control-token", _token, "need it in the X-Eulabel-Mock-Token header on /_mock/*", "TOKEN", "CONTROL_TOKEN"
+        "control-token",
+        token,
+        "require TOKEN in the X-Eulabel-Mock-Token header on /_mock/* (except /_mock/ready); "
+        f"prefer {ENV_PREFIX}CONTROL_TOKEN, as other users can read a command line",
+        "TOKEN",
+        "CONTROL_TOKEN",
     ),
-    Setting("demo-sessions", _switch, "open the fixtures' demo sessions (default on)", "on|off", "DEMO_SESSIONS"),
+    Setting(
+        "demo-sessions",
+        on_off,
+        "open the fixtures' demo session cookies (default on; off for shared deployments)",
+        "on|off",
+        "DEMO_SESSIONS",
+    ),
 )
 # Keys of the app config that are no command-line option.
-APP_ONLY: dict[str, Convert] = {"CONTROL_PLANE": _switch, "MAX_CONTENT_LENGTH": _whole(1, 2**31)}
+APP_ONLY: dict[str, Convert] = {"CONTROL_PLANE": on_off, "MAX_CONTENT_LENGTH": whole(1, 2**31)}
 BY_APP_KEY = {s.app_key: s for s in SETTINGS if s.app_key}
 
 
