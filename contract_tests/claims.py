@@ -1,9 +1,6 @@
-"""The documented claims (docs: C1..C54) and the markdown claims report."""
+"""The documented claims (docs: C1..C54), and those that cannot be checked over HTTP, with the reason."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-from typing import Any
 
 CLAIMS: dict[str, str] = {
     "C1": "Base URL is https://api.eulabel.eu/v1",
@@ -70,65 +67,3 @@ NOT_CHECKED: dict[str, str] = {
     "C53": "no inbound-webhook endpoint in openapi.yaml",
     "C54": "the resolver is not under /v1",
 }
-
-
-def render_report(outcomes: Iterable[Any], api: Any, target: Any) -> str:
-    outcomes = list(outcomes)
-    per_claim: dict[str, list[Any]] = {c: [] for c in CLAIMS}
-    assumptions = [o for o in outcomes if o.assumption]
-    for o in outcomes:
-        for claim in o.claims:
-            per_claim.setdefault(claim, []).append(o)
-    documented = [o for o in outcomes if o.claims and not o.assumption]
-    doc_failed = [o for o in documented if o.outcome == "failed"]
-    asm_failed = [o for o in assumptions if o.outcome == "failed"]
-    asm_differs = [o for o in assumptions if o.outcome == "differs"]
-    shapes = dict(api.shapes) if api is not None else {}
-    known = {k: v for k, v in shapes.items() if k != "unknown"}
-    shape = " and ".join(sorted(known)) if known else "none observed"
-    lines = [
-        "# Contract claims report",
-        "",
-        f"- Target: {'in-process mock' if target is None or not target.foreign else target.root}",
-        f"- Detected error shape: **{shape}** (responses: {shapes or 'none'})",
-        f"- Documented claims verdict: **{'FAIL' if doc_failed else 'PASS'}** "
-        f"({len(documented)} documented checks, {len(doc_failed)} failed)",
-        f"- Assumption checks verdict: **{'FAIL' if asm_failed else 'DIFFERS' if asm_differs else 'PASS'}** "
-        f"({len(assumptions)} checks, {len(asm_failed)} failed, {len(asm_differs)} differ; these test our spec's "
-        "choices, not the docs: on another server a difference is reported, not failed)",
-    ]
-    if api is not None:
-        lines.append(f"- Requests sent by claim and model checks: {api.sent}; secrets re-shown: {len(api.leaks)}")
-    lines += [
-        "",
-        "## Documented claims",
-        "",
-        "| claim | what | checked | passed | failed | skipped | notes |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for claim, text in CLAIMS.items():
-        tests = per_claim.get(claim, [])
-        counts = {k: sum(1 for o in tests if o.outcome == k) for k in ("passed", "failed", "skipped")}
-        checked = counts["passed"] + counts["failed"]
-        if not tests:
-            note = NOT_CHECKED.get(claim, "no check selected in this run")
-        else:
-            notes = [f"{o.nodeid.split('::')[-1]}: {o.reason}" for o in tests if o.outcome != "passed" and o.reason]
-            note = "; ".join(notes[:3])
-        lines.append(
-            f"| {claim} | {text} | {checked} | {counts['passed']} | {counts['failed']} | {counts['skipped']} | {note} |"
-        )
-    lines += [
-        "",
-        "## Assumption checks (our spec's choices where the docs are silent)",
-        "",
-        "| check | outcome | notes |",
-        "|---|---|---|",
-    ]
-    for o in assumptions:
-        lines.append(f"| {o.nodeid.split('::')[-1]} | {o.outcome} | {o.reason} |")
-    failed = [o for o in outcomes if o.outcome == "failed"]
-    if failed:
-        lines += ["", "## Failures", ""]
-        lines += [f"- `{o.nodeid}` ({', '.join(o.claims) or 'assumption'}): {o.reason}" for o in failed]
-    return "\n".join(lines) + "\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json as jsonlib
 import threading
 import time
 from collections import Counter
@@ -14,6 +13,7 @@ import requests
 from requests.structures import CaseInsensitiveDict
 
 from .redact import mask, redact
+from .responses import body_of, describe
 from .shapes import find_id, find_secret, list_items, matches, parse_error
 from .target import Target
 
@@ -31,8 +31,15 @@ ALL_SCOPES = [
 _UNSET: Any = object()
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
 class BudgetExceeded(RuntimeError):
     """The run sent as many requests as ``--max-requests`` allows."""
+
+
+class UnsafeInReadOnlyRun(RuntimeError):
+    """A read-only run tried to send a method that may change the target."""
 
 
 @dataclass(slots=True)
@@ -95,6 +102,8 @@ class Api:
         expect_secret: bool = False,
     ) -> requests.Response:
         """One request; 429 answers with a ``Retry-After`` are waited out (bounded) unless ``retry_429`` is off."""
+        if self.target.read_only and method.upper() not in SAFE_METHODS:
+            raise UnsafeInReadOnlyRun(f"{method} {path}: a read-only run sends only GET and HEAD")
         hdrs = dict(headers or {})
         if key is not None:
             hdrs["Authorization"] = f"Bearer {key}"
@@ -189,10 +198,12 @@ class Api:
             created.revoked_at = time.monotonic()
         return resp
 
-    def use(self, key: str, path: str = "/v1/products", **kw: Any) -> requests.Response:
+    def use(self, key: str | None, path: str = "/v1/products", **kw: Any) -> requests.Response:
         return self.request("GET", path, key=key, **kw)
 
-    def wait_for_status(self, key: str, status: int, window: float, path: str = "/v1/products") -> requests.Response:
+    def wait_for_status(
+        self, key: str | None, status: int, window: float, path: str = "/v1/products"
+    ) -> requests.Response:
         """Poll until ``key`` gets ``status`` or ``window`` seconds pass ("within seconds", C16)."""
         deadline = time.monotonic() + window
         delay = 0.1
@@ -206,6 +217,8 @@ class Api:
     def cleanup(self) -> int:
         """Revoke every key this run created and has not revoked; touches nothing else."""
         done = 0
+        if self.target.read_only:
+            return done
         for created in list(self.created):
             if created.revoked_at is not None or created.id is None:
                 continue
@@ -221,24 +234,6 @@ class Api:
         return done
 
 
-def body_of(resp: requests.Response) -> Any:
-    try:
-        return resp.json()
-    except ValueError:
-        return None
-
-
-def describe(resp: requests.Response) -> str:
-    """A short, secret-free description of a response for assertion messages."""
-    text = resp.text
-    if len(text) > 400:
-        text = text[:400] + "…"
-    return redact(
-        f"{resp.request.method} {resp.request.path_url} -> {resp.status_code} "
-        f"{resp.headers.get('Content-Type', '')} {text}"
-    )
-
-
 def _retry_after(resp: requests.Response) -> float | None:
     value = resp.headers.get("Retry-After")
     if value is None:
@@ -247,11 +242,3 @@ def _retry_after(resp: requests.Response) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         return None
-
-
-def dumps(value: Any) -> str:
-    return redact(jsonlib.dumps(value, ensure_ascii=False)[:600])
-
-
-def describe_created(created: Created) -> str:
-    return f"status {created.status}, body {dumps(created.body)}"

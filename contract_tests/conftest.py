@@ -1,4 +1,4 @@
-"""Options, fixtures and hooks of the contract suite, plus its hypothesis profiles.
+"""Hypothesis profiles of the contract suite (options, fixtures and hooks come from ``contract_tests.plugin``).
 
 ``contract`` (loaded by default) keeps the run under a minute; ``--hypothesis-profile thorough`` goes deeper.
 Both turn the example database off: examples may hold secrets, and nothing may write them to disk.
@@ -8,25 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
-from .plugin import (  # noqa: F401  (pytest finds hooks and fixtures by name in this module)
-    api,
-    api_key,
-    make_key,
-    pytest_addoption,
-    pytest_collection_modifyitems,
-    pytest_configure,
-    pytest_make_collect_report,
-    pytest_runtest_logreport,
-    pytest_runtest_makereport,
-    pytest_runtest_setup,
-    pytest_sessionfinish,
-    pytest_sessionstart,
-    session,
-    session2,
-    target,
-)
+from .catalogue import passports, products, reader  # noqa: F401  (fixtures of the product and passport checks)
 
 _COMMON: dict[str, Any] = {
     "deadline": None,
@@ -42,4 +27,9 @@ _COMMON: dict[str, Any] = {
 }
 settings.register_profile("contract", max_examples=8, stateful_step_count=8, **_COMMON)
 settings.register_profile("thorough", max_examples=150, stateful_step_count=25, **_COMMON)
-settings.load_profile("contract")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Per run, not at import: a second run in the same process imports nothing again."""
+    if settings.get_current_profile_name() == "default":  # --hypothesis-profile thorough wins
+        settings.load_profile("contract")

@@ -1,21 +1,31 @@
-"""pytest wiring: options, target selection, claim bookkeeping, the claims report and secret scrubbing."""
+"""pytest wiring: options, markers, target selection, claim bookkeeping, the claims report, secret scrubbing.
+
+Registered through the ``pytest11`` entry point ``contract_tests.plugin``, so an installed package runs with
+``pytest --pyargs contract_tests --base-url URL`` and no project configuration; ``-p contract_tests.plugin``
+names the same plugin and is not registered twice. The run's state lives on ``config.stash`` (``context.RUN``).
+"""
 
 from __future__ import annotations
 
-import atexit
-from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from . import claims as claim_index
-from .client import Api
+from .context import RUN, Options, Outcome, Run, run_of
+from .fixtures import api, api_key, make_key, session, session2, target  # noqa: F401  (found by name)
 from .redact import redact
-from .target import CURRENT, Target, credentials_from_env, normalise_base_url, serve_in_thread
+from .report import render
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+MARKERS = (
+    "claim(id): the documented claim (C1..C54) a contract check verifies",
+    "assumption: checks a choice of this project's spec where the docs are silent",
+    "mock_only: needs the mock's control plane; skipped against other targets",
+    "destructive: creates or revokes things on the target (deselected by --read-only)",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -24,6 +34,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--base-url",
         default=None,
         help="run against this deployment (with or without /v1); default: the in-process mock",
+    )
+    group.addoption(
+        "--read-only",
+        action="store_true",
+        default=False,
+        help="send only GET and HEAD: create, change and revoke nothing (same as -m 'not destructive')",
     )
     group.addoption(
         "--revocation-window",
@@ -44,14 +60,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="against --base-url: fail the run when the target differs from an assumption of our "
         "spec (default: report it as 'differs'; the docs are silent there)",
     )
-    group.addoption("--claims-report", default=None, metavar="PATH", help="write a markdown claims report")
+    group.addoption(
+        "--claims-report",
+        default=None,
+        metavar="PATH",
+        help="write the claims report: JSON when PATH ends in .json, else markdown",
+    )
     group.addoption(
         "--rate-limit-burst",
         type=int,
         default=0,
         metavar="N",
         help="against --base-url: send up to N requests with one key to reach a 429 (C32-C35); "
-        "0 (default) skips those checks",
+        "0 (default): derive N from X-RateLimit-Limit when it fits the request budget",
     )
     group.addoption(
         "--max-requests",
@@ -67,14 +88,15 @@ def in_contract_suite(item: pytest.Item) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    CURRENT["options"] = {
-        "foreign": bool(config.getoption("--base-url")),
-        "documented_only": bool(config.getoption("--documented-only")),
-    }
-    config.stash[_RESULTS] = Results()
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
+    run = Run(Options.from_config(config))
+    config.stash[RUN] = run
+    config.pluginmanager.register(Recorder(run), f"contract_tests.recorder-{id(config)}")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    options = run_of(config).options
     kept, dropped = [], []
     for item in items:
         if not in_contract_suite(item):
@@ -86,7 +108,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         unknown = [c for c in claims if c not in claim_index.CLAIMS]
         if unknown:
             raise pytest.UsageError(f"{item.nodeid}: unknown claim id(s) {unknown}")
-        if config.getoption("--documented-only") and item.get_closest_marker("assumption") is not None:
+        if options.documented_only and item.get_closest_marker("assumption") is not None:
+            dropped.append(item)
+        elif options.read_only and item.get_closest_marker("destructive") is not None:
             dropped.append(item)
         else:
             kept.append(item)
@@ -102,8 +126,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 # --- secrets never leave the run: scrub every report before pytest renders or writes it -----------
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
-    outcome = yield
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome: Any = yield
     report: pytest.TestReport = outcome.get_result()
     scrub(report)
     if in_contract_suite(item):
@@ -119,12 +143,12 @@ def _report_difference(item: pytest.Item, report: pytest.TestReport) -> None:
 
     The mock must meet its own spec, so against it (and with --strict-assumptions) it still fails.
     """
-    config = item.config
+    options = run_of(item.config).options
     if (
         report.when != "call"
         or not report.failed
-        or not config.getoption("--base-url")
-        or config.getoption("--strict-assumptions")
+        or not options.foreign
+        or options.strict_assumptions
         or item.get_closest_marker("claim") is not None
     ):
         return
@@ -146,44 +170,40 @@ def scrub(report: pytest.TestReport | pytest.CollectReport) -> None:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, Any, None]:
-    outcome = yield
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    outcome: Any = yield
     scrub(outcome.get_result())
 
 
 # --- the claims report ----------------------------------------------------------------------------
-@dataclass
-class Outcome:
-    nodeid: str
-    claims: list[str]
-    assumption: bool
-    outcome: str = "passed"
-    reason: str = ""
+class Recorder:
+    """Collects the outcome of every contract check of one run; registered per config, so runs never mix."""
 
+    def __init__(self, run: Run) -> None:
+        self.run = run
 
-@dataclass
-class Results:
-    tests: dict[str, Outcome] = field(default_factory=dict)
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        claims = [str(v) for k, v in report.user_properties if k == "claim"]
+        if not claims and "assumption" not in props:
+            return
+        entry = self.run.outcomes.setdefault(report.nodeid, Outcome(report.nodeid, claims, "assumption" in props))
+        if "differs" in props:
+            entry.outcome, entry.reason = "differs", _reason(report)
+        elif report.when == "call" or report.outcome == "skipped":
+            entry.outcome, entry.reason = report.outcome, _reason(report)
+        elif report.outcome == "failed":  # an error in setup or teardown
+            entry.outcome, entry.reason = "failed", _reason(report)
 
-
-_RESULTS = pytest.StashKey[Results]()
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    props = dict(report.user_properties)
-    claims = [str(v) for k, v in report.user_properties if k == "claim"]
-    if not claims and "assumption" not in props:
-        return
-    results = CURRENT.get("config_results")
-    if results is None:
-        return
-    entry = results.tests.setdefault(report.nodeid, Outcome(report.nodeid, claims, "assumption" in props))
-    if "differs" in props:
-        entry.outcome, entry.reason = "differs", _reason(report)
-    elif report.when == "call" or report.outcome == "skipped":
-        entry.outcome, entry.reason = report.outcome, _reason(report)
-    elif report.outcome == "failed":  # an error in setup or teardown
-        entry.outcome, entry.reason = "failed", _reason(report)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:  # noqa: F811  (the hook's name)
+        for finalize in reversed(self.run.finalizers):
+            finalize()
+        self.run.finalizers.clear()
+        path = self.run.options.claims_report
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text(render(self.run, path), encoding="utf-8")
 
 
 def _reason(report: pytest.TestReport) -> str:
@@ -197,105 +217,3 @@ def _reason(report: pytest.TestReport) -> str:
     else:
         text = ""
     return redact(text.replace("|", "\\|"))[:200]
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_sessionstart(session: pytest.Session) -> None:
-    CURRENT["config_results"] = session.config.stash[_RESULTS]
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    path = session.config.getoption("--claims-report", None)
-    if path:
-        api: Api | None = CURRENT.get("api")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(
-            claim_index.render_report(session.config.stash[_RESULTS].tests.values(), api, CURRENT.get("target")),
-            encoding="utf-8",
-        )
-
-
-# The ``make_key`` fixture: ``make_key(scopes, label=..., on=session)`` -> the created key.
-MakeKey = Callable[..., Any]
-
-
-# --- fixtures -------------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def target(request: pytest.FixtureRequest) -> Iterator[Target]:
-    config = request.config
-    common: dict[str, Any] = {
-        "revocation_window": config.getoption("--revocation-window"),
-        "rate_limit_burst": config.getoption("--rate-limit-burst"),
-    }
-    base_url = config.getoption("--base-url")
-    if base_url:
-        credentials: dict[str, Any] = credentials_from_env()
-        tgt = Target(root=normalise_base_url(base_url), foreign=True, **credentials, **common)
-        yield from _serve_target(request, tgt)
-        return
-    from mock_server import create_app
-
-    app = create_app({"CONTROL_PLANE": True})
-    url, stop = serve_in_thread(app)
-    tgt = Target(root=url, foreign=False, app=app, **common)
-    minted = [Api(tgt).request("POST", "/_mock/sessions", json={}) for _ in range(2)]
-    tgt.session, tgt.session2 = (r.json()["session"] for r in minted)
-    try:
-        yield from _serve_target(request, tgt)
-    finally:
-        stop()
-
-
-def _serve_target(request: pytest.FixtureRequest, tgt: Target) -> Iterator[Target]:
-    from hypothesis import settings
-
-    budget = request.config.getoption("--max-requests") or 3000 + 300 * settings().max_examples
-    api = Api(tgt, max_requests=budget)
-    CURRENT.update(target=tgt, api=api)
-    atexit.register(api.cleanup)  # also after an interrupt that skips fixture teardown
-    try:
-        yield tgt
-    finally:
-        api.cleanup()
-
-
-@pytest.fixture(scope="session")
-def api(target: Target) -> Api:
-    return CURRENT["api"]  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def session(target: Target) -> str:
-    if not target.session:
-        pytest.skip("set EULABEL_SESSION (an eulabel_session cookie value) to check the key lifecycle")
-    return target.session
-
-
-@pytest.fixture
-def session2(target: Target) -> str:
-    if not target.session2:
-        pytest.skip("set EULABEL_SESSION_2 (a session of a second organisation) to check isolation")
-    return target.session2
-
-
-@pytest.fixture
-def api_key(target: Target) -> str:
-    if not target.api_key:
-        pytest.skip("set EULABEL_API_KEY to run read-only checks with an existing key")
-    return target.api_key
-
-
-@pytest.fixture
-def make_key(api: Api, session: str) -> MakeKey:
-    """Create a key in the first organisation (or ``on=`` another session); fails if it is unusable."""
-
-    def make(scopes: list[str] | None = None, label: str = "key", on: str | None = None) -> Any:
-        from .client import describe_created
-
-        created = api.create_key(on or session, scopes, label)
-        assert 200 <= created.status < 300, f"creating a key failed: {describe_created(created)}"
-        assert created.secret, "the create response holds no sk_test_/sk_live_ string (C3, C12)"
-        assert created.id, f"no key id found in the create response: {describe_created(created)}"
-        return created
-
-    return make

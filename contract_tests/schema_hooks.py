@@ -1,47 +1,27 @@
-"""Schemathesis wiring: auth from the run's credentials, run-prefixed names, cleanup, secret masking."""
+"""Schemathesis wiring without global hooks: each case goes through one ``SchemaRun`` of the pytest run.
+
+A ``SchemaRun`` puts the run's credentials on a case, prefixes created names, keeps read-only runs to GET
+and HEAD, strips credentials from probes of methods the spec does not declare, waits out a 429's
+Retry-After, and masks any secret in a response before schemathesis keeps or prints it.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Any
 
-import schemathesis
+import pytest
 
-from .client import ALL_SCOPES, KEYS, SESSION_COOKIE, Api, Created
+from .client import ALL_SCOPES, KEYS, SAFE_METHODS, SESSION_COOKIE, Api, Created
 from .redact import SECRET
 from .shapes import find_id, find_secret
-from .target import CURRENT, Target
+from .target import ENV_API_KEY, ENV_SESSION, Target
 
 PLACEHOLDER = "contract-credentials-placeholder"
-OURS: set[int] = set()  # ids of the schemas built by this suite; global hooks ignore any other
-_LEAKED: dict[int, str] = {}
-_PAUSE = {"until": 0.0}  # honour a 429's Retry-After before the next call (bounded)
 MAX_PAUSE = 10.0
 _MAX_NAME = 100
-
-
-class Credentials:
-    """What the schema tests authenticate with on one target."""
-
-    def __init__(self, api: Api, target: Target, session: str | None, api_key: str | None, may_create: bool) -> None:
-        self.api, self.target, self.session = api, target, session
-        self._key = api_key
-        self._may_create = may_create
-        self.preexisting: set[str] = set()
-        if target.foreign and session:
-            # Keys that existed before the run: the schema tests must never revoke one of them.
-            _, items = api.list_keys(session)
-            self.preexisting = {i for i in (find_id(item) for item in items or []) if i}
-
-    def bearer(self) -> str | None:
-        if self._key is None and self._may_create and self.session:
-            created = self.api.create_key(self.session, ALL_SCOPES, label="schema")
-            self._key = created.secret
-        return self._key
-
-
-ACTIVE: dict[str, Credentials] = {}
 
 
 def uses_session(operation: Any) -> bool:
@@ -49,14 +29,19 @@ def uses_session(operation: Any) -> bool:
     return any("sessionCookie" in req for req in security)
 
 
+def declared(case: Any) -> bool:
+    """Whether the spec declares the case's method on its path (schemathesis also probes other methods)."""
+    paths = case.operation.schema.raw_schema.get("paths", {})
+    return case.method.lower() in paths.get(case.operation.path, {})
+
+
 def register(schema: Any) -> Any:
-    OURS.add(id(schema))
+    """Give ``schema`` a stateless auth provider: a placeholder that ``SchemaRun.prepare`` replaces per run."""
 
     @schema.auth(refresh_interval=None, retry_on=[])
     class RunCredentials:
         def get(self, case: Any, ctx: Any) -> str | None:
-            # Coverage cases are built at collection, before any credentials exist: a placeholder
-            # stands in and ``before_call`` swaps in the real value at call time.
+            # Coverage cases are built at collection, before any credentials exist.
             return PLACEHOLDER
 
         def set(self, case: Any, data: str | None, ctx: Any) -> None:
@@ -67,40 +52,119 @@ def register(schema: Any) -> Any:
             else:
                 case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
-    @schema.hook
-    def after_call(ctx: Any, case: Any, response: Any) -> None:
-        creds = ACTIVE.get("current")
-        if creds is None:
-            return
+    return schema
+
+
+class SchemaRun:
+    """What the schema tests send with, and what they saw, on one target."""
+
+    def __init__(self, api: Api, target: Target, may_create: bool) -> None:
+        self.api, self.target = api, target
+        self.session = None if target.read_only else target.session
+        self.read_session = target.session  # a session may list keys (GET) in a read-only run too
+        self._key = target.api_key if target.foreign else None
+        self._may_create = may_create and not target.read_only
+        self._pause_until = 0.0
+        self.preexisting: set[str] = set()
+        if target.foreign and target.session and not target.read_only:
+            # Keys that existed before the run: the schema tests must never revoke one of them.
+            _, items = api.list_keys(target.session)
+            self.preexisting = {i for i in (find_id(item) for item in items or []) if i}
+
+    def bearer(self) -> str | None:
+        if self._key is None and self._may_create and self.session:
+            self._key = self.api.create_key(self.session, ALL_SCOPES, label="schema").secret
+        return self._key
+
+    def need(self, case: Any) -> None:
+        """Skip, naming what is missing, when the case's operation cannot be authenticated."""
+        if uses_session(case.operation):
+            if not self.read_session:
+                pytest.skip(f"set {ENV_SESSION} to check the key-management operations")
+        elif self.bearer() is None:
+            if self.target.read_only:
+                pytest.skip(f"set {ENV_API_KEY}: a --read-only run creates no key for the bearer operations")
+            pytest.skip(f"set {ENV_API_KEY} or {ENV_SESSION} (to let the run create a key) for bearer operations")
+
+    def prepare(self, case: Any) -> bool:
+        """Make ``case`` ready to send; False when this run must not send it at all."""
+        method = case.method.upper()
+        if self.target.read_only and method not in SAFE_METHODS:
+            return False  # e.g. schemathesis' PUT/DELETE/TRACE probes of a GET operation
+        pause = self._pause_until - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        if not declared(case):
+            # A probe of a method the spec does not have: it never carries credentials, so an
+            # undocumented endpoint (a bulk delete, say) cannot act on it.
+            case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+            case.cookies = {k: v for k, v in (case.cookies or {}).items() if k != SESSION_COOKIE}
+            return True
+        if (case.cookies or {}).get(SESSION_COOKIE) == PLACEHOLDER:
+            case.cookies = {**case.cookies, SESSION_COOKIE: self.read_session or ""}
+        if (case.headers or {}).get("Authorization") == f"Bearer {PLACEHOLDER}":
+            case.headers = {**case.headers, "Authorization": f"Bearer {self.bearer() or ''}"}
+        if method == "POST" and case.path == KEYS and isinstance(case.body, dict):
+            name = case.body.get("name")
+            if isinstance(name, str) and name.strip() and len(name) <= _MAX_NAME:
+                case.body = {**case.body, "name": (self.target.run_prefix + name)[:_MAX_NAME]}
+        if self.target.foreign and method == "DELETE" and case.path == KEYS + "/{keyId}":
+            key_id = (case.path_parameters or {}).get("keyId")
+            if key_id in self.preexisting:
+                case.path_parameters = {
+                    **(case.path_parameters or {}),
+                    "keyId": f"{self.target.run_prefix}not-created-by-this-run",
+                }
+        return True
+
+    def after(self, case: Any, response: Any) -> str | None:
+        """Record what the response shows; mask secrets in it. Returns the mask of a secret shown again."""
         if response.status_code == 429:
             wait = (response.headers.get("retry-after") or ["1"])[0]
             try:
-                _PAUSE["until"] = time.monotonic() + min(MAX_PAUSE, max(0.0, float(wait)))
+                self._pause_until = time.monotonic() + min(MAX_PAUSE, max(0.0, float(wait)))
             except ValueError:
-                _PAUSE["until"] = time.monotonic() + 1.0
+                self._pause_until = time.monotonic() + 1.0
         text = response.content.decode("utf-8", "replace") if response.content else ""
-        created = case.method.upper() == "POST" and case.path == KEYS and 200 <= response.status_code < 300
-        if created:
+        leaked = None
+        if case.method.upper() == "POST" and case.path == KEYS and 200 <= response.status_code < 300:
             body = _json(text)
             secret = find_secret(body)
-            session = (case.cookies or {}).get(SESSION_COOKIE) or creds.session or ""
-            creds.api.created.append(
-                Created(response.status_code, None, find_id(body, secret), secret, "", session, [])
-            )
+            session = (case.cookies or {}).get(SESSION_COOKIE) or self.session or ""
+            self.api.created.append(Created(response.status_code, None, find_id(body, secret), secret, "", session, []))
             if secret:
-                creds.api.secrets[secret] = secret[:12] + "…"
+                self.api.secrets[secret] = secret[:12] + "…"
         else:
             headers = " ".join(" ".join(v) for v in response.headers.values())
-            for secret, shown in creds.api.secrets.items():
-                if secret in text or secret in headers:
-                    _LEAKED[id(response)] = shown
-        # What schemathesis keeps and prints holds a placeholder of the same shape, never the secret.
+            leaked = next(
+                (shown for secret, shown in self.api.secrets.items() if secret in text or secret in headers), None
+            )
         if SECRET.search(text):
+            # What schemathesis keeps and prints holds a placeholder of the same shape, never the secret.
             response.content = SECRET.sub(_placeholder, text).encode("utf-8")
             response._deserialized = _NOT_SET
             response._encoded_body = None
+        return leaked
 
-    return schema
+    def check(self, case: Any, additional_checks: list[Any] | None = None) -> None:
+        """Send ``case`` (unless this run must not) and validate the answer."""
+        self.need(case)
+        if not self.prepare(case):
+            return
+        response = case.call(base_url=self.target.root)
+        leaked = self.after(case, response)
+        assert leaked is None, f"the full key {leaked} was shown again after its create response (C12)"
+        checks = list(additional_checks or [])
+        if not declared(case):
+            checks.append(undeclared_method_is_not_served_anonymously)
+        case.validate_response(response, additional_checks=checks)
+
+
+def undeclared_method_is_not_served_anonymously(ctx: Any, response: Any, case: Any) -> bool | None:
+    """C9: a request without credentials, to a method the API does not document, never succeeds."""
+    if case.method.upper() != "OPTIONS" and not declared(case) and 200 <= response.status_code < 300:
+        raise AssertionError(f"{case.method} {case.path} without credentials answered {response.status_code} (C9)")
+    return None
 
 
 def _placeholder(match: re.Match[str]) -> str:
@@ -109,8 +173,6 @@ def _placeholder(match: re.Match[str]) -> str:
 
 
 def _json(text: str) -> Any:
-    import json
-
     try:
         return json.loads(text)
     except ValueError:
@@ -118,40 +180,3 @@ def _json(text: str) -> Any:
 
 
 from schemathesis.core import NOT_SET as _NOT_SET  # noqa: E402
-
-
-@schemathesis.hook
-def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
-    """Prefix created keys' names with the run prefix; on a deployment, never revoke what the run did not create."""
-    if id(case.operation.schema) not in OURS or ACTIVE.get("current") is None:
-        return
-    creds = ACTIVE["current"]
-    prefix = creds.target.run_prefix
-    pause = _PAUSE["until"] - time.monotonic()
-    if pause > 0:
-        time.sleep(pause)
-    if (case.cookies or {}).get(SESSION_COOKIE) == PLACEHOLDER:
-        case.cookies = {**case.cookies, SESSION_COOKIE: creds.session or ""}
-    if (case.headers or {}).get("Authorization") == f"Bearer {PLACEHOLDER}":
-        case.headers = {**case.headers, "Authorization": f"Bearer {creds.bearer() or ''}"}
-    if case.method.upper() == "POST" and case.path == KEYS and isinstance(case.body, dict):
-        name = case.body.get("name")
-        if isinstance(name, str) and name.strip() and len(name) <= _MAX_NAME:
-            case.body = {**case.body, "name": (prefix + name)[:_MAX_NAME]}
-    if creds.target.foreign and case.method.upper() == "DELETE" and case.path == KEYS + "/{keyId}":
-        key_id = (case.path_parameters or {}).get("keyId")
-        if key_id in creds.preexisting:
-            case.path_parameters = {**(case.path_parameters or {}), "keyId": f"{prefix}not-created-by-this-run"}
-
-
-@schemathesis.check
-def secret_not_reshown(ctx: Any, response: Any, case: Any) -> bool | None:
-    """C12: a key's full secret appears in its create response only."""
-    shown = _LEAKED.pop(id(response), None)
-    if shown is not None:
-        raise AssertionError(f"the full key {shown} was shown again after its create response (C12)")
-    return None
-
-
-def current_target() -> Target | None:
-    return CURRENT.get("target")

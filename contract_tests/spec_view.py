@@ -1,7 +1,10 @@
-"""openapi.yaml as the suite checks it: whole for the mock, a "documented view" for other targets.
+"""openapi.yaml as the suite checks it: whole for the mock, a "documented view" for every other target.
 
-The documented view keeps what the docs promise and relaxes what the spec marks ``x-documented: false``
-(or says is an assumption), so a correct server that differs where the docs are silent is not flagged.
+The documented view is built, not relaxed: it takes the operations, paths, security and links of
+openapi.yaml, and every status, body schema, request schema and header from ``documented.DOCUMENTED``
+(what the docs show). Nothing else in openapi.yaml (a required field, a format, an id pattern, a header,
+a success status) can reach it, in a top-level body, a nested object, an array, or a schema that a link
+or a stateful run leads to.
 """
 
 from __future__ import annotations
@@ -10,109 +13,105 @@ import copy
 from functools import cache
 from typing import Any
 
-from mock_server.api.spec import load_spec
+from . import documented as docs
+from .spec_source import load_spec
 
-_REF = "#/components/"
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 def full_spec() -> dict[str, Any]:
     return copy.deepcopy(load_spec())
 
 
-def _resolve(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-        target: Any = spec
-        for part in node["$ref"][2:].split("/"):
-            target = target[part]
-        node = target
-    return node
+def _error(status: str) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": f"Documented error ({status}).",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    if status == "429":
+        response["headers"] = {"Retry-After": copy.deepcopy(docs.RETRY_AFTER)}
+    return response
 
 
-def _has_undocumented(spec: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()) -> bool:
-    if isinstance(schema, dict):
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            return ref not in seen and _has_undocumented(spec, _resolve(spec, schema), seen | {ref})
-        if schema.get("x-documented") is False:
-            return True
-        return any(_has_undocumented(spec, v, seen) for v in schema.values())
-    if isinstance(schema, list):
-        return any(_has_undocumented(spec, v, seen) for v in schema)
-    return False
+def _rate_limit_headers() -> dict[str, Any]:
+    return {
+        name: {"required": False, "schema": {"type": "string", "pattern": r"^\s*[0-9]+\s*$"}}
+        for name in docs.RATE_LIMIT_HEADERS
+    }
+
+
+def _links(op: dict[str, Any]) -> dict[str, Any]:
+    """Every link of the operation's success responses (they name operations and JSON pointers only)."""
+    found: dict[str, Any] = {}
+    for code, response in op.get("responses", {}).items():
+        if str(code).startswith("2") and isinstance(response, dict):
+            found.update(copy.deepcopy(response.get("links", {})))
+    return found
+
+
+def _operation(op: dict[str, Any]) -> dict[str, Any]:
+    doc = docs.operation(op.get("operationId"))
+    success: dict[str, Any] = {"description": "Success, as documented.", "headers": _rate_limit_headers()}
+    if doc.response:
+        success["content"] = {"application/json": {"schema": copy.deepcopy(doc.response)}}
+    links = _links(op)
+    if links:
+        success["links"] = links
+    built: dict[str, Any] = {
+        "operationId": op.get("operationId"),
+        "responses": {doc.success: success, **{status: _error(status) for status in docs.ERROR_STATUSES}},
+    }
+    if "security" in op:
+        built["security"] = copy.deepcopy(op["security"])
+    params = [_parameter(p, doc) for p in op.get("parameters", [])]
+    if any(p is not None for p in params):
+        built["parameters"] = [p for p in params if p is not None]
+    if "requestBody" in op:
+        schema = copy.deepcopy(doc.request) if doc.request is not None else {}
+        built["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+    return built
+
+
+def _parameter(param: dict[str, Any], doc: docs.Operation) -> dict[str, Any] | None:
+    where, name = param.get("in"), param.get("name")
+    if where == "path":
+        return {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
+    if where == "query" and name in doc.query:
+        # Documented by name only: a server may clamp or ignore a value the docs do not rule out.
+        return {"name": name, "in": "query", "required": False, "schema": {}}
+    return None
+
+
+def build_documented(spec: dict[str, Any]) -> dict[str, Any]:
+    """The documented view of ``spec``: its operations and links, with everything else from ``documented``."""
+    paths: dict[str, Any] = {}
+    for path, item in spec["paths"].items():
+        built: dict[str, Any] = {}
+        shared = [p for p in item.get("parameters", []) if isinstance(p, dict)]
+        for method in METHODS:
+            if method in item:
+                op = dict(item[method])
+                op["parameters"] = [*shared, *op.get("parameters", [])]
+                built[method] = _operation(op)
+        paths[path] = built
+    schemas = spec.get("components", {}).get("schemas", {})
+    error_schemas = {name: copy.deepcopy(schemas[name]) for name in ("Error", "FlatError", "NestedError")}
+    return {
+        "openapi": spec["openapi"],
+        "info": {**spec["info"], "title": spec["info"]["title"] + " (documented view)"},
+        "servers": copy.deepcopy(spec.get("servers", [])),
+        "security": copy.deepcopy(spec.get("security", [])),
+        "paths": paths,
+        "components": {
+            "schemas": error_schemas,
+            "securitySchemes": copy.deepcopy(spec["components"]["securitySchemes"]),
+        },
+    }
 
 
 @cache
 def _documented() -> dict[str, Any]:
-    spec = full_spec()
-    components = spec.get("components", {})
-    # Response headers the docs never mention (Location, Cache-Control, WWW-Authenticate).
-    for response in components.get("responses", {}).values():
-        _drop_undocumented_headers(response)
-    for item in spec["paths"].values():
-        for method, op in item.items():
-            if method not in ("get", "post", "put", "patch", "delete"):
-                continue
-            responses = op.get("responses", {})
-            # Any request may be rate-limited (C32, C33) or fail validation (C29); the docs promise the
-            # status and error shape, not which calls.
-            for code, why in (("422", "Validation failure (C29)."), ("429", "Rate limited (C33).")):
-                responses.setdefault(
-                    code,
-                    {
-                        "description": why,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                    },
-                )
-            for code in list(responses):
-                response = _resolve(spec, responses[code])
-                if code.startswith("2") and response.get("x-documented") is False:
-                    # An undocumented success status (e.g. 204 on revoke): any 2xx, any body.
-                    del responses[code]
-                    responses["2XX"] = {"description": "Any success (the docs name no status)."}
-                    continue
-                if "$ref" not in responses[code]:
-                    _drop_undocumented_headers(response)
-                    for media in response.get("content", {}).values():
-                        if _has_undocumented(spec, media.get("schema")):
-                            media["schema"] = {}  # field names the docs never give
-    _relax_request_schemas(components.get("schemas", {}))
-    _relax_query_bounds(spec)
-    return spec
-
-
-def _relax_query_bounds(spec: dict[str, Any]) -> None:
-    """A server may clamp an out-of-range page size instead of refusing it; keep only the types."""
-    for item in spec["paths"].values():
-        for op in item.values():
-            for param in op.get("parameters", []) if isinstance(op, dict) else ():
-                if param.get("in") == "query":
-                    for keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-                        param.get("schema", {}).pop(keyword, None)
-
-
-def _drop_undocumented_headers(response: dict[str, Any]) -> None:
-    headers = response.get("headers", {})
-    for name in [n for n, h in headers.items() if isinstance(h, dict) and h.get("x-documented") is False]:
-        del headers[name]
-
-
-def _relax_request_schemas(schemas: dict[str, Any]) -> None:
-    """Drop request limits the spec states as assumptions, so negative tests do not rely on them."""
-    scope = schemas.get("Scope")
-    if scope and "api_keys:manage" not in scope.get("enum", []):
-        # C5 lists it among a key's scopes; refusing it on a key (C6: session-only) is our reading.
-        scope["enum"] = [*scope["enum"], "api_keys:manage"]
-    create = schemas.get("ApiKeyCreate")
-    if create:
-        create.get("properties", {})["name"] = {"type": "string"}
-        scopes = create.get("properties", {}).get("scopes", {})
-        for keyword in ("maxItems", "uniqueItems"):
-            scopes.pop(keyword, None)
-    for schema in schemas.values():
-        for prop in schema.get("properties", {}).values() if isinstance(schema, dict) else ():
-            if isinstance(prop, dict) and prop.get("x-documented") is False:
-                for keyword in ("maxLength", "pattern", "maximum", "maxItems", "uniqueItems"):
-                    prop.pop(keyword, None)
+    return build_documented(load_spec())
 
 
 def documented_spec() -> dict[str, Any]:

@@ -28,6 +28,7 @@ class Target:
     revocation_window: float = 10.0
     rate_limit_burst: int = 0
     run_prefix: str = field(default_factory=lambda: f"ct-{uuid.uuid4().hex[:8]}-")
+    read_only: bool = False  # send only GET and HEAD
     app: Any = None  # the Flask app when the target is the in-process mock
 
     def url(self, path: str) -> str:
@@ -62,7 +63,3 @@ def serve_in_thread(app: Any) -> tuple[str, Callable[[], None]]:
         thread.join(5)
 
     return f"http://127.0.0.1:{server.server_port}", stop
-
-
-# The target of the running session, for code that pytest fixtures cannot reach (schemathesis hooks).
-CURRENT: dict[str, Any] = {}

@@ -8,10 +8,11 @@ from collections.abc import Mapping
 
 import pytest
 
-from .client import ALL_SCOPES, KEYS, Api, body_of, describe, dumps
-from .plugin import MakeKey
+from .client import ALL_SCOPES, KEYS, Api
+from .fixtures import MakeKey
 from .redact import ENV_PREFIX
-from .shapes import list_items, matches, revealed, strings
+from .responses import describe, dumps
+from .shapes import matches, revealed, strings
 from .target import Target
 
 pytestmark = pytest.mark.destructive
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.destructive
 @pytest.mark.claim("C3")
 def test_created_key_starts_with_documented_prefix_and_authenticates(api: Api, make_key: MakeKey) -> None:
     created = make_key(["products:read"])
-    assert ENV_PREFIX.match(created.secret)
+    assert created.secret and ENV_PREFIX.match(created.secret)
     resp = api.use(created.secret)
     assert resp.status_code == 200, f"the new key does not authenticate: {describe(resp)}"
 
@@ -109,6 +110,7 @@ def test_create_response_with_the_secret_is_not_cacheable(make_key: MakeKey) -> 
 @pytest.mark.claim("C12")
 def test_secret_is_never_shown_after_the_create_response(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"], label="once")
+    assert created.secret is not None
     shown = api.secrets[created.secret]
     start = len(api.leaks)
     api.list_keys(session)
@@ -148,6 +150,7 @@ def test_list_holds_active_keys_and_drops_revoked_ones(api: Api, session: str, m
 @pytest.mark.claim("C12")
 def test_listed_keys_are_masked_to_their_prefix(api: Api, session: str, make_key: MakeKey) -> None:
     created = make_key(["products:read"], label="mask")
+    assert created.secret is not None
     resp, items = api.list_keys(session)
     assert resp.status_code == 200 and items is not None, describe(resp)
     assert created.secret not in resp.text, "the list shows a full secret"
@@ -252,34 +255,3 @@ def test_an_organisation_cannot_revoke_another_ones_key(
     time.sleep(0 if api.target.revocation_window <= 0 else 0.2)
     assert api.use(victim.secret).status_code == 200, "another organisation revoked the key"
     assert api.listed(owner, victim) is not None, "another organisation's revoke removed the key from the list"
-
-
-@pytest.mark.assumption
-def test_second_revoke_is_404(api: Api, session: str, make_key: MakeKey) -> None:
-    created = make_key(["products:read"], label="twice")
-    assert 200 <= api.revoke(session, created).status_code < 300
-    again = api.request("DELETE", f"{KEYS}/{created.id}", session=session)
-    assert again.status_code == 404, describe(again)
-
-
-@pytest.mark.assumption
-def test_unknown_key_id_revoke_is_404(api: Api, session: str) -> None:
-    resp = api.request("DELETE", f"{KEYS}/key_000000000000000000000000", session=session)
-    assert resp.status_code == 404, describe(resp)
-
-
-@pytest.mark.assumption
-def test_create_sends_no_store_and_location(make_key: MakeKey) -> None:
-    created = make_key(["products:read"], label="headers")
-    assert created.status == 201 and created.headers.get("Cache-Control") == "no-store", created
-    assert created.headers.get("Location", "").endswith(f"/v1/auth/api-keys/{created.id}"), created
-
-
-@pytest.mark.assumption
-def test_key_object_uses_our_field_names(api: Api, session: str, make_key: MakeKey) -> None:
-    created = make_key(["products:read"], label="fields")
-    assert re.fullmatch(r"key_[0-9a-f]{24}", created.id or ""), created.id
-    item = api.listed(session, created)
-    assert item is not None and set(item) >= {"id", "name", "scopes", "prefix", "createdAt", "lastUsedAt"}, dumps(item)
-    assert item["prefix"] == created.secret[:12]
-    assert list_items(body_of(api.list_keys(session)[0])) is not None

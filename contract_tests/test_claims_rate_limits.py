@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 import pytest
 import requests
 
-from .client import Api, Created, body_of, describe
+from .client import Api, Created
+from .responses import body_of, describe
 from .shapes import code_ok, parse_error
-from .target import Target, serve_in_thread
+from .target import ENV_SESSION, Target, serve_in_thread
 
 pytestmark = pytest.mark.destructive
 HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 MOCK_LIMIT = 5
+BUDGET_MARGIN = 200  # requests kept for the checks that run after the burst
 
 
 @dataclass
@@ -35,11 +37,9 @@ class Burst:
 @pytest.fixture(scope="module")
 def burst(target: Target, api: Api) -> Iterator[Burst]:
     if target.foreign:
-        if target.rate_limit_burst <= 0:
-            pytest.skip("pass --rate-limit-burst N to let the suite send up to N requests to reach a 429")
         if not target.session:
-            pytest.skip("set EULABEL_SESSION to create the keys the rate-limit checks use")
-        yield from _burst(api, target.session, target.rate_limit_burst)
+            pytest.skip(f"need {ENV_SESSION} to create the keys the rate-limit checks use")
+        yield from _burst(api, target.session, target.rate_limit_burst or _derived_burst(api, target.session))
         return
     from mock_server import create_app
 
@@ -52,6 +52,22 @@ def burst(target: Target, api: Api) -> Iterator[Burst]:
     finally:
         local.cleanup()
         stop()
+
+
+def _derived_burst(api: Api, session: str) -> int:
+    """Requests one fresh key needs to reach a 429, from the target's X-RateLimit-Limit, if the budget allows."""
+    probe = api.create_key(session, ["products:read"], label="limit-probe")
+    assert probe.secret, f"cannot create a key: status {probe.status}"
+    header = api.use(probe.secret, retry_429=False).headers.get("X-RateLimit-Limit", "")
+    if not header.strip().isdigit():
+        pytest.skip("need --rate-limit-burst N (the target sends no X-RateLimit-Limit to derive N from)")
+    limit, left = int(header), api.max_requests - api.sent - BUDGET_MARGIN
+    if limit + 2 > left:
+        pytest.skip(
+            f"need --rate-limit-burst N (X-RateLimit-Limit {limit} is over the {left} requests left in "
+            "the budget; raise --max-requests)"
+        )
+    return limit + 2
 
 
 def _burst(api: Api, session: str, limit: int) -> Iterator[Burst]:

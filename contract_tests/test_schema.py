@@ -1,7 +1,8 @@
 """Layer (a): schemathesis over every operation of openapi.yaml, positive and negative, plus stateful links.
 
-The documented view of the spec is checked everywhere (claims C9, C24, C27, C30); the full spec, with this
-project's assumptions, is checked only against the in-process mock.
+The documented view of the spec (``spec_view``) is checked everywhere (claims C9, C24, C27, C30); the full
+spec, with this project's assumptions, only against the in-process mock. The schemas below are built from
+openapi.yaml alone; everything that belongs to a run goes through the ``schema_run`` fixture.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import schemathesis
 from hypothesis import settings
 
 from . import schema_hooks
-from .client import ALL_SCOPES, Api
-from .schema_hooks import ACTIVE, Credentials, secret_not_reshown
+from .client import Api
+from .context import run_of
+from .schema_hooks import SchemaRun
 from .spec_view import documented_spec, full_spec
-from .target import CURRENT, Target, serve_in_thread
+from .target import ENV_SESSION, Target
 
 CONFIG_FILE = Path(__file__).with_name("schemathesis.toml")
-_options = CURRENT.get("options", {"foreign": False, "documented_only": False})
 
 
 def _load(spec: dict[str, Any]) -> Any:
@@ -34,26 +35,15 @@ documented = _load(documented_spec())
 assumed = _load(full_spec())
 
 
-def _read_only(request: pytest.FixtureRequest) -> bool:
-    return "not destructive" in (request.config.option.markexpr or "")
-
-
 @pytest.fixture(scope="module")
-def credentials(request: pytest.FixtureRequest, api: Api, target: Target) -> Iterator[Credentials]:
-    creds = Credentials(
-        api, target, target.session, target.api_key if target.foreign else None, may_create=not _read_only(request)
-    )
-    ACTIVE["current"] = creds
-    yield creds
-    ACTIVE.pop("current", None)
-
-
-def _need(case: Any, creds: Credentials) -> None:
-    if schema_hooks.uses_session(case.operation):
-        if not creds.session:
-            pytest.skip("set EULABEL_SESSION to check the key-management operations")
-    elif creds.bearer() is None:
-        pytest.skip("set EULABEL_API_KEY (or EULABEL_SESSION, to let the run create a key) for bearer operations")
+def schema_run(request: pytest.FixtureRequest, api: Api, target: Target) -> SchemaRun:
+    # The schemas above outlive a run when several run in one process; schemathesis remembers there
+    # which method probes it already sent, and each run must send its own.
+    for schema in (documented, assumed):
+        seen = getattr(schema, "coverage_unexpected_methods_seen", None)
+        if isinstance(seen, set):
+            seen.clear()
+    return SchemaRun(api, target, may_create=not run_of(request.config).options.read_only)
 
 
 @pytest.mark.claim("C9")
@@ -61,9 +51,8 @@ def _need(case: Any, creds: Credentials) -> None:
 @pytest.mark.claim("C27")
 @pytest.mark.claim("C30")
 @documented.include(method="GET").parametrize()
-def test_read_operations_conform_to_the_documented_spec(case: Any, credentials: Credentials, target: Target) -> None:
-    _need(case, credentials)
-    case.call_and_validate(base_url=target.root, additional_checks=[secret_not_reshown])
+def test_read_operations_conform_to_the_documented_spec(case: Any, schema_run: SchemaRun) -> None:
+    schema_run.check(case)
 
 
 @pytest.mark.claim("C9")
@@ -72,18 +61,16 @@ def test_read_operations_conform_to_the_documented_spec(case: Any, credentials: 
 @pytest.mark.claim("C30")
 @pytest.mark.destructive
 @documented.exclude(method="GET").parametrize()
-def test_write_operations_conform_to_the_documented_spec(case: Any, credentials: Credentials, target: Target) -> None:
-    _need(case, credentials)
-    case.call_and_validate(base_url=target.root, additional_checks=[secret_not_reshown])
+def test_write_operations_conform_to_the_documented_spec(case: Any, schema_run: SchemaRun) -> None:
+    schema_run.check(case)
 
 
 @pytest.mark.assumption
 @pytest.mark.mock_only
 @pytest.mark.destructive
 @assumed.parametrize()
-def test_operations_conform_to_our_full_spec(case: Any, credentials: Credentials, target: Target) -> None:
-    _need(case, credentials)
-    case.call_and_validate(base_url=target.root, additional_checks=[secret_not_reshown])
+def test_operations_conform_to_our_full_spec(case: Any, schema_run: SchemaRun) -> None:
+    schema_run.check(case)
 
 
 # --- stateful: chains along the spec's links ----------------------------------------------------------
@@ -100,8 +87,6 @@ def _retarget_links(spec: dict[str, Any], id_field: str, list_path: str) -> dict
                         if expr == "$response.body#/id":
                             link["parameters"][name] = f"$response.body#/{id_field}"
                         elif expr == "$response.body#/data/0/id":
-                            # The first listed key may predate the run; on a deployment it is
-                            # replaced by a dummy id in ``before_call``.
                             link["parameters"][name] = f"$response.body#{list_path}/0/{id_field}"
     return spec
 
@@ -119,70 +104,75 @@ def _key_layout(api: Api, session: str) -> tuple[str, str]:
     return field, path
 
 
+@pytest.fixture
+def stateful_target(target: Target) -> Iterator[tuple[Target, Any]]:
+    """The run's target, or against the in-process mock a mock of its own reset before every scenario."""
+    if target.foreign:
+        if not target.session:
+            pytest.skip(f"set {ENV_SESSION} to run the stateful key workflow")
+        yield target, None
+        return
+    from mock_server import create_app
+    from mock_server.api.routing import state_of
+
+    from .target import serve_in_thread
+
+    app = create_app()
+    url, stop = serve_in_thread(app)
+    own = Target(root=url, foreign=False, app=app, run_prefix=target.run_prefix)
+    own.session = Api(own).request("POST", "/_mock/sessions", json={"organizationId": "org_contract"}).json()["session"]
+    session = own.session
+
+    def reset() -> None:
+        state_of(app).reset()
+        state_of(app).add_organization("org_contract")
+        state_of(app).add_session("org_contract", session)
+
+    try:
+        yield own, reset
+    finally:
+        stop()
+
+
 @pytest.mark.claim("C11")
 @pytest.mark.claim("C15")
 @pytest.mark.claim("C30")
 @pytest.mark.destructive
-def test_stateful_links_conform_to_the_documented_spec(
-    request: pytest.FixtureRequest, api: Api, target: Target
-) -> None:
-    if target.foreign:
-        if not target.session:
-            pytest.skip("set EULABEL_SESSION to run the stateful key workflow")
-        run_target, run_api, reset, stop = target, api, None, None
-    else:
-        # A mock of its own, reset before every scenario, so scenarios never see each other's state.
-        from mock_server import create_app
-        from mock_server.api.routing import state_of
-
-        app = create_app()
-        url, stop = serve_in_thread(app)
-        run_target = Target(root=url, foreign=False, app=app, run_prefix=target.run_prefix)
-        run_api = Api(run_target)
-        run_target.session = run_api.request("POST", "/_mock/sessions", json={"organizationId": "org_contract"}).json()[
-            "session"
-        ]
-        session = run_target.session
-
-        def reset() -> None:
-            state_of(app).reset()
-            state_of(app).add_organization("org_contract")
-            state_of(app).add_session("org_contract", session)
-
+def test_stateful_links_conform_to_the_documented_spec(api: Api, stateful_target: tuple[Target, Any]) -> None:
+    run_target, reset = stateful_target
+    run_api = api if run_target.foreign else Api(run_target)
     assert run_target.session is not None
     id_field, list_path = _key_layout(run_api, run_target.session)
     schema = _load(_retarget_links(documented_spec(), id_field, list_path))
-    creds = Credentials(run_api, run_target, run_target.session, None, may_create=True)
-    ACTIVE["current"] = creds
+    holder: dict[str, SchemaRun] = {"run": SchemaRun(run_api, run_target, may_create=True)}
 
     class Workflow(schema.as_state_machine()):  # type: ignore[misc]
         def setup(self) -> None:
             if reset is not None:
                 reset()
-                creds._key = None
+                holder["run"] = SchemaRun(run_api, run_target, may_create=True)
+
+        def before_call(self, case: Any) -> None:
+            holder["run"].prepare(case)
+
+        def after_call(self, response: Any, case: Any) -> None:
+            leaked = holder["run"].after(case, response)
+            assert leaked is None, f"the full key {leaked} was shown again after its create response (C12)"
+            super().after_call(response, case)
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"base_url": run_target.root}
-
-        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kw: Any) -> None:
-            super().validate_response(response, case, additional_checks=[secret_not_reshown], **kw)
 
     try:
         Workflow.run(
             settings=settings(
                 Workflow.TestCase.settings,
-                max_examples=settings().max_examples,
+                max_examples=(settings.default or settings()).max_examples,
                 stateful_step_count=6,
                 deadline=None,
                 database=None,
             )
         )
     finally:
-        ACTIVE.pop("current", None)
         if run_api is not api:
             run_api.cleanup()
-        if stop is not None:
-            stop()
-
-
-assert ALL_SCOPES  # the provider grants every documented scope to its key

@@ -1,167 +1,113 @@
-"""The contract suite catches broken builds of the mock, and passes correct ones.
+"""The contract suite catches a broken server for every checkable claim, and passes correct ones.
 
-Each broken build (tests/contract_selftest/breakages.py) breaks one documented rule; the suite runs
-against it in a subprocess via ``--base-url`` and must fail a check that names that rule's claim.
-The suite must also pass the mock started with ``--error-format nested`` and ``--revocation-delay 2``,
-and a correct server that differs from the mock where the docs are silent. No run may print or write
-a full key.
+Each broken server (tests/contract_selftest/breakages.py) breaks one documented rule; the suite runs against
+it and must fail a check that names that rule's claim. Three correct servers that differ from the mock
+wherever the docs allow (tests/contract_selftest/servers.py) must pass, with their differences from this
+project's own assumptions reported as ``differs``. No run may print or write a full key. The suite runs in
+this process (``runner``): servers are built in the test's thread and served from a thread.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from contract_tests.claims import CLAIMS, NOT_CHECKED
+from contract_tests.coverage import CAUGHT
 from contract_tests.target import serve_in_thread
-from tests.contract_selftest.breakages import BREAKAGES, Breakage, CorrectButDifferent, build
-
-ROOT = Path(__file__).resolve().parents[1]
-SUITE = ROOT / "contract_tests"
-FULL_KEY = re.compile(r"sk_(?:test|live)_[A-Za-z0-9]{16,}")
-SESSIONS = {"EULABEL_SESSION": "sess_quinta_demo", "EULABEL_SESSION_2": "sess_textil_demo"}
-pytestmark = pytest.mark.slow
-
-
-@dataclass
-class Run:
-    returncode: int
-    output: str
-    junit: str
-    report: str
-
-    def failing_claims(self) -> set[str]:
-        claims: set[str] = set()
-        for case in ET.fromstring(self.junit).iter("testcase"):
-            if case.find("failure") is None and case.find("error") is None:
-                continue
-            if "lifecycle" in case.get("name", ""):
-                continue  # it cites many claims; the specific claim tests must catch the break
-            claims |= {p.get("value", "") for p in case.iter("property") if p.get("name") == "claim"}
-        return claims
-
-
-def run_suite(
-    base_url: str,
-    tmp: Path,
-    files: tuple[str, ...] = (),
-    extra: tuple[str, ...] = (),
-    window: str = "1",
-    env: dict[str, str] | None = None,
-) -> Run:
-    junit, report = tmp / "junit.xml", tmp / "claims.md"
-    paths = [str(SUITE / f) for f in files] or [str(SUITE)]
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        *paths,
-        "--base-url",
-        base_url,
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        "--junitxml",
-        str(junit),
-        "--claims-report",
-        str(report),
-        "--revocation-window",
-        window,
-        *extra,
-    ]
-    proc = subprocess.run(
-        cmd, cwd=ROOT, env={**os.environ, **(env or SESSIONS)}, capture_output=True, text=True, timeout=240
-    )
-    return Run(
-        proc.returncode,
-        proc.stdout + proc.stderr,
-        junit.read_text() if junit.exists() else "",
-        report.read_text() if report.exists() else "",
-    )
-
-
-def assert_no_full_key(run: Run) -> None:
-    for where, text in (("output", run.output), ("JUnit XML", run.junit), ("claims report", run.report)):
-        assert not FULL_KEY.search(text), f"a full key leaked into the {where}"
-
-
-def test_there_is_a_breakage_for_at_least_twelve_rules() -> None:
-    assert len({b.name for b in BREAKAGES}) == len(BREAKAGES) >= 12
-
-
-# One test per breakage, so pytest-xdist spreads the suite runs over the workers. It also keeps
-# create_app out of threads: it compiles the URL rules with ast.parse, and on CPython 3.11 ast.parse
-# in two threads at once can fail with "SystemError: AST constructor recursion depth mismatch"
-# (CPython gh-106905). The app is built here, in the test's thread, before its server thread starts.
-@pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda b: b.name)
-def test_suite_catches_the_breakage_with_the_right_claim(breakage: Breakage, tmp_path: Path) -> None:
-    wrapped, _ = build(breakage)
-    url, stop = serve_in_thread(wrapped)
-    try:
-        run = run_suite(url + "/v1", tmp_path, breakage.files, breakage.extra_args)
-    finally:
-        stop()
-    assert_no_full_key(run)
-    assert run.returncode != 0, f"{breakage.name}: the suite passed"
-    assert breakage.claim in run.failing_claims(), (
-        f"{breakage.name}: failing claims {sorted(run.failing_claims())}, expected {breakage.claim}"
-    )
+from tests.contract_selftest.breakages import BREAKAGES, Breakage
+from tests.contract_selftest.runner import SuiteRun, run_suite
+from tests.contract_selftest.servers import SERVERS
+from tests.contract_selftest.variants import Variant, build
 
 
 @pytest.fixture
-def cli_mock(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, str]]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "--port", "0", *request.param],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().split()
-        assert line[:2] == ["eulabel-mock", "ready"], line
-        sessions = [part.split("=", 1)[1] for part in line[3:]]
-        yield line[2], {"EULABEL_SESSION": sessions[0], "EULABEL_SESSION_2": sessions[1]}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+def served() -> Iterator[Any]:
+    stops = []
 
+    def serve(app: Any) -> str:
+        url, stop = serve_in_thread(app)
+        stops.append(stop)
+        return url + "/v1"
 
-@pytest.mark.parametrize(
-    "cli_mock",
-    [("--error-format", "nested"), ("--revocation-delay", "2")],
-    indirect=True,
-    ids=["nested-errors", "revocation-delay-2"],
-)
-def test_suite_passes_the_mock_started_with_options(cli_mock: tuple[str, dict[str, str]], tmp_path: Path) -> None:
-    url, env = cli_mock
-    run = run_suite(url, tmp_path, window="10", env=env)
-    assert_no_full_key(run)
-    assert run.returncode == 0, run.output[-3000:]
-    assert "Documented claims verdict: **PASS**" in run.report
-
-
-def test_suite_passes_a_correct_server_that_differs_where_the_docs_are_silent(tmp_path: Path) -> None:
-    from mock_server import create_app
-
-    app = create_app({"ERROR_FORMAT": "nested", "REVOCATION_DELAY": 2})
-    url, stop = serve_in_thread(CorrectButDifferent(app))
-    try:
-        run = run_suite(url, tmp_path, window="10")
-    finally:
+    yield serve
+    for stop in stops:
         stop()
-    assert_no_full_key(run)
-    assert run.returncode == 0, run.output[-3000:]
-    assert "nested" in run.report
-    assert "Documented claims verdict: **PASS**" in run.report
-    # Where it departs from our spec's own choices (field names, revoke status), that is reported only.
-    assert "Assumption checks verdict: **DIFFERS**" in run.report
-    assert "| test_key_object_uses_our_field_names | differs |" in run.report
+
+
+def test_every_checkable_claim_has_a_breakage_and_the_report_lists_them() -> None:
+    by_claim: dict[str, tuple[str, ...]] = {}
+    for b in BREAKAGES:
+        by_claim[b.claim] = (*by_claim.get(b.claim, ()), b.name)
+    assert by_claim == CAUGHT, "contract_tests/coverage.py is out of step with the self-test's breakages"
+    checkable = set(CLAIMS) - set(NOT_CHECKED)
+    assert set(CAUGHT) == checkable, f"claims without a breakage: {sorted(checkable - set(CAUGHT))}"
+    assert len({b.name for b in BREAKAGES}) == len(BREAKAGES)
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES, ids=[f"{b.claim}-{b.name}" for b in BREAKAGES])
+def test_breakage_is_caught_by_a_check_naming_its_claim(
+    breakage: Breakage, served: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = served(breakage.make())
+    run = run_suite(url, tmp_path, capsys, "--revocation-window", "1", *breakage.extra_args, modules=breakage.files)
+    run.assert_no_full_key()
+    assert run.code != 0, f"{breakage.name}: the suite passed"
+    assert breakage.claim in run.failing_claims(), (
+        f"{breakage.name}: failing claims {sorted(run.failing_claims())}, expected {breakage.claim}"
+    )
+    assert run.report["verdict"].startswith("FAIL")
+
+
+def _run_correct(
+    server: type[Variant],
+    served: Any,
+    tmp: Path,
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+    modules: tuple[str, ...] = (),
+) -> SuiteRun:
+    run = run_suite(served(build(server)), tmp, capsys, "--revocation-window", "10", *args, modules=modules)
+    run.assert_no_full_key()
+    assert run.code == 0 and not run.failed(), f"{server.name}: {run.failed()}\n{run.output[-3000:]}"
+    assert run.report["verdict"].startswith("PASS"), run.report["verdict"]
+    return run
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("server", SERVERS, ids=[s.name for s in SERVERS])
+def test_documented_only_run_passes_a_correct_server_that_differs(
+    server: type[Variant], served: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = _run_correct(server, served, tmp_path, capsys, "--documented-only")
+    assert not [c for c in run.checks if c["assumption"]], "--documented-only ran an assumption check"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("server", SERVERS, ids=[s.name for s in SERVERS])
+def test_default_run_reports_a_correct_servers_differences_as_differs(
+    server: type[Variant], served: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = _run_correct(server, served, tmp_path, capsys)
+    assert run.outcome("test_key_object_uses_our_field_names") == "differs", run.report["assumptions"]
+    assert run.report["assumptions"]["failed"] == 0
+
+
+def test_verdict_names_the_checks_not_run(served: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.contract_selftest.servers import DocsMinimal
+
+    run = _run_correct(
+        DocsMinimal,
+        served,
+        tmp_path,
+        capsys,
+        "--documented-only",
+        modules=("test_claims_rate_limits.py", "test_claims_auth_errors.py"),
+    )
+    verdict = run.report["verdict"]
+    assert verdict.startswith("PASS with "), verdict
+    assert "C32–C35: need --rate-limit-burst" in verdict and "C25–C26: not applicable" in verdict, verdict
+    assert {"run_id", "started", "target", "suite_version", "options"} <= set(run.report)
