@@ -2,10 +2,12 @@
 
 Targets:
   mock       the mock, optionally pre-loaded with --keys filler API keys and --products products
-             (created in-process through the stores, which is much faster than over HTTP), and
-             optionally with a /_bench/slow route that sleeps (a stand-in for injected latency)
+             (created in-process through the stores, which is much faster than over HTTP)
   flask      a bare Flask app: one route returning a short JSON body
   wsgi       a bare WSGI callable: one route, no framework
+
+--root DIR serves them with the mock_server of another checkout (an earlier version, to compare
+before and after in one run); only the options that version's serve() knows are passed.
 
 Prints ``ready <base_url> <json facts>`` on stdout once the socket is bound.
 """
@@ -14,32 +16,17 @@ from __future__ import annotations
 
 import argparse
 import gc
+import inspect
 import json
 import sys
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the mock from this checkout
-
-import importlib.util  # noqa: E402
-
-from flask import Flask  # noqa: E402
+from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = ("granian", "waitress")
-
-
-def load_serve() -> Callable[..., None]:
-    """``mock_server.server.serve`` without importing the mock package (the bare apps start faster)."""
-    spec = importlib.util.spec_from_file_location("eulabel_server", ROOT / "mock_server" / "server.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.serve  # type: ignore[no-any-return]
-
-
 ORG = "org_quinta"
 BENCH_RATE_LIMIT = "100000000/60"  # the per-key limit stays on its code path but never trips
 StartResponse = Callable[..., Any]
@@ -54,7 +41,7 @@ def rss_bytes() -> int:
     return pages * resource.getpagesize()
 
 
-def mock_app(keys: int, products: int, slow: bool) -> tuple[Wsgi, dict[str, Any]]:
+def mock_app(keys: int, products: int) -> tuple[Any, dict[str, Any]]:
     from mock_server import create_app
     from mock_server.api.routing import state_of
     from mock_server.state.gtin import check_digit
@@ -76,19 +63,7 @@ def mock_app(keys: int, products: int, slow: bool) -> tuple[Wsgi, dict[str, Any]
     for i in range(products):
         state.products.create(ORG, f"Product {i}", "wine", gtin(10_000_000 + i))
     facts["products"] = products
-    wsgi: Wsgi = app
-    return (_with_slow_route(wsgi) if slow else wsgi), facts
-
-
-def _with_slow_route(inner: Wsgi) -> Wsgi:
-    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ["PATH_INFO"] == "/_bench/slow":
-            time.sleep(0.2)  # sleeps release the GIL, like injected latency would
-            start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "4")])
-            return [b"slow"]
-        return inner(environ, start_response)
-
-    return app
+    return app, facts
 
 
 def flask_app() -> Flask:
@@ -114,12 +89,22 @@ def main() -> int:
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--keys", type=int, default=0)
     p.add_argument("--products", type=int, default=0)
-    p.add_argument("--slow-route", action="store_true")
+    p.add_argument("--root", type=Path, default=ROOT, help="the checkout whose mock_server serves")
+    p.add_argument("--rsgi", action="store_true", help="serve through a minimal RSGI adapter (a design not taken)")
     a = p.parse_args()
+    sys.path.insert(0, str(a.root.resolve()))
+    from mock_server.serving.server import serve
+
     facts: dict[str, Any] = {}
+    options: dict[str, Any] = {"server": a.server, "threads": a.threads}
     app: Any
     if a.target == "mock":
-        app, facts = mock_app(a.keys, a.products, a.slow_route)
+        app, facts = mock_app(a.keys, a.products)
+        import mock_server.app
+
+        hook = getattr(mock_server.app, "latency_hook", None)  # absent before latency moved to the server
+        if hook is not None:
+            options["delay"] = hook(app)
     elif a.target == "flask":
         app = flask_app()
     else:
@@ -129,8 +114,75 @@ def main() -> int:
     def announce(base_url: str) -> None:
         print(f"ready {base_url} {json.dumps(facts)}", flush=True)
 
-    load_serve()(app, "127.0.0.1", 0, announce, server=a.server, threads=a.threads)
+    if a.rsgi:
+        serve_rsgi(app, options.get("delay"), announce)
+        return 0
+    accepted = inspect.signature(serve).parameters
+    serve(app, "127.0.0.1", 0, announce, **{k: v for k, v in options.items() if k in accepted})
     return 0
+
+
+def serve_rsgi(app: Wsgi, delay: Callable[[dict[str, Any]], float] | None, announce: Callable[[str], None]) -> None:
+    """The design not taken: granian's own RSGI interface instead of ASGI, measured for comparison.
+
+    A bare minimum (no body deadline, no limits, no cut-off): what the protocol itself costs.
+    """
+    import asyncio
+    import io
+    import signal
+
+    from granian.constants import HTTPModes, Interfaces
+    from granian.server.embed import Server
+
+    from mock_server.serving.granian_embed import free_port
+    from mock_server.serving.wsgi_run import run_to_completion
+
+    base = {
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "0",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
+
+    async def rsgi(scope: Any, proto: Any) -> None:
+        body = await proto() if "content-length" in scope.headers else b""
+        environ = base | {
+            "REQUEST_METHOD": scope.method,
+            "PATH_INFO": scope.path,
+            "QUERY_STRING": scope.query_string,
+            "REMOTE_ADDR": scope.client,
+            "wsgi.input": io.BytesIO(body),
+        }
+        for name, value in scope.headers.items():
+            key = name.upper().replace("-", "_")
+            environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key] = value
+        if delay is not None and (seconds := delay(environ)) > 0:
+            await asyncio.sleep(seconds)
+        status, headers, data = run_to_completion(app, environ)
+        proto.response_bytes(int(status[:3]), headers, data)
+
+    port = free_port("127.0.0.1", 0)
+    server = Server(
+        rsgi,
+        address="127.0.0.1",
+        port=port,
+        interface=Interfaces.RSGI,
+        http=HTTPModes.http1,
+        websockets=False,
+        backlog=1024,
+        log_enabled=False,
+    )
+    loop = asyncio.new_event_loop()
+    server.on_startup(lambda: loop.call_later(0.2, announce, f"http://127.0.0.1:{port}"))
+    loop.add_signal_handler(signal.SIGTERM, server.stop)
+    loop.run_until_complete(server.serve())
+    loop.run_until_complete(asyncio.sleep(0.3))
 
 
 if __name__ == "__main__":

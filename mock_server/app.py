@@ -19,6 +19,7 @@ from .control.journal import JournalRecorder
 from .control.plane import EXTENSION as CONTROL_EXTENSION
 from .control.plane import ControlPlane
 from .serving.access_log import AccessLog
+from .serving.asgi import Delay
 from .serving.one_process import OneProcessGuard
 from .serving.wsgi_run import WsgiApp
 from .state.database import Database
@@ -27,6 +28,7 @@ from .state.rate_limit import DEFAULT_RATE_LIMIT
 from .state.state import State
 
 STATE_FILE_EXTENSION = "eulabel_mock.state_file"
+DELAY_EXTENSION = "eulabel_mock.delay"
 
 
 def default_fixtures() -> Path:
@@ -67,6 +69,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["FIXTURES"] is None:
         app.config["FIXTURES"] = str(default_fixtures())
     state = app.extensions[EXTENSION] = State(app.config)
+    # Every answer is a documented JSON error or a served route: no automatic OPTIONS (a 405 with
+    # Allow instead) and no redirect from //v1//products to /v1/products (a 404 instead).
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
+    app.url_map.merge_slashes = False
     register_error_handlers(app)
     add_routes(app, operations(load_spec()), {**api_keys.HANDLERS, **products.HANDLERS, **passports.HANDLERS})
 
@@ -94,11 +100,23 @@ def _pipeline(app: Flask, state: State, plane: ControlPlane | None) -> WsgiApp:
         layers.append(lambda inner: JournalRecorder(inner, lambda: plane.journal, state, max_body))
     layers.append(lambda inner: OneProcessGuard(inner, fmt))
     if plane is not None:
-        layers.append(lambda inner: FaultInjector(inner, lambda: plane.faults, fmt))
+        layers.append(lambda inner: _faults(app, inner, plane, fmt))
     wsgi: WsgiApp = app.wsgi_app
     for layer in reversed(layers):
         wsgi = layer(wsgi)
     return wsgi
+
+
+def _faults(app: Flask, inner: WsgiApp, plane: ControlPlane, fmt: str) -> FaultInjector:
+    injector = FaultInjector(inner, lambda: plane.faults, fmt)
+    app.extensions[DELAY_EXTENSION] = injector.delay_for
+    return injector
+
+
+def latency_hook(app: Flask) -> Delay | None:
+    """What a server that waits without a thread calls to learn a request's injected latency."""
+    hook: Delay | None = app.extensions.get(DELAY_EXTENSION)
+    return hook
 
 
 def flush_state(app: Flask) -> None:

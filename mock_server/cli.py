@@ -13,7 +13,8 @@ from typing import Any
 
 from . import settings
 from .api.routing import state_of
-from .app import create_app, flush_state
+from .app import create_app, flush_state, latency_hook
+from .serving.limits import DEFAULT_BODY_TIMEOUT, Limits
 from .serving.server import DEFAULT_SERVER, ServerUnavailable, serve
 
 EXIT_OK = 0
@@ -119,8 +120,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     def announce(base_url: str) -> None:
         print(ready_line(base_url, sessions, dashboard=bool(app.config["CONTROL_PLANE"])), flush=True)
 
+    timeout = values.get("client-timeout", DEFAULT_BODY_TIMEOUT)
+    limits = Limits(body_timeout=timeout, max_body=app.config["MAX_CONTENT_LENGTH"])
     try:
-        serve(app, host, port, announce, server=values.get("server", DEFAULT_SERVER), threads=values.get("threads"))
+        serve(
+            app,
+            host,
+            port,
+            announce,
+            server=values.get("server", DEFAULT_SERVER),
+            threads=values.get("threads"),
+            error_format=app.config["ERROR_FORMAT"],
+            limits=limits,
+            delay=latency_hook(app),
+        )
     except OSError as exc:
         return _fail(f"cannot listen on {host}:{port}: {exc}")
     except ServerUnavailable as exc:

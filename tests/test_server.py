@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import signal
-import subprocess
-import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -18,49 +16,13 @@ from mock_server.cli import options
 from mock_server.serving.server import DEFAULT_SERVER, SERVERS
 from mock_server.settings import ConfigError
 
-ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT = 30
-
-
-class Mock:
-    def __init__(self, proc: subprocess.Popen[str], ready: str) -> None:
-        self.proc = proc
-        self.ready = ready
-        self.base_url = ready.split()[2]
-        parts = urlsplit(self.base_url)
-        assert parts.hostname is not None and parts.port is not None
-        self.host, self.port = parts.hostname, parts.port
-
-    def connection(self) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection(self.host, self.port, timeout=START_TIMEOUT)
-
-
-def start(server: str) -> Mock:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EULABEL_MOCK_")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "--port", "0", "--server", server],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line:
-        proc.kill()
-        _, err = proc.communicate(timeout=START_TIMEOUT)
-        pytest.fail(f"the mock printed no ready line; stderr: {err}")
-    return Mock(proc, line.strip())
+from .served import START_TIMEOUT, Mock, raw_exchange, running
 
 
 @pytest.fixture(params=SERVERS)
 def mock(request: pytest.FixtureRequest) -> Iterator[Mock]:
-    m = start(request.param)
-    yield m
-    if m.proc.poll() is None:
-        m.proc.kill()
-    m.proc.communicate(timeout=START_TIMEOUT)
+    with running(request.param) as m:
+        yield m
 
 
 def test_port_zero_reports_the_bound_port_in_the_ready_line(mock: Mock) -> None:
@@ -153,3 +115,145 @@ def test_cut_off_response_sends_headers_then_closes_on_both_servers(mock: Mock) 
     with pytest.raises(http.client.IncompleteRead) as exc:
         resp.read()
     assert exc.value.partial == b""
+
+
+# Stand-ins for a granian release the mock cannot embed, put ahead of the installed one on the path.
+_CONSTANTS = "class Interfaces:\n    ASGINL = 'asginl'\n\nclass HTTPModes:\n    http1 = '1'\n"
+_HTTP = "class HTTP1Settings:\n    def __init__(self, **kw):\n        pass\n"
+_SERVER = (
+    "class Server:\n    def __init__(self, *args, **kw):\n        pass\n\n"
+    "    def on_startup(self, hook):\n        pass\n\n"
+)
+BROKEN_GRANIANS = {
+    "not installed": {"__init__.py": "raise ImportError('No module named granian')\n"},
+    "renamed module": {"__init__.py": "", "constants.py": _CONSTANTS, "http.py": _HTTP},
+    "changed signature": {
+        "__init__.py": "",
+        "constants.py": _CONSTANTS,
+        "http.py": _HTTP,
+        "server/__init__.py": "",
+        "server/embed.py": "class Server:\n    def __init__(self, target, **kw):\n"
+        "        raise TypeError(\"unexpected keyword argument 'http1_settings'\")\n",
+    },
+    "worker dies before listening": {
+        "__init__.py": "",
+        "constants.py": _CONSTANTS,
+        "http.py": _HTTP,
+        "server/__init__.py": "",
+        "server/embed.py": _SERVER + "    async def serve(self):\n        raise AttributeError('serve_async')\n",
+    },
+    "worker exits without listening": {
+        "__init__.py": "",
+        "constants.py": _CONSTANTS,
+        "http.py": _HTTP,
+        "server/__init__.py": "",
+        "server/embed.py": _SERVER + "    async def serve(self):\n        return None\n",
+    },
+}
+
+
+@pytest.mark.parametrize("files", BROKEN_GRANIANS.values(), ids=BROKEN_GRANIANS.keys())
+def test_granian_that_cannot_be_embedded_falls_back_to_waitress_with_one_warning(
+    files: dict[str, str], tmp_path: Path
+) -> None:
+    for name, text in files.items():
+        path = tmp_path / "granian" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    with running("granian", env={"PYTHONPATH": str(tmp_path)}) as mock:
+        conn = mock.connection()
+        conn.request("GET", "/_mock/ready")
+        resp = conn.getresponse()
+        assert (resp.status, json.loads(resp.read())) == (200, {"ready": True})
+        assert resp.getheader("Server") == "eulabel-mock"  # waitress's ident; granian says "granian"
+        conn.close()
+        mock.proc.send_signal(signal.SIGTERM)
+        assert mock.proc.wait(timeout=START_TIMEOUT) == 0
+        err = mock.stop()
+    warnings = [line for line in err.splitlines() if "serving on waitress instead" in line]
+    assert len(warnings) == 1, err
+    assert "Traceback" not in err, err
+
+
+def test_installed_granian_serves_without_falling_back() -> None:
+    with running("granian") as mock:
+        conn = mock.connection()
+        conn.request("GET", "/_mock/ready")
+        resp = conn.getresponse()
+        resp.read()
+        assert resp.getheader("Server") == "granian"
+        conn.close()
+        mock.proc.send_signal(signal.SIGTERM)
+        assert mock.proc.wait(timeout=START_TIMEOUT) == 0
+        err = mock.stop()
+    assert "waitress" not in err
+
+
+def _add_latency(mock: Mock, ms: int) -> None:
+    status, _ = mock.request("POST", "/_mock/faults", {"action": "latency", "path": "/v1/products", "ms": ms})
+    assert status == 201
+
+
+def _in_background(mock: Mock, method: str, path: str) -> tuple[threading.Thread, list[tuple[int, object]]]:
+    result: list[tuple[int, object]] = []
+    worker = threading.Thread(target=lambda: result.append(mock.request(method, path, timeout=START_TIMEOUT)))
+    worker.start()
+    return worker, result
+
+
+def test_injected_latency_on_one_route_does_not_hold_up_the_others(mock: Mock) -> None:
+    _add_latency(mock, 3000)
+    slow, result = _in_background(mock, "GET", "/v1/products")
+    for _ in range(5):
+        # Each answer within 1 s, while the latency fault holds the other request for 3 s.
+        assert mock.request("GET", "/_mock/ready", timeout=1) == (200, {"ready": True})
+    assert slow.is_alive()
+    slow.join(START_TIMEOUT)
+    assert result[0][0] == 401  # then served as usual: no credentials
+    status, journal = mock.request("GET", "/_mock/journal?path=/v1/products")
+    assert status == 200
+    assert journal["data"][-1]["fault"] is not None
+    assert journal["data"][-1]["durationMs"] >= 3000  # the journal's duration includes the injected latency
+
+
+def test_request_in_flight_at_sigterm_is_answered_before_exit_0(mock: Mock) -> None:
+    _add_latency(mock, 1500)
+    slow, result = _in_background(mock, "GET", "/v1/products")
+    assert mock.request("GET", "/_mock/ready", timeout=1)[0] == 200  # the slow one is in flight now
+    mock.proc.send_signal(signal.SIGTERM)
+    slow.join(START_TIMEOUT)
+    assert result and result[0][0] == 401
+    assert mock.proc.wait(timeout=START_TIMEOUT) == 0
+
+
+def test_client_timeout_comes_from_the_environment_and_is_checked() -> None:
+    assert options([], environ={"EULABEL_MOCK_CLIENT_TIMEOUT": "2.5"})["client-timeout"] == 2.5
+    assert options(["--client-timeout", "7"], environ={"EULABEL_MOCK_CLIENT_TIMEOUT": "2.5"})["client-timeout"] == 7
+    with pytest.raises(ConfigError) as exc:
+        options([], environ={"EULABEL_MOCK_CLIENT_TIMEOUT": "0"})
+    assert str(exc.value) == "EULABEL_MOCK_CLIENT_TIMEOUT=0: must be a number of seconds from 0.1 to 3600"
+
+
+def test_head_answer_leaves_the_keep_alive_connection_usable(mock: Mock) -> None:
+    # A HEAD answer declares the GET body's length but carries none: it must not read as a cut-off.
+    conn = mock.connection()
+    conn.request("HEAD", "/_mock/ready")
+    head = conn.getresponse()
+    assert (head.status, head.read(), head.getheader("Content-Length")) == (200, b"", "14")
+    time.sleep(0.2)  # a cut-off would have closed the connection by now
+    conn.request("GET", "/_mock/ready")
+    resp = conn.getresponse()
+    assert (resp.status, json.loads(resp.read())) == (200, {"ready": True})
+    conn.close()
+
+
+def test_chunked_body_reaches_the_app_whole(mock: Mock) -> None:
+    body = json.dumps({"name": "chunked", "scopes": ["products:read"]}).encode()
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:10], body[10:])) + b"0\r\n\r\n"
+    reply = raw_exchange(
+        mock,
+        b"POST /v1/auth/api-keys HTTP/1.1\r\nHost: mock\r\nContent-Type: application/json\r\n"
+        b"Cookie: eulabel_session=sess_quinta_demo\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunks,
+    )
+    assert reply.status == 201
+    assert reply.json()["name"] == "chunked"

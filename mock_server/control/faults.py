@@ -22,6 +22,7 @@ CODES = {429: "rate_limited", 500: "internal_error", 503: "service_unavailable"}
 KEY_CREATION = ("POST", "/v1/auth/api-keys")
 MAX_LATENCY_MS = 60_000
 FAULT_ID = "eulabel_mock.fault_id"  # environ key: the rule applied to this request, for the journal
+_DECIDED = "eulabel_mock.fault_decided"  # environ key: the rule delay_for fired (or None) for this request
 
 
 @dataclass(slots=True)
@@ -123,24 +124,29 @@ class FaultInjector:
         self._rules = rules  # a getter: reset replaces the rules object
         self._format = error_format
 
+    def delay_for(self, environ: dict[str, Any]) -> float:
+        """Fire the latency or status rule now, for a server that waits out the returned seconds itself."""
+        fault = environ[_DECIDED] = self._fire(environ, self._rules())
+        return fault.ms / 1000 if fault is not None and fault.action == "latency" else 0.0
+
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         rules = self._rules()
-        path = environ.get("PATH_INFO", "")
+        waited = _DECIDED in environ
         # Checked without the lock first: with no rules (the usual case) a request pays nothing more.
-        if not rules or path.startswith(CONTROL_PREFIX):
+        if not rules and not waited:
             return self._inner(environ, start_response)
-        method = environ.get("REQUEST_METHOD", "")
-        fault = rules.fire(method, path, ("latency", "status"))
+        fault = environ.pop(_DECIDED) if waited else self._fire(environ, rules)
         if fault is not None:
             environ[FAULT_ID] = fault.id
             if fault.action != "latency":
                 return self._error(fault.error(), start_response)
-            time.sleep(fault.ms / 1000)
+            if not waited:
+                time.sleep(fault.ms / 1000)  # on a server thread (waitress, the test server)
+        method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
         if (method, path) != KEY_CREATION:
             return self._inner(environ, start_response)
         status, headers, body = run_to_completion(self._inner, environ)
-        # Only a key that was really created (201) counts: the failure to design for is a
-        # committed key whose secret never reached the client.
+        # Only a really created key (201) counts: the failure is a committed key whose secret never arrived.
         fault = rules.fire(method, path, ("drop_after_commit",)) if status.startswith("201") else None
         if fault is None:
             start_response(status, headers)
@@ -149,6 +155,12 @@ class FaultInjector:
         if not fault.disconnect:
             return self._error(fault.error(), start_response)
         return _cut_off(status, headers, len(body), start_response)
+
+    @staticmethod
+    def _fire(environ: dict[str, Any], rules: FaultRules) -> Fault | None:
+        path = environ.get("PATH_INFO", "")
+        skip = not rules or path.startswith(CONTROL_PREFIX)
+        return None if skip else rules.fire(environ.get("REQUEST_METHOD", ""), path, ("latency", "status"))
 
     def _error(self, err: ApiError, start_response: Callable[..., Any]) -> Iterable[bytes]:
         status, headers, body = render(self._format, err)
@@ -159,11 +171,7 @@ class FaultInjector:
 def _cut_off(
     status: str, headers: list[tuple[str, str]], length: int, start_response: Callable[..., Any]
 ) -> Iterable[bytes]:
-    """The response's status and headers, then the connection closes before any byte of the body.
-
-    The declared length is kept, so the server closes the connection (too few bytes) and the
-    client fails reading the body, like a connection lost mid-response.
-    """
+    """Status and headers with the declared length, no body: the server cuts the connection, as if lost."""
     content_type = next((v for k, v in headers if k.lower() == "content-type"), "application/json")
     start_response(
         status, [("Content-Type", content_type), ("Content-Length", str(length)), ("Cache-Control", "no-store")]

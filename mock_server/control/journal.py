@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..api.auth import KEY_ID
 from ..errors import REASON
 from ..redaction import join_headers, mask_secrets, may_hold_secret, redact_body, redacted_pairs
+from ..serving.limits import ARRIVED
 from ..serving.wsgi_run import WsgiApp, run_to_completion
 from ..state.clock import iso
 from . import CONTROL_PREFIX
@@ -178,7 +179,7 @@ class JournalRecorder:
         journal = self._journal()
         if not journal.size or raw_path.startswith(UNRECORDED):
             return self._inner(environ, start_response)
-        started = time.perf_counter()
+        started = environ.get(ARRIVED) or time.perf_counter()  # from arrival: body and latency waits too
         request_body = _read_body(environ, self._max_body)
         status, response_headers, body = run_to_completion(self._inner, environ, start_response)
         path = raw_path.encode("latin-1").decode("utf-8", "replace")

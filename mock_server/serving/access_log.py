@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..redaction import mask_secrets
+from .limits import ARRIVED
 from .wsgi_run import WsgiApp
 
 access_log = logging.getLogger("eulabel_mock.access")
@@ -20,7 +21,7 @@ class AccessLog:
         self._inner = inner
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        started = time.perf_counter()
+        started = environ.get(ARRIVED) or time.perf_counter()
         status: list[str] = ["500"]
 
         def capture(line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ERROR_FORMATS
-from ..serving.server import DEFAULT_SERVER, SERVERS
+from ..serving.limits import DEFAULT_BODY_TIMEOUT, client_timeout
+from ..serving.server import DEFAULT_SERVER, DEFAULT_THREADS, SERVERS
 from ..state.rate_limit import DEFAULT_RATE_LIMIT
 from .values import Convert, choice, fixtures, on_off, rate_limit, seconds, seed, state_file, text, token, whole
 
@@ -95,15 +96,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "server",
         choice(*SERVERS),
-        f"HTTP server (default {DEFAULT_SERVER}; waitress is pure Python)",
+        f"HTTP server (default {DEFAULT_SERVER}, which falls back to waitress if it cannot start; "
+        "waitress is pure Python)",
         "granian|waitress",
     ),
     Setting(
         "threads",
         whole(1, 64),
-        "Python threads running requests (default: 2 on granian, 8 on waitress); "
-        "more threads keep the mock responsive while a request is slow",
+        f"waitress only: threads running requests (default {DEFAULT_THREADS}); "
+        "granian runs them on one event-loop thread",
         "N",
+    ),
+    Setting(
+        "client-timeout",
+        client_timeout,
+        "seconds a client has to send a request's headers and body before a JSON 408 or a closed "
+        f"connection (default {DEFAULT_BODY_TIMEOUT:g})",
+        "SECONDS",
     ),
     Setting(
         "control-token",
