@@ -46,6 +46,8 @@ DEFAULTS: dict[str, Any] = {
     "SEED": None,  # int: reproducible ids and secrets
     "FIXTURES": None,  # directory with organizations.json / products.json
     "CONTROL_PLANE": True,  # serve /_mock/*
+    "CONTROL_TOKEN": None,  # str: /_mock/* (but ready) needs it in the X-Eulabel-Mock-Token header
+    "DEMO_SESSIONS": True,  # open the fixtures' session cookies; off for shared deployments
     "ACCESS_LOG": False,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "RATE_LIMIT": DEFAULT_RATE_LIMIT,  # requests/seconds per API key; "0" disables

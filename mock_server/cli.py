@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
 import sys
@@ -68,6 +69,22 @@ def app_config(values: Mapping[str, Any]) -> dict[str, Any]:
     return {s.app_key: values[s.name] for s in settings.SETTINGS if s.app_key and s.name in values}
 
 
+def exposure_warning(host: str, control_token: str | None) -> str | None:
+    """The start-up warning for a mock reachable beyond this machine with an open control plane."""
+    if control_token or host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_loopback:
+            return None
+    except ValueError:
+        pass  # a host name other than localhost may resolve to any interface
+    return (
+        f"eulabel-mock: warning: listening on {host} without a control-plane token: anyone who can reach "
+        "the port can mint sessions, reset the mock, read the journal and inject faults. "
+        f"Set {settings.ENV_PREFIX}CONTROL_TOKEN (and consider --demo-sessions off)."
+    )
+
+
 def ready_line(base_url: str, sessions: Sequence[tuple[str, str]], dashboard: bool = False) -> str:
     cookies = " ".join(f"{org}:eulabel_session={token}" for org, token in sessions)
     page = f" dashboard={base_url}/dashboard" if dashboard else ""
@@ -96,6 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     state = state_of(app)
     sessions = [(org.id, org.sessions[0]) for org in state.organizations.values() if org.sessions]
     host, port = values.get("host", "127.0.0.1"), values.get("port", 8080)
+    exposed = exposure_warning(host, values.get("control-token"))
+    if exposed:
+        print(exposed, file=sys.stderr, flush=True)
 
     def announce(base_url: str) -> None:
         print(ready_line(base_url, sessions, dashboard=bool(app.config["CONTROL_PLANE"])), flush=True)

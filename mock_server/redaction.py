@@ -1,21 +1,113 @@
-"""The one place that hides credentials: error messages, the journal and the access log use it."""
+"""The one place that hides credentials: error messages, the journal and the access log use it.
+
+A key is found however a client library may have encoded it: literally, percent-encoded (any
+case, twice or more), with JSON ``\\u`` escapes, mixed, or as base64. Text is decoded only where
+a key could hide, so everything else is kept as sent.
+"""
 
 from __future__ import annotations
 
-import json
+import base64
+import binascii
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
+
+from .json_limits import loads
 
 REDACTED = "[redacted]"
 TEXT_LIMIT = 16 * 1024  # characters of a non-JSON body kept when it is rendered as text
+# Header names whose whole value is a credential, besides Authorization and cookies.
+CREDENTIAL_HEADER = re.compile(r"api[-_]?key|token|secret|password", re.I)
 
-_SECRET = re.compile(r"sk_(test|live)_[A-Za-z0-9]+")
+# Possessive, and not followed by the ellipsis: a key already cut to its prefix is not cut again.
+_SECRET = re.compile(r"sk_(?:test|live)_[A-Za-z0-9]++(?!…)")
+# A run of what an encoded key is written with: letters, digits, "_", "%" escapes, "\u" escapes.
+_ENCODED_RUN = re.compile(r"[A-Za-z0-9_%\\]{12,}")
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+# Base64 (standard or URL-safe) long enough to hold "sk_test_" and 32 characters.
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{52,}={0,2}")
+_DECODE_ROUNDS = 4  # double and triple encoding included
+
+
+def _base64_cores(prefix: bytes) -> set[str]:
+    """The base64 characters that ``prefix`` alone decides, at each of the three byte alignments."""
+    cores = set()
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + prefix + b"\0\0\0").decode()
+        inside = [i for i in range(len(encoded)) if 6 * i >= 8 * offset and 6 * i + 6 <= 8 * (offset + len(prefix))]
+        cores.add(encoded[inside[0] : inside[-1] + 1])
+    return cores
+
+
+# Any base64 of a key (plain or percent-encoded, standard or URL-safe) holds one of these.
+_BASE64_PREFIXES = sorted(
+    core
+    for env in ("test", "live")
+    for prefix in (f"sk_{env}_", f"sk%5F{env}%5F", f"sk%5f{env}%5f")
+    for core in _base64_cores(prefix.encode())
+)
+# Cheap test first: without one of these, no encoding of a key can be in the text.
+_HINT = re.compile("|".join([r"sk_", "%", r"\\u", *_BASE64_PREFIXES]))
+# The same on raw bytes; a literal key needs more than a masked prefix ("sk_test_" + 4).
+_HINT_BYTES = re.compile("|".join([r"sk_(?:test|live)_[A-Za-z0-9]{5}", "%", r"\\u", *_BASE64_PREFIXES]).encode())
 
 
 def mask_secrets(text: str) -> str:
-    """Replace anything shaped like an API key by its visible prefix and an ellipsis."""
-    return _SECRET.sub(lambda m: m.group(0)[:12] + "…", text)
+    """Replace anything that is, or decodes to, an API key by its visible prefix and an ellipsis.
+
+    An encoded key is replaced by its decoded, masked form; a base64 one by ``[redacted]``.
+    """
+    if not _HINT.search(text):
+        return text
+    text = _SECRET.sub(_mask, text)
+    if "%" in text or "\\u" in text:
+        text = _ENCODED_RUN.sub(_mask_encoded, text)
+    if len(text) >= 52:
+        text = _BASE64_RUN.sub(_mask_base64, text)
+    return text
+
+
+def may_hold_secret(raw: bytes) -> bool:
+    """Whether ``raw`` might hold a key in some encoding (False means it certainly does not)."""
+    return _HINT_BYTES.search(raw) is not None
+
+
+def _mask(match: re.Match[str]) -> str:
+    return match.group(0)[:12] + "…"
+
+
+def _decoded(text: str) -> str:
+    for _ in range(_DECODE_ROUNDS):
+        decoded = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), unquote(text))
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _mask_encoded(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if "%" not in run and "\\" not in run:
+        return run
+    decoded = _decoded(run)
+    return _SECRET.sub(_mask, decoded) if _SECRET.search(decoded) else run
+
+
+def _mask_base64(match: re.Match[str]) -> str:
+    run = match.group(0)
+    plain = run.rstrip("=").replace("-", "+").replace("_", "/")
+    for skip in range(4):  # the run may start with characters of the text before it, or be cut short
+        part = plain[skip:]
+        part = part[: len(part) - len(part) % 4]
+        try:
+            text = base64.b64decode(part, validate=True).decode("latin-1")
+        except (binascii.Error, ValueError):
+            continue
+        if _SECRET.search(text) or _SECRET.search(_decoded(text)):
+            return REDACTED
+    return run
 
 
 def join_headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -39,7 +131,9 @@ def redacted_pairs(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str],
             value = f"{scheme} {REDACTED}" if rest else REDACTED
         elif lower in ("cookie", "set-cookie"):
             value = "; ".join(_redact_cookie(part) for part in value.split(";"))
-        elif "sk_" in value:
+        elif CREDENTIAL_HEADER.search(lower):
+            value = REDACTED
+        else:
             value = mask_secrets(value)
         out.append((name, value))
     return tuple(out)
@@ -51,18 +145,17 @@ def _redact_cookie(part: str) -> str:
 
 
 def redact_body(raw: bytes, mimetype: str | None) -> Any:
-    """The body as JSON (or text) with anything shaped like a secret masked; None when empty."""
+    """The body as JSON (or text) with anything that is, or decodes to, a secret masked; None when empty."""
     if not raw:
         return None
     text = raw.decode("utf-8", "replace")
     if mimetype and (mimetype == "application/json" or mimetype.endswith("+json")):
         try:
-            parsed = json.loads(text)
-        except (ValueError, RecursionError):
+            parsed = loads(text)
+        except ValueError:  # too deep included: kept as masked text
             pass
         else:
-            # Without "sk_" or a \u escape (which could spell it) no string can hold a secret.
-            return _mask_json(parsed) if "sk_" in text or "\\u" in text else parsed
+            return _mask_json(parsed) if _HINT.search(text) else parsed
     if len(text) > TEXT_LIMIT:
         text = text[:TEXT_LIMIT] + "…"
     return mask_secrets(text)

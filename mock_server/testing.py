@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import urllib.error
 import urllib.parse
@@ -24,6 +25,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .api.auth import SESSION_COOKIE
 from .app import create_app
+from .control.access import TOKEN_HEADER
 from .redaction import mask_secrets
 
 DEFAULT_ORG = "org_quinta"  # the demo organisation of the bundled fixtures, with products
@@ -66,9 +68,12 @@ class _QuietHandler(WSGIRequestHandler):
 class MockClient:
     """Helpers over the API and control plane of a mock that is already running at ``base_url``."""
 
-    def __init__(self, base_url: str, session: Session | None = None) -> None:
+    def __init__(self, base_url: str, session: Session | None = None, control_token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session or Session("", "")
+        # The token a mock started with --control-token wants on /_mock/*; by default the same
+        # environment variable the command line reads.
+        self.control_token = control_token or os.environ.get("EULABEL_MOCK_CONTROL_TOKEN") or None
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -93,6 +98,8 @@ class MockClient:
             all_headers["Cookie"] = session.header
         if bearer is not None:
             all_headers["Authorization"] = f"Bearer {bearer}"
+        if self.control_token and path.startswith("/_mock/"):
+            all_headers.setdefault(TOKEN_HEADER, self.control_token)
         req = urllib.request.Request(self.url(path), data=data, headers=all_headers, method=method)
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
@@ -188,7 +195,7 @@ class EulabelMock(MockClient):
         self.app = create_app(self.config)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
-        super().__init__("")
+        super().__init__("", control_token=self.app.config.get("CONTROL_TOKEN"))
 
     def start(self) -> EulabelMock:
         # The socket listens once make_server returns, so requests queue until the loop runs:

@@ -36,6 +36,7 @@ KINDS = {
     "workflow",
     "qa",
     "qa-destructive",
+    "control-schema",
 }
 FULL_KEY = re.compile(r"sk_(test|live)_[A-Za-z0-9]{20,}")
 CONTRACT_SUITE = REPO / "contract_tests" / "conftest.py"
@@ -59,6 +60,13 @@ def test_every_fenced_block_is_tagged_with_a_known_kind() -> None:
     kinds = [kind for kind, _ in blocks()]
     assert kinds and all(kind in KINDS for kind in kinds), kinds
     assert set(kinds) == KINDS  # and every kind is used, so no runner below is dead
+
+
+def test_control_plane_reference_is_the_schema_the_mock_validates_with() -> None:
+    from mock_server.control.bodies import schema
+
+    [shown] = of_kind("control-schema")
+    assert json.loads(shown) == schema()
 
 
 def test_install_section_keeps_its_commands() -> None:

@@ -17,6 +17,7 @@ SESSION_COOKIE = "eulabel_session"
 KEY_ID = "eulabel_mock.key_id"
 _SHOWN_PREFIX = re.compile(r"(?:sk_(?:test|live)_)?.{0,4}", re.DOTALL)
 _BEARER_HELP = "Send the header 'Authorization: Bearer sk_test_...' with an active API key."
+_B64TOKEN = re.compile(r"[A-Za-z0-9._~+/-]+=*")  # RFC 6750 2.1: no whitespace or control characters
 _SESSION_HELP = "API keys are managed with a dashboard session: send the cookie 'eulabel_session=...'."
 
 
@@ -94,9 +95,12 @@ def bearer_key(state: State, request: Request) -> ApiKey:
     header = request.headers.get("Authorization")
     if not header:
         raise _unauthorized("Missing API key.", _BEARER_HELP, {"code": "missing_key"})
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    # Spaces and tabs around a field value are not part of it (RFC 9110 5.5); inside, only the
+    # documented form counts (C2): 'Bearer', one space, the key. RFC 7235 lets a server read the
+    # scheme in any case, and RFC 6750 allows several spaces; the mock does not, so a client that
+    # works against it also works against an API that reads the header to the letter.
+    scheme, space, token = header.strip(" \t").partition(" ")
+    if scheme != "Bearer" or not space or not _B64TOKEN.fullmatch(token):
         raise _unauthorized("Malformed Authorization header.", _BEARER_HELP, {"code": "malformed_authorization"})
     key = state.keys.authenticate(token)
     if key is None:

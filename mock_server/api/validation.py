@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -12,9 +11,16 @@ from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import best_match
 
 from ..errors import BadRequest, ValidationFailed
+from ..json_limits import MAX_DEPTH, TooDeep, loads
 from .spec import Operation
 
 _INT = re.compile(r"-?[0-9]{1,18}")
+# "Blank" means made only of whitespace, and whitespace is every character that Unicode's White_Space
+# property or ECMA-262's \s names. The spec spells the class out instead of writing \S, because \s
+# differs between Python and ECMA-262 (U+001C-U+001F and U+0085 in Python only, U+FEFF in ECMA only),
+# so a validator in either language would disagree with the other about some names.
+NON_BLANK = r"[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+_NON_BLANK = re.compile(NON_BLANK)
 _JSON_TYPES = ("application/json",)
 
 
@@ -30,13 +36,7 @@ def parse_body(op: Operation, request: Request) -> Any:
             "Content-Type must be application/json.",
             suggestion="Send a JSON body with 'Content-Type: application/json'.",
         )
-    raw = request.get_data(cache=False)
-    try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise BadRequest(
-            "Malformed JSON in the request body.", suggestion="Check the body is a single valid JSON document."
-        ) from None
+    body = read_json(request.get_data(cache=False))
     assert op.body_validator is not None
     _check(op.body_validator, body, where="body")
     return body
@@ -64,13 +64,32 @@ def parse_query(op: Operation, request: Request) -> dict[str, Any]:
     return {**op.defaults, **values}
 
 
+def is_blank(text: str) -> bool:
+    """Whether ``text`` is empty or made only of whitespace, as the spec's ``NON_BLANK`` pattern defines it."""
+    return _NON_BLANK.search(text) is None
+
+
 def check_path(op: Operation, params: dict[str, Any]) -> None:
     if op.path_validator is not None:
         _check(op.path_validator, params, where="path")
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+def read_json(raw: bytes) -> Any:
+    """The body as JSON, at most ``MAX_DEPTH`` levels deep.
+
+    :raise BadRequest: not UTF-8 JSON, or nested deeper than the limit (the message names it).
+    """
+    try:
+        return loads(raw)
+    except TooDeep:
+        raise BadRequest(
+            f"The JSON body nests arrays or objects deeper than {MAX_DEPTH} levels.",
+            suggestion=f"Send a body with at most {MAX_DEPTH} levels of nesting.",
+        ) from None
+    except ValueError:  # UnicodeDecodeError included
+        raise BadRequest(
+            "Malformed JSON in the request body.", suggestion="Check the body is a single valid JSON document."
+        ) from None
 
 
 def _check(validator: Draft202012Validator, instance: Any, where: str) -> None:
@@ -115,11 +134,14 @@ _RULES = {
     "const": lambda e: f"must be {e.validator_value!r}",
     "minLength": lambda e: f"must be at least {e.validator_value} characters long",
     "maxLength": lambda e: f"must be at most {e.validator_value} characters long",
-    "pattern": lambda e: "has an invalid format" if e.validator_value != r"\S" else "must not be blank",
+    "pattern": lambda e: "must not be blank" if e.validator_value == NON_BLANK else "has an invalid format",
     "minItems": lambda e: f"must have at least {e.validator_value} item(s)",
     "maxItems": lambda e: f"must have at most {e.validator_value} items",
     "uniqueItems": lambda e: "must not contain duplicates",
     "minimum": lambda e: f"must be at least {e.validator_value}",
+    "exclusiveMinimum": lambda e: f"must be above {e.validator_value}",
+    # ``{"not": {}}`` marks a field that exists, but not in this combination (control-plane schema).
+    "not": lambda e: "does not apply with the other fields given" if e.validator_value == {} else "is not allowed",
     "maximum": lambda e: f"must be at most {e.validator_value}",
     "format": lambda e: f"must be a valid {e.validator_value}",
     "minProperties": lambda e: f"must have at least {e.validator_value} field(s)",

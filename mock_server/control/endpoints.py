@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app
 
 from ..api.responses import json_response
 from ..api.routing import state_of
 from ..errors import ValidationFailed
 from ..state.clock import iso
-from .bodies import json_object, only
+from .access import require_token
+from .bodies import checked_body, checked_query, schema
 from .faults import parse_rule
 from .plane import plane_of
 
 bp = Blueprint("mock_control", __name__, url_prefix="/_mock")
+bp.before_request(require_token)  # every call below, before its body is read
 
-MAX_ADVANCE = 10 * 366 * 86_400  # ten years, in seconds
+# The latest instant the clock may show: a running clock then has a year before datetime's end.
+LATEST: int = schema()["$defs"]["ClockFreeze"]["properties"]["at"]["maximum"]
 
 
 def reset_all(app: Flask) -> None:
@@ -42,10 +42,7 @@ def reset() -> Response:
 @bp.post("/sessions")
 def create_session() -> Response:
     """Open a session for the named organisation, or for a new one when none is named."""
-    body = json_object()
-    org_id = body.get("organizationId")
-    if org_id is not None and (not isinstance(org_id, str) or not org_id.strip() or len(org_id) > 100):
-        raise ValidationFailed("organizationId must be a non-empty string.", param="organizationId")
+    org_id = checked_body("Session").get("organizationId")
     state = state_of(current_app)
     with state.lock:
         # A named organisation that does not exist yet is created, so tests can pick stable ids.
@@ -68,52 +65,57 @@ def get_clock() -> Response:
 @bp.post("/clock/freeze")
 def freeze_clock() -> Response:
     """Stop the clock, at ``at`` (ISO 8601 or Unix seconds) or at the current time."""
-    body = json_object()
-    only(body, {"at"})
-    at = body.get("at")
-    state_of(current_app).clock.freeze(None if at is None else _instant(at))
+    at = checked_body("ClockFreeze").get("at")
+    state = state_of(current_app)
+    with state.lock:  # clock changes are serialised, so the range check holds for the result
+        state.clock.freeze(None if at is None else _instant(at))
     return _clock_json()
 
 
 @bp.post("/clock/advance")
 def advance_clock() -> Response:
-    body = json_object()
-    only(body, {"seconds"})
-    seconds: Any = body.get("seconds")
-    if type(seconds) not in (int, float) or not 0 < seconds <= MAX_ADVANCE or not math.isfinite(seconds):
-        raise ValidationFailed(
-            f"seconds must be a number above 0 and at most {MAX_ADVANCE}; the mock's clock never runs backwards.",
-            param="seconds",
-        )
-    state_of(current_app).clock.advance(float(seconds))
+    seconds = float(checked_body("ClockAdvance")["seconds"])
+    state = state_of(current_app)
+    with state.lock:
+        if state.clock.now() + seconds > LATEST:
+            raise ValidationFailed(
+                f"seconds would move the clock past {iso(LATEST)}, the latest time the mock represents.",
+                param="seconds",
+            )
+        state.clock.advance(seconds)
     return _clock_json()
 
 
 @bp.post("/clock/unfreeze")
 def unfreeze_clock() -> Response:
     """Let the clock run again from where it stands (time it was advanced stays added)."""
-    state_of(current_app).clock.unfreeze()
+    state = state_of(current_app)
+    with state.lock:
+        state.clock.unfreeze()
     return _clock_json()
 
 
-def _instant(value: Any) -> float:
-    if type(value) in (int, float) and math.isfinite(value) and 0 <= value < 253402300800:
+def _instant(value: float | str) -> float:
+    """Unix seconds from a schema-checked ``at``: a number in range, or an ISO 8601 time with a zone."""
+    if not isinstance(value, str):
         return float(value)
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            parsed = None
-        if parsed is not None and parsed.tzinfo is not None and parsed.timestamp() >= 0:
-            return parsed.timestamp()
-    raise ValidationFailed(
-        "at must be an ISO 8601 time with a zone (e.g. 2026-01-01T00:00:00Z) or Unix seconds.", param="at"
-    )
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        seconds = parsed.timestamp() if parsed.tzinfo is not None else None
+    except (ValueError, OverflowError):  # not ISO 8601, or out of datetime's range once in UTC
+        seconds = None
+    if seconds is None or not 0 <= seconds <= LATEST:
+        raise ValidationFailed(
+            f"at must be an ISO 8601 time with a zone (e.g. 2026-01-01T00:00:00Z) or Unix seconds, "
+            f"from {iso(0)} to {iso(LATEST)}.",
+            param="at",
+        )
+    return seconds
 
 
 @bp.post("/faults")
 def add_fault() -> Response:
-    fault = plane_of(current_app).faults.add(parse_rule(json_object()))
+    fault = plane_of(current_app).faults.add(parse_rule(checked_body("Fault")))
     return json_response(fault.to_json(), 201)
 
 
@@ -134,36 +136,25 @@ def remove_fault(fault_id: str) -> Response:
     return Response(status=204)
 
 
-_JOURNAL_FILTERS = {"method", "path", "status", "limit", "keyId"}
-
-
 @bp.get("/journal")
 def list_journal() -> Response:
     """Recorded requests, filtered by method, path (exact or glob), status, keyId; ``limit`` newest."""
-    unknown = sorted(set(request.args) - _JOURNAL_FILTERS)
-    if unknown:
-        raise ValidationFailed(f"Unknown query parameter '{unknown[0]}'.", param=unknown[0])
+    filters = checked_query("JournalQuery")
     journal = plane_of(current_app).journal
-    entries = journal.query(
-        method=request.args.get("method"),
-        path=request.args.get("path"),
-        status=_int_arg(request.args, "status", 100, 599),
-        limit=_int_arg(request.args, "limit", 1, max(journal.size, 1)),
-        key_id=request.args.get("keyId"),
+    limit = filters.get("limit")
+    if limit is not None and limit > max(journal.size, 1):
+        raise ValidationFailed(f"limit must be at most {max(journal.size, 1)}, the journal's size.", param="limit")
+    entries, omitted = journal.query(
+        method=filters.get("method"),
+        path=filters.get("path"),
+        status=filters.get("status"),
+        limit=limit,
+        key_id=filters.get("keyId"),
     )
-    return json_response({"data": entries, "size": journal.size})
+    return json_response({"data": entries, "size": journal.size, "omitted": omitted})
 
 
 @bp.delete("/journal")
 def clear_journal() -> Response:
     plane_of(current_app).journal.clear()
     return Response(status=204)
-
-
-def _int_arg(args: Mapping[str, str], name: str, low: int, high: int) -> int | None:
-    text = args.get(name)
-    if text is None:
-        return None
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise ValidationFailed(f"{name} must be an integer between {low} and {high}.", param=name)
-    return int(text)

@@ -7,7 +7,6 @@ import functools
 import io
 import itertools
 import json
-import re
 import threading
 import time
 from collections import deque
@@ -16,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.auth import KEY_ID
 from ..errors import REASON
-from ..redaction import join_headers, mask_secrets, redact_body, redacted_pairs
+from ..redaction import join_headers, mask_secrets, may_hold_secret, redact_body, redacted_pairs
 from ..serving.limits import ARRIVED
 from ..serving.wsgi_run import WsgiApp, run_to_completion
 from ..state.clock import iso
 from . import CONTROL_PREFIX
 from .faults import FAULT_ID
+from .journal_limits import MEMORY_LIMIT, READ_LIMIT, TEXT_LIMIT, bounded_headers, cut
 
 if TYPE_CHECKING:
     from ..state.state import State
@@ -41,19 +41,25 @@ class Journal:
         if size < 0:
             raise ValueError("JOURNAL_SIZE must be 0 or more")
         self.size = size
-        self._entries: deque[dict[str, Any]] = deque(maxlen=size or 1)
+        self._entries: deque[dict[str, Any]] = deque()
+        self._kept = 0  # characters all entries keep (their "size")
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
     def record(self, entry: dict[str, Any]) -> None:
+        """Keep ``entry`` (with its ``size`` in characters); the oldest go when a limit is reached."""
         if self.size:
             with self._lock:
                 entry["id"] = next(self._ids)
                 self._entries.append(entry)
+                self._kept += entry["size"]
+                while len(self._entries) > self.size or (self._kept > MEMORY_LIMIT and len(self._entries) > 1):
+                    self._kept -= self._entries.popleft()["size"]
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._kept = 0
 
     def query(
         self,
@@ -62,8 +68,11 @@ class Journal:
         status: int | None = None,
         limit: int | None = None,
         key_id: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Matching entries, oldest first; ``limit`` keeps the most recent ones."""
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Matching entries, oldest first, and how many older matches were omitted.
+
+        ``limit`` keeps the most recent ones; so does ``READ_LIMIT``, counted in kept characters.
+        """
         with self._lock:
             entries = list(self._entries)
         if key_id:
@@ -74,7 +83,13 @@ class Journal:
             entries = [e for e in entries if fnmatch.fnmatchcase(e["path"], path)]
         if status is not None:
             entries = [e for e in entries if e["status"] == status]
-        return [_render(e) for e in (entries[-limit:] if limit else entries)]
+        if limit:
+            entries = entries[-limit:]
+        budget, first = READ_LIMIT, len(entries)
+        while first > 0 and (budget >= entries[first - 1]["size"] or first == len(entries)):
+            first -= 1
+            budget -= entries[first]["size"]
+        return [_render(e) for e in entries[first:]], first
 
     def of_key(self, key_id: str) -> list[dict[str, Any]]:
         """The calls that presented this key, oldest first, in brief (``epoch`` is the mock clock)."""
@@ -97,7 +112,8 @@ def _masked(reason: dict[str, Any] | None) -> dict[str, Any] | None:
     if reason is None:
         return None
     text = json.dumps(reason)
-    return reason if "sk_" not in text else dict(json.loads(mask_secrets(text)))
+    masked = mask_secrets(text)
+    return reason if masked == text else dict(json.loads(masked))
 
 
 def _render(entry: dict[str, Any]) -> dict[str, Any]:
@@ -129,24 +145,20 @@ def _keep_body(raw: bytes | None, mimetype: str | None) -> Any:
         return None
     if len(raw) > BODY_LIMIT:
         return _head(raw, mimetype)
-    if _MAYBE_SECRET.search(raw) or b"\\u" in raw:
+    if may_hold_secret(raw):
         return redact_body(raw, mimetype)
     return raw
 
 
 def _head(raw: bytes, mimetype: str | None) -> str:
     """The start of a large body as masked text: a journal entry stays small whatever was sent."""
-    if b"\\u" in raw:
-        # JSON escapes could spell a key; decode them (and mask) before cutting.
+    if may_hold_secret(raw):
+        # An encoded key could be cut in two and escape masking: decode and mask before cutting.
         body = redact_body(raw, mimetype)
         text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
     else:
         text = raw[: BODY_LIMIT + 64].decode("utf-8", "replace")
     return mask_secrets(text[:BODY_LIMIT])[:BODY_LIMIT] + "…"
-
-
-# Longer than a masked prefix ("sk_test_" + 4): a listed prefix alone needs no redaction now.
-_MAYBE_SECRET = re.compile(rb"sk_(?:test|live)_[A-Za-z0-9]{5}")
 
 
 class JournalRecorder:
@@ -174,6 +186,11 @@ class JournalRecorder:
         query = environ.get("QUERY_STRING", "")
         request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
         response_type = _mimetype(next((v for k, v in response_headers if k.lower() == "content-type"), None))
+        kept_request_headers, request_size = bounded_headers(redacted_pairs(_environ_headers(environ)))
+        kept_response_headers, response_size = bounded_headers(redacted_pairs(response_headers))
+        path, query = cut(mask_secrets(path), TEXT_LIMIT), cut(mask_secrets(query), TEXT_LIMIT)
+        size = len(path) + len(query) + request_size + response_size
+        size += min(len(request_body or b""), BODY_LIMIT) + min(len(body), BODY_LIMIT) + 200
         code = int(status.split(" ", 1)[0])
         fault = environ.get(FAULT_ID)
         reason = environ.get(REASON) if code >= 400 else None
@@ -181,21 +198,18 @@ class JournalRecorder:
             reason = {"code": "fault", "faultId": fault} if fault is not None else {"code": "unexplained"}
         journal.record(
             {
+                "size": size,
                 "time": self._state.clock.now(),
-                "method": environ.get("REQUEST_METHOD", ""),
-                "path": path if "sk_" not in path else mask_secrets(path),
-                "query": mask_secrets(query) if query else "",
+                "method": environ.get("REQUEST_METHOD", "")[:20],
+                "path": path,
+                "query": query,
                 "status": code,
                 "durationMs": round((time.perf_counter() - started) * 1000, 3),
                 "fault": fault,
                 "keyId": environ.get(KEY_ID),
                 "reason": reason,
-                "request": (
-                    redacted_pairs(_environ_headers(environ)),
-                    _keep_body(request_body, request_type),
-                    request_type,
-                ),
-                "response": (redacted_pairs(response_headers), _keep_body(body, response_type), response_type),
+                "request": (kept_request_headers, _keep_body(request_body, request_type), request_type),
+                "response": (kept_response_headers, _keep_body(body, response_type), response_type),
             }
         )
         return [body]

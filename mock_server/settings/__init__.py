@@ -17,7 +17,7 @@ from ..errors import ERROR_FORMATS
 from ..serving.limits import DEFAULT_BODY_TIMEOUT, client_timeout
 from ..serving.server import DEFAULT_SERVER, DEFAULT_THREADS, SERVERS
 from ..state.rate_limit import DEFAULT_RATE_LIMIT
-from .values import Convert, choice, fixtures, on_off, rate_limit, seconds, seed, state_file, text, whole
+from .values import Convert, choice, fixtures, on_off, rate_limit, seconds, seed, state_file, text, token, whole
 
 ENV_PREFIX = "EULABEL_MOCK_"
 
@@ -113,6 +113,21 @@ SETTINGS: tuple[Setting, ...] = (
         "seconds a client has to send a request's headers and body before a JSON 408 or a closed "
         f"connection (default {DEFAULT_BODY_TIMEOUT:g})",
         "SECONDS",
+    ),
+    Setting(
+        "control-token",
+        token,
+        "require TOKEN in the X-Eulabel-Mock-Token header on /_mock/* (except /_mock/ready); "
+        f"prefer {ENV_PREFIX}CONTROL_TOKEN, as other users can read a command line",
+        "TOKEN",
+        "CONTROL_TOKEN",
+    ),
+    Setting(
+        "demo-sessions",
+        on_off,
+        "open the fixtures' demo session cookies (default on; off for shared deployments)",
+        "on|off",
+        "DEMO_SESSIONS",
     ),
 )
 # Keys of the app config that are no command-line option.

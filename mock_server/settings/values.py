@@ -97,3 +97,10 @@ def text(value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError("must not be empty")
     return value
+
+
+def token(value: Any) -> str | None:
+    """A control-plane token: long enough not to be guessed, and sendable as one header value."""
+    if value is not None and (not isinstance(value, str) or len(value) < 16 or not value.isprintable() or " " in value):
+        raise ValueError("must be at least 16 printable characters without spaces")
+    return value

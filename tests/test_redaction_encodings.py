@@ -1,0 +1,174 @@
+"""A key is masked however a client encoded it, in the journal, errors and logs (issue 10, item 4).
+
+Every encoding a client library might produce is sent in every place a request carries text:
+query string, form body, JSON body, text body, path and a custom header.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable
+from urllib.parse import quote, quote_plus, unquote, unquote_plus, urlencode
+
+import pytest
+from flask import Flask
+
+from mock_server.redaction import REDACTED, mask_secrets, may_hold_secret, redact_body, redacted_pairs
+from tests.clients import QUINTA, json_of
+
+# Built at run time: the tree holds no full-looking key.
+KEY = "sk_test_" + "Zq9Xw2Lm" * 4
+TAIL = KEY[12:]  # what masking must hide: everything after the visible prefix
+
+
+def every_char(key: str, fmt: str) -> str:
+    return "".join(fmt.format(ord(c)) for c in key)
+
+
+ENCODINGS: dict[str, Callable[[str], str]] = {
+    "literal": lambda k: k,
+    "underscore %5F": lambda k: k.replace("_", "%5F"),
+    "underscore %5f": lambda k: k.replace("_", "%5f"),
+    "all percent upper": lambda k: every_char(k, "%{:02X}"),
+    "all percent lower": lambda k: every_char(k, "%{:02x}"),
+    "quote safe=''": lambda k: quote(k, safe=""),
+    "quote_plus": quote_plus,
+    "double %255F": lambda k: k.replace("_", "%255F"),
+    "double all": lambda k: quote(every_char(k, "%{:02X}"), safe=""),
+    "triple": lambda k: quote(quote(every_char(k, "%{:02X}"), safe=""), safe=""),
+    "json \\u005f": lambda k: k.replace("_", "\\u005f"),
+    "json \\u005F": lambda k: k.replace("_", "\\u005F"),
+    "json all \\u": lambda k: every_char(k, "\\u{:04x}"),
+    "mixed % and \\u": lambda k: k.replace("_", "%5F", 1).replace("_", "\\u005f"),
+    "mixed case": lambda k: k.replace("_", "%5f", 1).replace("_", "%5F"),
+    "percent-encoded \\u": lambda k: quote(k.replace("_", "\\u005f"), safe=""),
+    "base64": lambda k: base64.b64encode(k.encode()).decode(),
+    "base64 url-safe unpadded": lambda k: base64.urlsafe_b64encode(b"~~" + k.encode()).decode().rstrip("="),
+    "base64 offset 1": lambda k: base64.b64encode(b"x" + k.encode()).decode(),
+    "base64 user:key": lambda k: base64.b64encode(b"user:" + k.encode()).decode(),
+    "base64 of percent-encoded": lambda k: base64.b64encode(k.replace("_", "%5F").encode()).decode(),
+}
+
+
+def decodings(text: str) -> list[str]:
+    """The text and what a reader could decode it to: percent (with plus), JSON escapes, base64 runs."""
+    out = [text]
+    for _ in range(4):
+        step = unquote_plus(out[-1])
+        out.append(re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), step))
+    for run in re.findall(r"[A-Za-z0-9+/_-]{20,}", text):
+        plain = run.replace("-", "+").replace("_", "/")
+        for skip in range(4):
+            part = plain[skip:]
+            try:
+                out.append(base64.b64decode(part + "=" * (-len(part) % 4)).decode("latin-1"))
+            except ValueError:
+                pass
+    return out
+
+
+def hides_key(text: str) -> bool:
+    return not any(TAIL in variant for variant in decodings(text))
+
+
+@pytest.mark.parametrize("name", ENCODINGS)
+def test_the_encoded_key_really_spells_the_key(name: str) -> None:
+    # Guards the table: each entry must decode back to the key, or the tests below prove nothing.
+    assert not hides_key(ENCODINGS[name](KEY))
+
+
+@pytest.mark.parametrize("name", ENCODINGS)
+def test_mask_secrets_hides_every_encoding_and_keeps_the_text_around_it(name: str) -> None:
+    text = f"before {ENCODINGS[name](KEY)} after"
+    masked = mask_secrets(text)
+    assert hides_key(masked)
+    assert masked.startswith("before ") and masked.endswith(" after")
+    assert "sk_test_Zq9X…" in masked or REDACTED in masked
+    assert may_hold_secret(text.encode())
+
+
+def test_text_without_a_key_is_kept_as_sent() -> None:
+    for text in (
+        "a=1&b=%20x",
+        "caf\\u00e9",
+        "x" * 80,
+        "sk_test_abcd… listed prefix",
+        base64.b64encode(b"y" * 60).decode(),
+    ):
+        assert mask_secrets(text) == text
+
+
+def journal_text(app: Flask) -> str:
+    entries = json_of(app.test_client().get("/_mock/journal"))["data"]
+    assert entries, "nothing was recorded"
+    return json.dumps(entries, ensure_ascii=False)
+
+
+def send(app: Flask, where: str, encoded: str) -> None:
+    client = app.test_client()
+    client.set_cookie("eulabel_session", QUINTA)
+    if where == "query":
+        client.get("/v1/auth/api-keys?token=" + encoded + "&note=a+b")
+    elif where == "query via urlencode":
+        client.get("/v1/auth/api-keys?" + urlencode({"token": encoded, "n": "x y"}))
+    elif where == "form body":
+        client.post(
+            "/v1/auth/api-keys", data="note=my+key&token=" + encoded, content_type="application/x-www-form-urlencoded"
+        )
+    elif where == "json body":
+        client.post(
+            "/v1/auth/api-keys", data='{"name": "' + encoded + '", "scopes": []}', content_type="application/json"
+        )
+    elif where == "text body":
+        client.post("/v1/auth/api-keys", data="key: " + encoded, content_type="text/plain")
+    elif where == "path":
+        client.get("/v1/auth/api-keys/" + encoded)
+    elif where == "header":
+        client.get("/v1/auth/api-keys", headers={"X-Debug": "key=" + encoded})
+
+
+PLACES = ["query", "query via urlencode", "form body", "json body", "text body", "path", "header"]
+
+
+@pytest.mark.parametrize("where", PLACES)
+@pytest.mark.parametrize("name", ENCODINGS)
+def test_the_journal_never_keeps_a_key_in_any_encoding(app: Flask, where: str, name: str) -> None:
+    encoded = ENCODINGS[name](KEY)
+    if where == "json body" and "\\u" not in encoded:
+        encoded = encoded.replace("\\", "\\\\")
+    send(app, where, encoded)
+    text = journal_text(app)
+    assert hides_key(text)
+
+
+def test_credential_headers_are_redacted_whole() -> None:
+    pairs = dict(redacted_pairs([("X-Api-Key", "anything"), ("X-Auth-Token", "t"), ("Accept", "a/b")]))
+    assert pairs == {"X-Api-Key": REDACTED, "X-Auth-Token": REDACTED, "Accept": "a/b"}
+
+
+def test_a_form_body_keeps_its_other_fields_readable() -> None:
+    body = redact_body(("a=1&token=" + KEY.replace("_", "%5F")).encode(), "application/x-www-form-urlencoded")
+    assert isinstance(body, str) and body.startswith("a=1&token=sk_test_Zq9X")
+    assert hides_key(body)
+
+
+def test_error_messages_mask_an_encoded_key(app: Flask) -> None:
+    r = app.test_client().get(
+        "/v1/products?" + KEY.replace("_", "%5F") + "=1", headers={"Authorization": "Bearer " + KEY}
+    )
+    assert hides_key(r.get_data(as_text=True))
+    assert "unquote" not in unquote(r.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("name", ["underscore %5F", "double %255F", "json all \\u", "base64"])
+def test_the_access_log_masks_an_encoded_key_in_the_path(name: str, caplog: pytest.LogCaptureFixture) -> None:
+    from mock_server import create_app
+
+    app = create_app({"ACCESS_LOG": True})
+    with caplog.at_level("INFO", logger="eulabel_mock.access"):
+        app.test_client().get("/v1/auth/api-keys/" + quote(ENCODINGS[name](KEY), safe="%\\"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "eulabel_mock.access"]
+    assert len(lines) == 1
+    assert hides_key(lines[0])
