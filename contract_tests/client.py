@@ -12,6 +12,7 @@ from typing import Any
 import requests
 from requests.structures import CaseInsensitiveDict
 
+from .documented import KEY_SCOPES
 from .redact import mask, redact
 from .responses import body_of, describe
 from .shapes import find_id, find_secret, list_items, matches, parse_error
@@ -19,15 +20,6 @@ from .target import Target
 
 SESSION_COOKIE = "eulabel_session"
 KEYS = "/v1/auth/api-keys"
-ALL_SCOPES = [
-    "products:read",
-    "products:write",
-    "passports:read",
-    "passports:write",
-    "suppliers:read",
-    "suppliers:write",
-    "analytics:read",
-]
 _UNSET: Any = object()
 
 
@@ -160,7 +152,7 @@ class Api:
         self, session: str, scopes: list[str] | None = None, label: str = "key", body: Any = _UNSET
     ) -> Created:
         name = self.unique_name(label)
-        scopes = list(ALL_SCOPES if scopes is None else scopes)
+        scopes = list(KEY_SCOPES if scopes is None else scopes)
         payload = {"name": name, "scopes": scopes} if body is _UNSET else body
         resp = self.request("POST", KEYS, session=session, json=payload, expect_secret=True)
         parsed = body_of(resp)

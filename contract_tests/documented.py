@@ -23,6 +23,8 @@ SCOPES = [
     "analytics:read",
     "api_keys:manage",
 ]  # C5
+# The scopes an API key may carry: api_keys:manage is session-only (C6).
+KEY_SCOPES = [s for s in SCOPES if s != "api_keys:manage"]
 CATEGORY = {"type": "string", "enum": ["wine", "food", "textile", "electronics", "battery"]}  # C40
 # Error statuses of the docs' tables (C27), plus the HTTP statuses any server may use for a request it
 # cannot take (wrong method, body too large, unsupported media type); the docs promise none of them away.

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from . import gtins
-from .client import ALL_SCOPES
+from .client import KEY_SCOPES
 from .spec_source import load_spec
 
 METHODS = ("get", "put", "post", "delete", "patch")
@@ -49,7 +49,7 @@ class Protected:
     def missing_scope_set(self) -> list[str]:
         """Every documented scope except those that would grant this operation."""
         granting = set().union(*self.scope_sets) if self.scope_sets else set()
-        return [s for s in ALL_SCOPES if s not in granting]
+        return [s for s in KEY_SCOPES if s not in granting]
 
     def body(self, prefix: str, serial: int) -> Any:
         """A fresh copy of the spec's example: a new GTIN and a run-prefixed name, so it can be sent again."""

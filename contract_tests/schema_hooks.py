@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .client import ALL_SCOPES, KEYS, SAFE_METHODS, SESSION_COOKIE, Api, Created
+from .client import KEY_SCOPES, KEYS, SAFE_METHODS, SESSION_COOKIE, Api, Created
 from .redact import SECRET
 from .shapes import find_id, find_secret
 from .target import ENV_API_KEY, ENV_SESSION, Target
@@ -73,7 +73,7 @@ class SchemaRun:
 
     def bearer(self) -> str | None:
         if self._key is None and self._may_create and self.session:
-            self._key = self.api.create_key(self.session, ALL_SCOPES, label="schema").secret
+            self._key = self.api.create_key(self.session, KEY_SCOPES, label="schema").secret
         return self._key
 
     def need(self, case: Any) -> None:

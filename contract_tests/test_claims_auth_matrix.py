@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import requests
 
-from .client import ALL_SCOPES, Api, Created
+from .client import KEY_SCOPES, Api, Created
 from .protected import Protected, bearer_operations, operation_by_id, resolve, session_operations
 from .responses import body_of, describe
 from .shapes import list_items
@@ -77,7 +77,7 @@ def _produce(api: Api, target: Target, org: Org) -> Org:
 def org1(api: Api, target: Target) -> Org:
     if not target.session or target.read_only:
         pytest.skip("a --read-only run creates no key" if target.read_only else f"set {ENV_SESSION} to create keys")
-    created = api.create_key(target.session, ALL_SCOPES, label="matrix")
+    created = api.create_key(target.session, KEY_SCOPES, label="matrix")
     assert created.secret, f"cannot create a key: status {created.status}"
     return _produce(api, target, Org(created))
 
@@ -86,7 +86,7 @@ def org1(api: Api, target: Target) -> Org:
 def org2(api: Api, target: Target, org1: Org) -> Org:
     if not target.session2:
         pytest.skip(f"set {ENV_SESSION_2} (a session of a second organisation) to check isolation")
-    created = api.create_key(target.session2, ALL_SCOPES, label="matrix-org2")
+    created = api.create_key(target.session2, KEY_SCOPES, label="matrix-org2")
     assert created.secret, f"cannot create a key in the second organisation: status {created.status}"
     return Org(created)
 
@@ -95,7 +95,7 @@ def org2(api: Api, target: Target, org1: Org) -> Org:
 def revoked(api: Api, target: Target, org1: Org) -> tuple[Created, float]:
     """An all-scope key that worked, then was revoked; and when (monotonic) it was revoked."""
     assert target.session is not None
-    created = api.create_key(target.session, ALL_SCOPES, label="matrix-revoked")
+    created = api.create_key(target.session, KEY_SCOPES, label="matrix-revoked")
     assert created.secret and api.use(created.secret).status_code == 200, "a fresh key does not work"
     resp = api.revoke(target.session, created)
     assert 200 <= resp.status_code < 300, f"revoke failed (C15): {describe(resp)}"

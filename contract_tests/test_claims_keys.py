@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from .client import ALL_SCOPES, KEYS, Api
+from .client import KEY_SCOPES, KEYS, Api
 from .fixtures import MakeKey
 from .redact import ENV_PREFIX
 from .responses import describe, dumps
@@ -27,7 +27,7 @@ def test_created_key_starts_with_documented_prefix_and_authenticates(api: Api, m
 
 
 @pytest.mark.claim("C5")
-@pytest.mark.parametrize("scope", ALL_SCOPES)
+@pytest.mark.parametrize("scope", KEY_SCOPES)
 def test_each_documented_scope_can_be_granted(make_key: MakeKey, scope: str) -> None:
     created = make_key([scope], label="scope")
     assert created.status < 300
@@ -51,7 +51,7 @@ def test_undocumented_or_missing_scopes_are_refused(api: Api, session: str, scop
 @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
 def test_key_management_refuses_bearer_keys(api: Api, make_key: MakeKey, method: str) -> None:
     victim = make_key(["products:read"], label="victim")
-    full = make_key(ALL_SCOPES, label="bearer")
+    full = make_key(KEY_SCOPES, label="bearer")
     path = f"{KEYS}/{victim.id}" if method == "DELETE" else KEYS
     body = {"name": api.unique_name("bearer-made"), "scopes": ["products:read"]} if method == "POST" else None
     resp = api.request(method, path, key=full.secret, json=body) if body else api.request(method, path, key=full.secret)

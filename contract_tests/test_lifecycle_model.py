@@ -22,7 +22,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from .client import ALL_SCOPES, Api, Created
+from .client import KEY_SCOPES, Api, Created
 from .redact import ENV_PREFIX
 from .responses import describe
 from .shapes import matches
@@ -41,7 +41,7 @@ pytestmark = [
     pytest.mark.claim("C4"),
 ]
 
-SCOPE_SETS = st.lists(st.sampled_from(ALL_SCOPES), min_size=1, max_size=3, unique=True)
+SCOPE_SETS = st.lists(st.sampled_from(KEY_SCOPES), min_size=1, max_size=3, unique=True)
 
 
 @dataclass

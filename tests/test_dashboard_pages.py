@@ -230,3 +230,32 @@ def test_calls_with_a_revoked_key_are_flagged_in_its_usage(api: Dashboard, app: 
     assert [c["reason"]["code"] for c in usage["calls"]] == ["key_revoked", "key_revoked"]
     flagged = {u["code"]: u["count"] for u in usage["unusual"]}
     assert flagged == {"used_after_revocation": 2}
+
+
+TOKEN = "shared-mock-token-0123456789"
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+
+
+@pytest.mark.parametrize("given", [None, "", "wrong"])
+def test_a_shared_mock_refuses_sign_in_without_its_control_token(given: str | None) -> None:
+    client = create_app({"CONTROL_TOKEN": TOKEN}).test_client()
+    form = {"organization": "org_quinta"} if given is None else {"organization": "org_quinta", "control_token": given}
+    r = client.post("/dashboard/sign-in", data=form, headers=SAME_ORIGIN)
+    assert r.status_code == 401
+    assert "Set-Cookie" not in r.headers
+    assert b"control-plane token" in r.data
+
+
+def test_a_shared_mock_signs_in_the_holder_of_its_control_token() -> None:
+    client = create_app({"CONTROL_TOKEN": TOKEN}).test_client()
+    page = client.get("/dashboard")
+    assert b'name="control_token"' in page.data
+    r = client.post(
+        "/dashboard/sign-in", data={"organization": "org_quinta", "control_token": TOKEN}, headers=SAME_ORIGIN
+    )
+    assert r.status_code == 303
+    assert "eulabel_session=" in r.headers["Set-Cookie"]
+
+
+def test_a_local_mock_asks_for_no_control_token(app: Flask) -> None:
+    assert b'name="control_token"' not in app.test_client().get("/dashboard").data

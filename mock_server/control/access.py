@@ -17,13 +17,22 @@ TOKEN_HEADER = "X-Eulabel-Mock-Token"
 OPEN_PATHS = frozenset({"/_mock/ready"})
 
 
+def token_required() -> bool:
+    return bool(current_app.config.get("CONTROL_TOKEN"))
+
+
+def token_matches(given: str) -> bool:
+    """Whether ``given`` is the configured control-plane token (constant time); True when none is set."""
+    token = current_app.config.get("CONTROL_TOKEN")
+    return not token or hmac.compare_digest(given.encode("utf-8", "replace"), str(token).encode())
+
+
 def require_token() -> None:
     """:raise Unauthorized: a token is configured and the request does not carry it."""
-    token = current_app.config.get("CONTROL_TOKEN")
-    if not token or request.path in OPEN_PATHS:
+    if not token_required() or request.path in OPEN_PATHS:
         return
     given = request.headers.get(TOKEN_HEADER, "")
-    if not hmac.compare_digest(given.encode("utf-8", "replace"), str(token).encode()):
+    if not token_matches(given):
         raise Unauthorized(
             "The control plane needs its token." if not given else "The control-plane token is wrong.",
             suggestion=f"Send the header '{TOKEN_HEADER}: <token>' with the token the mock was started with "

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from ..api.auth import SESSION_COOKIE, same_origin
 from ..api.routing import state_of
 from ..api.spec import load_spec
+from ..control.access import token_matches, token_required
 from ..errors import ApiError
 from .headers import secure
 
@@ -59,7 +60,8 @@ def _organization() -> tuple[str, str] | None:
 
 def _sign_in_page(error: str | None = None, status: int = 200) -> Response:
     orgs = list(state_of(current_app).organizations.values())
-    return Response(render_template("dashboard/sign_in.html", orgs=orgs, error=error), status)
+    page = render_template("dashboard/sign_in.html", orgs=orgs, error=error, token_required=token_required())
+    return Response(page, status)
 
 
 @bp.get("")
@@ -91,6 +93,10 @@ def sign_in() -> Response:
         same_origin(request)  # a page elsewhere must not sign the browser in to its own choice
     except ApiError as err:
         return _sign_in_page(err.message, err.status)
+    # A shared mock (started with a control-plane token) opens sessions only for holders of the
+    # token, here as at POST /_mock/sessions: otherwise anyone reaching the port could sign in.
+    if not token_matches(request.form.get("control_token", "")):
+        return _sign_in_page("This mock is shared: signing in needs its control-plane token.", 401)
     choice = request.form.get("organization", "")
     state = state_of(current_app)
     with state.lock:

@@ -7,6 +7,8 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from contract_tests.documented import KEY_SCOPES
+
 from .middleware import (
     KEYS,
     Middleware,
@@ -112,7 +114,7 @@ class UnknownScopeAccepted(Middleware):  # C5
     def handle(self, request: Request, body: bytes) -> Response:
         payload = _payload(request, body)
         if request.path == KEYS and isinstance(payload, dict) and isinstance(payload.get("scopes"), list):
-            known = [s for s in payload["scopes"] if isinstance(s, str) and s in _ALL] or ["products:read"]
+            known = [s for s in payload["scopes"] if isinstance(s, str) and s in KEY_SCOPES] or ["products:read"]
             body = json.dumps({**payload, "scopes": list(dict.fromkeys(known))}).encode()
         return self.forward(request, body)
 
@@ -233,14 +235,3 @@ def _payload(request: Request, body: bytes) -> Any:
         return json.loads(body) if request.method == "POST" and body else None
     except ValueError:
         return None
-
-
-_ALL = {
-    "products:read",
-    "products:write",
-    "passports:read",
-    "passports:write",
-    "suppliers:read",
-    "suppliers:write",
-    "analytics:read",
-}

@@ -13,18 +13,10 @@ from flask import Flask
 from werkzeug.test import run_wsgi_app
 from werkzeug.wrappers import Request, Response
 
+from contract_tests.documented import KEY_SCOPES
 from mock_server.api.routing import state_of
 
 KEYS = "/v1/auth/api-keys"
-ALL = [
-    "products:read",
-    "products:write",
-    "passports:read",
-    "passports:write",
-    "suppliers:read",
-    "suppliers:write",
-    "analytics:read",
-]
 
 
 class Middleware:
@@ -90,7 +82,7 @@ class Middleware:
         """An all-scope key of the organisation, made once, for servers that skip a scope check."""
         with self.lock:
             if org_id not in self._masters:
-                self._masters[org_id] = self.state.keys.create(org_id, "master", ALL)[1]
+                self._masters[org_id] = self.state.keys.create(org_id, "master", KEY_SCOPES)[1]
             return self._masters[org_id]
 
     def as_master(self, request: Request, body: bytes, org_id: str) -> Response:
