@@ -98,6 +98,10 @@ class RateLimited(ApiError):
     status, code, message = 429, "rate_limited", "Too many requests."
 
 
+class ServiceUnavailable(ApiError):
+    status, code, message = 503, "service_unavailable", "Temporary maintenance or overload."
+
+
 def error_body(
     fmt: str, status: int, code: str, message: str, param: str | None = None, suggestion: str | None = None
 ) -> dict[str, Any]:

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from ..errors import ApiError, NotFound, render
+from ..errors import ApiError, NotFound, RateLimited, ServiceUnavailable, render
 from ..serving.wsgi_run import WsgiApp, run_to_completion
 from . import CONTROL_PREFIX
 
 ACTIONS = ("latency", "status", "drop_after_commit")
-STATUSES = {429: "Too many requests.", 500: "Unexpected server failure.", 503: "Temporary maintenance or overload."}
-CODES = {429: "rate_limited", 500: "internal_error", 503: "service_unavailable"}
+# The statuses a rule may force, answered with the error the mock itself would give for each.
+FAULT_ERRORS: dict[int, type[ApiError]] = {429: RateLimited, 500: ApiError, 503: ServiceUnavailable}
 KEY_CREATION = ("POST", "/v1/auth/api-keys")
 MAX_LATENCY_MS = 60_000
 FAULT_ID = "eulabel_mock.fault_id"  # environ key: the rule applied to this request, for the journal
@@ -60,8 +60,7 @@ class Fault:
         return body
 
     def error(self) -> ApiError:
-        err = ApiError(STATUSES[self.status])
-        err.status, err.code = self.status, CODES[self.status]
+        err = FAULT_ERRORS[self.status]()
         if self.retry_after is not None:
             err.headers["Retry-After"] = str(self.retry_after)
         return err

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ..errors import ApiError, render
+from ..errors import ServiceUnavailable, render
 from .wsgi_run import WsgiApp
 
 log = logging.getLogger("eulabel_mock")
@@ -21,8 +21,8 @@ SUGGESTION = (
 )
 
 
-class MultipleProcesses(ApiError):
-    status, code, message = 503, "service_unavailable", MESSAGE
+class MultipleProcesses(ServiceUnavailable):
+    message = MESSAGE
 
 
 class OneProcessGuard:
