@@ -31,5 +31,7 @@ settings.register_profile("thorough", max_examples=150, stateful_step_count=25, 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Per run, not at import: a second run in the same process imports nothing again."""
-    if settings.get_current_profile_name() == "default":  # --hypothesis-profile thorough wins
+    # Hypothesis loads its own "ci" profile (100 examples) when CI is set; the suite's budget stays
+    # the same there. An explicit --hypothesis-profile (e.g. thorough) wins.
+    if settings.get_current_profile_name() in ("default", "ci"):
         settings.load_profile("contract")

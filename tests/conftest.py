@@ -67,6 +67,11 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     wants_one_process = config.option.collectonly or config.getoption("usepdb", False)
     if config.pluginmanager.hasplugin("xdist") and config.option.numprocesses is None and not wants_one_process:
         config.option.numprocesses = "auto"
+        if config.option.dist == "no":
+            # Work stealing: a worker that runs out takes queued tests from the other, so the few
+            # long self-tests (which mostly wait on revocation delays) never queue up behind one
+            # worker while the other sits idle, as plain load scheduling let them.
+            config.option.dist = "worksteal"
 
 
 SLOW_FIXTURES = {"installed_python", "editable_python"}

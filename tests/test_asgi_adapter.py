@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
@@ -52,7 +53,10 @@ def _call(
     async def run() -> None:
         await asyncio.wait_for(adapter(scope, receive, send), timeout)
 
-    asyncio.run(run())
+    # A thread of its own: another test on this worker (Playwright's sync API) may have left an
+    # event loop running in the main thread, and asyncio.run() refuses to nest in one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()
     return sent
 
 
