@@ -131,20 +131,18 @@ def test_each_xdist_worker_gets_its_own_mock(installed_python: Path, tmp_path: P
     assert len(set(by_worker.values())) == 2
 
 
+def _run_python(python: Path, code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(python), "-c", code], cwd=cwd, env=clean_env(), capture_output=True, text=True, timeout=60, check=True
+    )
+
+
 def test_installed_package_serves_its_bundled_spec_and_fixtures(installed_python: Path, tmp_path: Path) -> None:
     code = (
         "import mock_server, pathlib; from mock_server.app import default_fixtures; "
         "print(pathlib.Path(mock_server.__file__).parent); print(default_fixtures())"
     )
-    proc = subprocess.run(
-        [str(installed_python), "-c", code],
-        cwd=tmp_path,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    proc = _run_python(installed_python, code, tmp_path)
     package_dir, fixtures = proc.stdout.split()
     assert "site-packages" in package_dir
     assert fixtures == package_dir + "/fixtures"
@@ -155,15 +153,7 @@ def test_loading_the_plugin_imports_nothing_heavy(installed_python: Path, tmp_pa
         "import sys, mock_server.pytest_plugin; "
         "print(sorted(m for m in ('flask', 'jsonschema', 'yaml', 'werkzeug') if m in sys.modules))"
     )
-    proc = subprocess.run(
-        [str(installed_python), "-c", code],
-        cwd=tmp_path,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    proc = _run_python(installed_python, code, tmp_path)
     assert proc.stdout.strip() == "[]"
 
 

@@ -40,18 +40,22 @@ def _ready_answers_throughout(mock: Mock, seconds: float) -> int:
     return answered
 
 
+def _stall_while_ready_answers(mock: Mock, request: bytes) -> list[Reply]:
+    """Open more stalled connections than there are threads; /_mock/ready must answer throughout
+    the whole client timeout and beyond. Returns what each stalled connection finally got."""
+    stalled = [_open(mock, request) for _ in range(STALLED)]
+    try:
+        assert _ready_answers_throughout(mock, CLIENT_TIMEOUT + 0.5) > 10
+        return [read_reply(sock) for sock in stalled]
+    finally:
+        for sock in stalled:
+            sock.close()
+
+
 @pytest.mark.parametrize("server", SERVERS)
 def test_stalled_bodies_beyond_the_thread_count_leave_ready_answering(server: str) -> None:
     with running(server, "--client-timeout", str(CLIENT_TIMEOUT)) as mock:
-        stalled = [_open(mock, STALLED_BODY) for _ in range(STALLED)]
-        try:
-            # Across the whole client timeout and beyond, while every stalled connection is open.
-            assert _ready_answers_throughout(mock, CLIENT_TIMEOUT + 0.5) > 10
-            replies = [read_reply(sock) for sock in stalled]
-        finally:
-            for sock in stalled:
-                sock.close()
-        for reply in replies:
+        for reply in _stall_while_ready_answers(mock, STALLED_BODY):
             _assert_timed_out(server, reply)
         # Nothing of the stalled requests reached the app.
         status, journal = mock.request("GET", "/_mock/journal?method=POST")
@@ -61,14 +65,7 @@ def test_stalled_bodies_beyond_the_thread_count_leave_ready_answering(server: st
 @pytest.mark.parametrize("server", SERVERS)
 def test_stalled_headers_are_closed_after_the_client_timeout(server: str) -> None:
     with running(server, "--client-timeout", str(CLIENT_TIMEOUT)) as mock:
-        stalled = [_open(mock, STALLED_HEAD) for _ in range(STALLED)]
-        try:
-            assert _ready_answers_throughout(mock, CLIENT_TIMEOUT + 0.5) > 10
-            replies = [read_reply(sock) for sock in stalled]
-        finally:
-            for sock in stalled:
-                sock.close()
-        for reply in replies:
+        for reply in _stall_while_ready_answers(mock, STALLED_HEAD):
             assert reply.closed_cleanly or reply.status == 408, reply.raw[:200]
 
 
