@@ -8,6 +8,7 @@ Targets:
 
 --root DIR serves them with the mock_server of another checkout (an earlier version, to compare
 before and after in one run); only the options that version's serve() knows are passed.
+--adapter asgi|rsgi picks the interface granian serves the app through (serve()'s ``adapter``).
 
 Prints ``ready <base_url> <json facts>`` on stdout once the socket is bound.
 """
@@ -90,13 +91,15 @@ def main() -> int:
     p.add_argument("--keys", type=int, default=0)
     p.add_argument("--products", type=int, default=0)
     p.add_argument("--root", type=Path, default=ROOT, help="the checkout whose mock_server serves")
-    p.add_argument("--rsgi", action="store_true", help="serve through a minimal RSGI adapter (a design not taken)")
+    p.add_argument("--adapter", choices=("rsgi", "asgi"), help="granian's interface to the app (default: serve()'s)")
     a = p.parse_args()
     sys.path.insert(0, str(a.root.resolve()))
     from mock_server.serving.server import serve
 
     facts: dict[str, Any] = {}
     options: dict[str, Any] = {"server": a.server, "threads": a.threads}
+    if a.adapter:
+        options["adapter"] = a.adapter
     app: Any
     if a.target == "mock":
         app, facts = mock_app(a.keys, a.products)
@@ -114,75 +117,9 @@ def main() -> int:
     def announce(base_url: str) -> None:
         print(f"ready {base_url} {json.dumps(facts)}", flush=True)
 
-    if a.rsgi:
-        serve_rsgi(app, options.get("delay"), announce)
-        return 0
     accepted = inspect.signature(serve).parameters
     serve(app, "127.0.0.1", 0, announce, **{k: v for k, v in options.items() if k in accepted})
     return 0
-
-
-def serve_rsgi(app: Wsgi, delay: Callable[[dict[str, Any]], float] | None, announce: Callable[[str], None]) -> None:
-    """The design not taken: granian's own RSGI interface instead of ASGI, measured for comparison.
-
-    A bare minimum (no body deadline, no limits, no cut-off): what the protocol itself costs.
-    """
-    import asyncio
-    import io
-    import signal
-
-    from granian.constants import HTTPModes, Interfaces
-    from granian.server.embed import Server
-
-    from mock_server.serving.granian_embed import free_port
-    from mock_server.serving.wsgi_run import run_to_completion
-
-    base = {
-        "SCRIPT_NAME": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "0",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-        "wsgi.version": (1, 0),
-    }
-
-    async def rsgi(scope: Any, proto: Any) -> None:
-        body = await proto() if "content-length" in scope.headers else b""
-        environ = base | {
-            "REQUEST_METHOD": scope.method,
-            "PATH_INFO": scope.path,
-            "QUERY_STRING": scope.query_string,
-            "REMOTE_ADDR": scope.client,
-            "wsgi.input": io.BytesIO(body),
-        }
-        for name, value in scope.headers.items():
-            key = name.upper().replace("-", "_")
-            environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key] = value
-        if delay is not None and (seconds := delay(environ)) > 0:
-            await asyncio.sleep(seconds)
-        status, headers, data = run_to_completion(app, environ)
-        proto.response_bytes(int(status[:3]), headers, data)
-
-    port = free_port("127.0.0.1", 0)
-    server = Server(
-        rsgi,
-        address="127.0.0.1",
-        port=port,
-        interface=Interfaces.RSGI,
-        http=HTTPModes.http1,
-        websockets=False,
-        backlog=1024,
-        log_enabled=False,
-    )
-    loop = asyncio.new_event_loop()
-    server.on_startup(lambda: loop.call_later(0.2, announce, f"http://127.0.0.1:{port}"))
-    loop.add_signal_handler(signal.SIGTERM, server.stop)
-    loop.run_until_complete(server.serve())
-    loop.run_until_complete(asyncio.sleep(0.3))
 
 
 if __name__ == "__main__":

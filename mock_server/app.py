@@ -19,7 +19,7 @@ from .control.journal import JournalRecorder
 from .control.plane import EXTENSION as CONTROL_EXTENSION
 from .control.plane import ControlPlane
 from .serving.access_log import AccessLog
-from .serving.asgi import Delay
+from .serving.inline_wsgi import Delay
 from .serving.one_process import OneProcessGuard
 from .serving.wsgi_run import WsgiApp
 from .state.database import Database

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -125,18 +126,30 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
 def redacted_pairs(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     out = []
     for name, value in headers:
-        lower = name.lower()
-        if lower in ("authorization", "proxy-authorization"):
+        kind = _header_kind(name)
+        if kind == "authorization":
             scheme, _, rest = value.partition(" ")
             value = f"{scheme} {REDACTED}" if rest else REDACTED
-        elif lower in ("cookie", "set-cookie"):
+        elif kind == "cookie":
             value = "; ".join(_redact_cookie(part) for part in value.split(";"))
-        elif CREDENTIAL_HEADER.search(lower):
+        elif kind == "credential":
             value = REDACTED
         else:
             value = mask_secrets(value)
         out.append((name, value))
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _header_kind(name: str) -> str:
+    """How a header's value is redacted. Cached: the journal asks for every header of every
+    request, and the same few names come again and again (bounded, as clients choose the names)."""
+    lower = name.lower()
+    if lower in ("authorization", "proxy-authorization"):
+        return "authorization"
+    if lower in ("cookie", "set-cookie"):
+        return "cookie"
+    return "credential" if CREDENTIAL_HEADER.search(lower) else "other"
 
 
 def _redact_cookie(part: str) -> str:

@@ -118,7 +118,7 @@ def test_cut_off_response_sends_headers_then_closes_on_both_servers(mock: Mock) 
 
 
 # Stand-ins for a granian release the mock cannot embed, put ahead of the installed one on the path.
-_CONSTANTS = "class Interfaces:\n    ASGINL = 'asginl'\n\nclass HTTPModes:\n    http1 = '1'\n"
+_CONSTANTS = "class Interfaces:\n    ASGINL = 'asginl'\n    RSGI = 'rsgi'\n\nclass HTTPModes:\n    http1 = '1'\n"
 _HTTP = "class HTTP1Settings:\n    def __init__(self, **kw):\n        pass\n"
 _SERVER = (
     "class Server:\n    def __init__(self, *args, **kw):\n        pass\n\n"

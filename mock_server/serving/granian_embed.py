@@ -1,6 +1,7 @@
 """granian's embeddable server (``granian.server.embed.Server``, public since granian 2.x) in this process.
 
-HTTP is parsed in Rust; the app runs as ASGI on the asyncio loop of the calling thread, so the
+HTTP is parsed in Rust; the app runs on the asyncio loop of the calling thread, through granian's
+own interface, RSGI (``rsgi.WsgiOverRsgi``, the default), or ASGI (``asgi.WsgiOverAsgi``), so the
 state stays in this one process. Everything here uses granian's public names only; whatever fails
 before the URL is announced makes ``server.serve`` fall back to waitress.
 """
@@ -13,8 +14,9 @@ import socket
 import time
 from collections.abc import Callable
 
-from .asgi import WsgiOverAsgi
+from .inline_wsgi import InlineWsgi
 from .limits import Limits
+from .rsgi import WsgiOverRsgi
 
 BACKLOG = 1024
 START_TIMEOUT = 10.0  # seconds for granian's worker to start listening
@@ -25,8 +27,8 @@ WIND_DOWN = 0.3  # seconds for granian's threads to close the connections before
 HEAD_BUFFER = 1024 * 1024
 
 
-def serve_granian(app: WsgiOverAsgi, host: str, port: int, on_ready: Callable[[int], None], limits: Limits) -> None:
-    """Serve the ASGI ``app`` until SIGINT or SIGTERM; ``on_ready(port)`` once the socket listens.
+def serve_granian(app: InlineWsgi, host: str, port: int, on_ready: Callable[[int], None], limits: Limits) -> None:
+    """Serve the RSGI or ASGI ``app`` until SIGINT or SIGTERM; ``on_ready(port)`` once the socket listens.
 
     :raise OSError: the address cannot be bound.
     :raise Exception: anything else granian raises (an unknown release, a missing build).
@@ -40,7 +42,8 @@ def serve_granian(app: WsgiOverAsgi, host: str, port: int, on_ready: Callable[[i
         app,
         address=host,
         port=bound,
-        interface=Interfaces.ASGINL,  # no lifespan protocol: the app has nothing to start
+        # ASGINL: no lifespan protocol, the app has nothing to start.
+        interface=Interfaces.RSGI if isinstance(app, WsgiOverRsgi) else Interfaces.ASGINL,
         http=HTTPModes.http1,  # as a client of the real API speaks; see README, "Run"
         websockets=False,
         backlog=BACKLOG,
