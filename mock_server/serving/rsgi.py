@@ -65,6 +65,11 @@ class HttpProtocol(Protocol):
 class WsgiOverRsgi(InlineWsgi):
     """An RSGI app (HTTP only) that runs the WSGI app inline once the whole body has arrived."""
 
+    # The listening address, split once: granian gives it as "address:port" with every request.
+    _server = ""
+    _server_name = ""
+    _server_port = ""
+
     async def __call__(self, scope: Scope, proto: HttpProtocol) -> None:
         self._active += 1
         try:
@@ -82,14 +87,16 @@ class WsgiOverRsgi(InlineWsgi):
             environ[key] = f"{environ[key]},{value}" if key in environ else value
         path, query = scope.path, scope.query_string
         length = environ.get("CONTENT_LENGTH")
-        broken = refusal(self._limits, len(path) + len(query), head, length)
-        if broken is not None:
-            await _respond(proto, self._error(*broken))
-            return
+        limits = self._limits
+        if length is not None or head > limits.max_headers or len(path) + len(query) > limits.max_target:
+            broken = refusal(limits, len(path) + len(query), head, length)
+            if broken is not None:
+                await _respond(proto, self._error(*broken))
+                return
         body = b""
-        if "HTTP_TRANSFER_ENCODING" in environ or (length is not None and length != "0"):
+        if (length is not None and length != "0") or "HTTP_TRANSFER_ENCODING" in environ:
             try:
-                body = await asyncio.wait_for(self._read_body(proto, length), self._limits.body_timeout)
+                body = await asyncio.wait_for(self._read_body(proto, length), limits.body_timeout)
             except TimeoutError:
                 await _respond(proto, self._error(408, self._timeout_message()))
                 return
@@ -99,23 +106,20 @@ class WsgiOverRsgi(InlineWsgi):
             except Gone:
                 return
             environ["CONTENT_LENGTH"] = str(len(body))  # a chunked body too: it is whole now
-        server, _, port = scope.server.rpartition(":")
-        environ.update(
-            {
-                "REQUEST_METHOD": scope.method,
-                # WSGI wants the percent-decoded path as bytes read as latin-1 (PEP 3333); granian
-                # decoded it as UTF-8.
-                "PATH_INFO": path if path.isascii() else path.encode().decode("latin-1"),
-                "QUERY_STRING": query,
-                "SERVER_NAME": server,
-                "SERVER_PORT": port,
-                "SERVER_PROTOCOL": "HTTP/" + scope.http_version,
-                "REMOTE_ADDR": scope.client.rpartition(":")[0],
-                "wsgi.url_scheme": scope.scheme,
-                "wsgi.input": io.BytesIO(body),
-                ARRIVED: arrived,
-            }
-        )
+        if scope.server != self._server:
+            self._server = scope.server
+            self._server_name, _, self._server_port = scope.server.rpartition(":")
+        environ["REQUEST_METHOD"] = scope.method
+        # WSGI wants the percent-decoded path as bytes read as latin-1 (PEP 3333); granian decoded it as UTF-8.
+        environ["PATH_INFO"] = path if path.isascii() else path.encode().decode("latin-1")
+        environ["QUERY_STRING"] = query
+        environ["SERVER_NAME"] = self._server_name
+        environ["SERVER_PORT"] = self._server_port
+        environ["SERVER_PROTOCOL"] = "HTTP/" + scope.http_version
+        environ["REMOTE_ADDR"] = scope.client.rpartition(":")[0]
+        environ["wsgi.url_scheme"] = scope.scheme
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ[ARRIVED] = arrived
         if self._delay is not None:
             seconds = self._delay(environ)
             if seconds > 0:
