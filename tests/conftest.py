@@ -14,6 +14,7 @@ from mock_server.pytest_plugin import eulabel_mock, eulabel_mock_config, eulabel
 from mock_server.state.state import State
 from tests.clients import Dashboard
 from tests.environments import built_once, installed_from_wheel
+from tests.scheduling import order_for_work_stealing
 
 from .browser import browser, context, mock, page  # noqa: F401  (one Chromium per test session)
 
@@ -77,10 +78,10 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 SLOW_FIXTURES = {"installed_python", "editable_python"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow tests first: pytest-xdist deals out the first tests round-robin, so the long ones start at
-    once on every worker rather than one of them finishing alone at the end."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long tests first on every pytest-xdist worker (tests/scheduling.py says why and how)."""
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    items[:] = order_for_work_stealing(items, lambda item: item.get_closest_marker("slow") is not None, workers)

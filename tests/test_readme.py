@@ -88,6 +88,9 @@ def test_ci_script_runs_the_checks_and_exactly_the_readme_test_command() -> None
     assert f"    {suite.strip()} || status=$?\n" in script
     assert 'if [ "$status" -eq 5 ]' in script  # no tests collected is reported, and fails
     assert 'pip install --quiet -e ".[test,dev]"' in script
+    # into a virtualenv of its own, made before the install: the machine's Python may hold anything
+    made, entered = script.index('python3 -m venv "$VENV"'), script.index('. "$VENV/bin/activate"')
+    assert made < entered < script.index("pip install")
     for check in (
         'step "ruff check" ruff check "${CHECKED[@]}"',
         'step "ruff format --check" ruff format --check',

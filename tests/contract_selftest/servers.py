@@ -24,7 +24,7 @@ def _int(text: str | None, default: int, low: int) -> int | None:
 class DocsMinimal(Variant):
     """Only the fields the docs show; nested (Gen-1) errors; UUID ids for keys and passports; the cursor
     pagination of the products reference (C38: limit, starting_after, hasMore, items with internalId);
-    a revoke answers 200 with a body; revocation takes 3 seconds; no header the docs do not name."""
+    a revoke answers 200 with a body; revocation takes 2 seconds; no header the docs do not name."""
 
     name = "docs-minimal"
     revoke_status = 200
@@ -73,12 +73,12 @@ class DocsMinimal(Variant):
 class Reordered(Variant):
     """Fields in reverse order plus extra fields (C31); flat errors without suggestion or param; key ids
     ``kid_…``; keys listed under ``keys``; a revoke answers 202 without a body; a merge answers 201; no
-    X-RateLimit headers (the newest docs make them a note); revocation takes 4 seconds."""
+    X-RateLimit headers (the newest docs make them a note); revocation takes 3 seconds."""
 
     name = "reordered"
     revoke_status = 202
     merge_status = 201
-    revocation_delay = 4.0
+    revocation_delay = 3.0
 
     def new_id(self, mock_id: str) -> Any:
         return f"kid_{next(self._serial):06d}" if mock_id.startswith("key_") else str(uuid.uuid4())
@@ -112,10 +112,10 @@ class Reordered(Variant):
 
 class Paged(Variant):
     """Integer key ids; longer ``ps_`` passport ids; the page/perPage pagination of the older docs (C37);
-    keys listed with a total; revocation takes 5 seconds; flat errors as the mock sends them."""
+    keys listed with a total; revocation takes 4 seconds; flat errors as the mock sends them."""
 
     name = "paged"
-    revocation_delay = 5.0
+    revocation_delay = 4.0
 
     def new_id(self, mock_id: str) -> Any:
         return next(self._serial) + 1000 if mock_id.startswith("key_") else "ps_" + uuid.uuid4().hex[:12]

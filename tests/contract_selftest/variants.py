@@ -30,7 +30,7 @@ class Variant(Middleware):
     """Subclasses choose the differences; this class does the id mapping and the routing."""
 
     name = "variant"
-    revocation_delay = 3.0
+    revocation_delay = 2.0
     revoke_status = 204
     merge_status: int | None = None
 
@@ -171,5 +171,7 @@ class _Refused(Exception):
         self.response = response
 
 
-def build(variant: type[Variant]) -> Any:
-    return variant(create_app({"REVOCATION_DELAY": variant.revocation_delay}))
+def build(variant: type[Variant], revocation_delay: float | None = None) -> Any:
+    """``variant`` around a new mock; it revokes after its own delay unless ``revocation_delay`` is given."""
+    delay = variant.revocation_delay if revocation_delay is None else revocation_delay
+    return variant(create_app({"REVOCATION_DELAY": delay}))
