@@ -124,20 +124,20 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def redacted_pairs(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    out = []
-    for name, value in headers:
-        kind = _header_kind(name)
-        if kind == "authorization":
-            scheme, _, rest = value.partition(" ")
-            value = f"{scheme} {REDACTED}" if rest else REDACTED
-        elif kind == "cookie":
-            value = "; ".join(_redact_cookie(part) for part in value.split(";"))
-        elif kind == "credential":
-            value = REDACTED
-        else:
-            value = mask_secrets(value)
-        out.append((name, value))
-    return tuple(out)
+    return tuple((name, redact_header(name, value)) for name, value in headers)
+
+
+def redact_header(name: str, value: str) -> str:
+    """A header's value with any credential replaced; the Bearer scheme and cookie names stay readable."""
+    kind = _header_kind(name)
+    if kind == "other":
+        return mask_secrets(value)
+    if kind == "authorization":
+        scheme, _, rest = value.partition(" ")
+        return f"{scheme} {REDACTED}" if rest else REDACTED
+    if kind == "cookie":
+        return "; ".join(_redact_cookie(part) for part in value.split(";"))
+    return REDACTED
 
 
 @functools.lru_cache(maxsize=1024)

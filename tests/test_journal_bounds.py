@@ -13,8 +13,9 @@ from flask import Flask
 
 from mock_server import create_app
 from mock_server.control import journal_limits
-from mock_server.control.journal import BODY_LIMIT, Journal
+from mock_server.control.journal import BODY_LIMIT, Journal, _header_name
 from mock_server.control.journal_limits import HEADER_VALUE_LIMIT, HEADERS_LIMIT, MORE, TEXT_LIMIT
+from mock_server.redaction import _header_kind
 from tests.clients import json_of
 
 BIG = "v" * 60_000
@@ -92,3 +93,18 @@ def test_the_real_limits_bound_a_journal_of_big_requests() -> None:
     worst = 2 * HEADERS_LIMIT + 2 * BODY_LIMIT + 2 * TEXT_LIMIT + 200
     assert journal_limits.MEMORY_LIMIT < 1000 * worst
     assert journal_limits.READ_LIMIT <= journal_limits.MEMORY_LIMIT
+
+
+def test_header_names_clients_invent_keep_the_name_caches_bounded(app: Flask) -> None:
+    # The journal caches how each header name is written and redacted; clients choose the names,
+    # so an unbounded cache would grow with every new one (2,000 here, 300 per request).
+    client = app.test_client()
+    for batch in range(7):
+        client.get("/v1/products", headers={f"X-Made-Up-{batch}-{i}": "v" for i in range(300)})
+    assert _header_name.cache_info().currsize <= 1024
+    assert _header_kind.cache_info().currsize <= 1024
+    assert only_entry_count(app) == 7
+
+
+def only_entry_count(app: Flask) -> int:
+    return len(json_of(app.test_client().get("/_mock/journal"))["data"])

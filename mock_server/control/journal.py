@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.auth import KEY_ID
 from ..errors import REASON
-from ..redaction import join_headers, mask_secrets, may_hold_secret, redact_body, redacted_pairs
+from ..redaction import join_headers, mask_secrets, may_hold_secret, redact_body
 from ..serving.limits import ARRIVED
 from ..serving.wsgi_run import WsgiApp, run_to_completion
 from ..state.clock import iso
 from . import CONTROL_PREFIX
 from .faults import FAULT_ID
-from .journal_limits import MEMORY_LIMIT, READ_LIMIT, TEXT_LIMIT, bounded_headers, cut
+from .journal_limits import MEMORY_LIMIT, READ_LIMIT, TEXT_LIMIT, cut, kept_headers
 
 if TYPE_CHECKING:
     from ..state.state import State
@@ -186,8 +186,8 @@ class JournalRecorder:
         query = environ.get("QUERY_STRING", "")
         request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
         response_type = _mimetype(next((v for k, v in response_headers if k.lower() == "content-type"), None))
-        kept_request_headers, request_size = bounded_headers(redacted_pairs(_environ_headers(environ)))
-        kept_response_headers, response_size = bounded_headers(redacted_pairs(response_headers))
+        kept_request_headers, request_size = kept_headers(_environ_headers(environ))
+        kept_response_headers, response_size = kept_headers(response_headers)
         path, query = cut(mask_secrets(path), TEXT_LIMIT), cut(mask_secrets(query), TEXT_LIMIT)
         size = len(path) + len(query) + request_size + response_size
         size += min(len(request_body or b""), BODY_LIMIT) + min(len(body), BODY_LIMIT) + 200
@@ -229,16 +229,17 @@ def _read_body(environ: dict[str, Any], limit: int | None) -> bytes | None:
 
 
 def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
-    pairs = [(_header_name(k[5:]), v) for k, v in environ.items() if k.startswith("HTTP_")]
+    pairs = [(_header_name(k), v) for k, v in environ.items() if k[:5] == "HTTP_"]
     for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
         if environ.get(key):
             pairs.append((_header_name(key), environ[key]))
     return pairs
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)  # bounded: clients choose the names
 def _header_name(key: str) -> str:
-    return "-".join(part.capitalize() for part in key.split("_"))
+    """The header name of an environ key: ``HTTP_X_API_KEY`` is ``X-Api-Key``."""
+    return "-".join(part.capitalize() for part in key.removeprefix("HTTP_").split("_"))
 
 
 def _mimetype(content_type: str | None) -> str | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..redaction import redact_header
+
 TEXT_LIMIT = 2 * 1024  # characters of the path, and of the query string, kept per entry
 HEADER_VALUE_LIMIT = 1024  # characters of one header value
 HEADERS_LIMIT = 8 * 1024  # characters of names and values kept per request, and per response
@@ -20,15 +22,16 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + MORE
 
 
-def bounded_headers(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[tuple[str, str], ...], int]:
-    """The headers, each value cut to ``HEADER_VALUE_LIMIT``, until ``HEADERS_LIMIT`` is used up,
-    and the characters they keep.
+def kept_headers(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[tuple[str, str], ...], int]:
+    """The headers, each value redacted and cut to ``HEADER_VALUE_LIMIT``, until ``HEADERS_LIMIT``
+    is used up, and the characters they keep. One pass: the journal does this for every request.
 
     Headers left out are counted in one last pair named ``…``.
     """
     kept: list[tuple[str, str]] = []
     used = left_out = 0
-    for name, value in pairs:
+    for name, raw in pairs:
+        value = redact_header(name, raw)
         if len(value) > HEADER_VALUE_LIMIT or len(name) > 200:
             name, value = cut(name, 200), cut(value, HEADER_VALUE_LIMIT)
         size = len(name) + len(value)
