@@ -103,12 +103,18 @@ class _Protocol:
 
 
 async def rsgi_request(
-    adapter: InlineWsgi, method: str, target: str, headers: list[tuple[str, str]], body: Body, gone: bool
+    adapter: InlineWsgi,
+    method: str,
+    target: str,
+    headers: list[tuple[str, str]],
+    body: Body,
+    gone: bool,
+    http_version: str = "1.1",
 ) -> Answer:
     assert isinstance(adapter, WsgiOverRsgi)
     path, _, query = target.partition("?")
     proto = _Protocol(body, gone)
-    await adapter(_Scope(method, path, query, _Headers(headers)), proto)
+    await adapter(_Scope(method, path, query, _Headers(headers), "1" if http_version == "1.0" else http_version), proto)
     if proto.answer is None:
         return Answer(path, None, [], b"")
     status, sent_headers, parts, streamed = proto.answer
@@ -121,7 +127,13 @@ Message = MutableMapping[str, Any]
 
 
 async def asgi_request(
-    adapter: InlineWsgi, method: str, target: str, headers: list[tuple[str, str]], body: Body, gone: bool
+    adapter: InlineWsgi,
+    method: str,
+    target: str,
+    headers: list[tuple[str, str]],
+    body: Body,
+    gone: bool,
+    http_version: str = "1.1",
 ) -> Answer:
     assert isinstance(adapter, WsgiOverAsgi)
     path, _, query = target.partition("?")
@@ -132,7 +144,7 @@ async def asgi_request(
         "raw_path": quote(path).encode(),
         "query_string": query.encode(),
         "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers],
-        "http_version": "1.1",
+        "http_version": http_version,
         "scheme": "http",
         "server": ("127.0.0.1", 8080),
         "client": ("127.0.0.1", 50000),

@@ -30,6 +30,7 @@ class Request:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: Body = None  # a list of chunks, STALL (never arrives), or None (no body)
     gone: bool = False  # the client disconnects instead of sending its body
+    http_version: str = "1.1"  # as the request line says it
 
 
 def _echo(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -46,7 +47,7 @@ def _serve(kind: str, adapter: InlineWsgi, *requests: Request) -> list[Answer]:
         finished: list[Answer] = []
 
         async def one(req: Request) -> None:
-            answer = await drive(adapter, req.method, req.path, req.headers, req.body, req.gone)
+            answer = await drive(adapter, req.method, req.path, req.headers, req.body, req.gone, req.http_version)
             finished.append(answer)
 
         await asyncio.wait_for(asyncio.gather(*(one(r) for r in requests)), 10)
@@ -201,3 +202,16 @@ def test_repeated_headers_reach_the_app_joined_and_the_query_as_sent(kind: str) 
     _one(kind, app, Request("GET", "/v1/products?limit=5", [("x-tag", "a"), ("x-tag", "b"), ("host", "mock:1")]))
     assert (seen["HTTP_X_TAG"], seen["HTTP_HOST"], seen["QUERY_STRING"]) == ("a,b", "mock:1", "limit=5")
     assert (seen["REQUEST_METHOD"], seen["SERVER_PORT"], seen["REMOTE_ADDR"]) == ("GET", "8080", "127.0.0.1")
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+@pytest.mark.parametrize("kind", ADAPTERS)
+def test_server_protocol_is_the_request_lines_http_version(kind: str, version: str) -> None:
+    seen: dict[str, Any] = {}
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        seen.update(environ)
+        return _echo(environ, start_response)
+
+    _one(kind, app, Request("GET", http_version=version))
+    assert seen["SERVER_PROTOCOL"] == f"HTTP/{version}"

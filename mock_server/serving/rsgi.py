@@ -32,6 +32,10 @@ _KEYS = {name: environ_key(name) for name in ("host", "authorization", "cookie",
 _KEYS |= {name: environ_key(name) for name in ("accept", "user-agent", "accept-encoding", "connection", "origin")}
 
 
+# RSGI names HTTP/1.0 "1" (RSGI spec: one of "1", "1.1" or "2"); WSGI wants the request line's form.
+_PROTOCOLS = {"1": "HTTP/1.0", "1.1": "HTTP/1.1", "2": "HTTP/2"}
+
+
 class Headers(Protocol):
     def items(self) -> list[tuple[str, str]]: ...
 
@@ -115,7 +119,7 @@ class WsgiOverRsgi(InlineWsgi):
         environ["QUERY_STRING"] = query
         environ["SERVER_NAME"] = self._server_name
         environ["SERVER_PORT"] = self._server_port
-        environ["SERVER_PROTOCOL"] = "HTTP/" + scope.http_version
+        environ["SERVER_PROTOCOL"] = _PROTOCOLS.get(scope.http_version) or "HTTP/" + scope.http_version
         environ["REMOTE_ADDR"] = scope.client.rpartition(":")[0]
         environ["wsgi.url_scheme"] = scope.scheme
         environ["wsgi.input"] = io.BytesIO(body)
