@@ -78,8 +78,10 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 SLOW_FIXTURES = {"installed_python", "editable_python"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker, so the marker added here counts
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Long tests first on every pytest-xdist worker (tests/scheduling.py says why and how)."""
+    """Tests that build an environment join the slow tier; long tests first on every pytest-xdist worker
+    (tests/scheduling.py says why and how)."""
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)

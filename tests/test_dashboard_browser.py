@@ -187,3 +187,17 @@ def test_leaving_the_page_with_the_dialog_open_takes_the_secret_along(page: Any,
     page.go_back()
     key_row(page, "Left open").wait_for()
     assert not shows_a_full_key(page)
+
+
+def test_controls_wait_for_the_page_script_so_an_early_click_is_never_lost(page: Any, mock: EulabelMock) -> None:
+    # The page's own script arrives a second late, as on a slow link: until it has wired the buttons
+    # they are disabled, and a click waits for them rather than doing nothing.
+    mock.add_fault("latency", "/dashboard/static/keys.js", ms=1000)
+    try:
+        page.reload(wait_until="commit")
+        page.get_by_role("button", name="Create key").click(timeout=10_000)
+        opened = page.get_by_role("dialog", name="Create API key")
+        opened.wait_for(timeout=5_000)
+        assert opened.is_visible()
+    finally:
+        mock.clear_faults()

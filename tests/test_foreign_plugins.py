@@ -12,6 +12,8 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from tests.environments import REPO, clean_env, derived_venv
 
 WARNS_WHILE_CONFIGURING = textwrap.dedent(
@@ -41,6 +43,7 @@ def install_plugin(python: Path, entry_point: str, module: str, source: str) -> 
     (dist_info / "entry_points.txt").write_text(f"[pytest11]\n{entry_point} = {module}\n")
 
 
+@pytest.mark.slow  # runs pytest with two workers in a subprocess
 def test_an_installed_pytest_benchmark_that_warns_at_configure_does_not_stop_the_run(tmp_path: Path) -> None:
     python = derived_venv(tmp_path / "venv")
     install_plugin(python, "benchmark", "warning_benchmark_plugin", WARNS_WHILE_CONFIGURING)

@@ -29,6 +29,7 @@ KINDS = {
     "install",
     "serve",
     "suite",
+    "suite-slow",
     "shell",
     "python",
     "pytest-file",
@@ -78,14 +79,20 @@ def test_install_section_keeps_its_commands() -> None:
 def test_test_command_is_the_one_this_suite_runs_under() -> None:
     # `pytest` from the root collects testpaths, of which this file is part: running the suite is
     # running the command.
-    testpaths = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
-    assert "tests" in testpaths["testpaths"]
+    ini = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert "tests" in ini["testpaths"]
+    # The everyday run is everything but the slow tier, which the second command runs: together, all.
+    addopts = ini["addopts"]
+    assert addopts[addopts.index("-m") + 1] == "not slow"
 
 
 def test_ci_script_runs_the_checks_and_exactly_the_readme_test_command() -> None:
     script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    [suite] = of_kind("suite")
-    assert f"    {suite.strip()} || status=$?\n" in script
+    commands = [code.strip() for code in of_kind("suite") + of_kind("suite-slow")]
+    assert commands == ["pytest", "pytest -m slow"]
+    for command in commands:
+        assert f'step "{command}" readme_tests {command}\n' in script
+    assert '    "$@" || status=$?\n' in script
     assert 'if [ "$status" -eq 5 ]' in script  # no tests collected is reported, and fails
     assert 'pip install --quiet -e ".[test,dev]"' in script
     # into a virtualenv of its own, made before the install: the machine's Python may hold anything

@@ -31,7 +31,7 @@ import os, time, pytest
 def test_long(n):
     with open(os.environ["RECORD"], "a") as record:
         record.write(os.environ["PYTEST_XDIST_WORKER"] + "\\n")
-    time.sleep(1)
+    time.sleep(0.5)
 
 @pytest.mark.parametrize("n", range(40))
 def test_short(n):
@@ -58,6 +58,7 @@ def test_slice_sizes_add_up_and_differ_by_at_most_one() -> None:
             assert sum(sizes) == total and max(sizes) - min(sizes) <= 1
 
 
+@pytest.mark.slow  # runs pytest with two workers in a subprocess
 def test_work_stealing_runs_the_long_tests_on_every_worker_at_once(tmp_path: Path) -> None:
     (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    slow: long\n")
     (tmp_path / "conftest.py").write_text(textwrap.dedent(ORDER_HOOK))

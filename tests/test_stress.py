@@ -1,4 +1,5 @@
-"""A bounded stress run over a real socket: threads mixing good, oversized, nested and malformed requests.
+"""A bounded stress run over a real socket, on granian, waitress and the test helper's in-process server:
+threads mixing good, oversized, nested and malformed requests.
 
 Asserts what issue 10 asks of the mock under load: no 5xx, every answer JSON (204s are empty),
 ``/_mock/ready`` answers throughout, no secret in the journal in any encoding, and afterwards
@@ -14,13 +15,17 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from mock_server import EulabelMock
 from mock_server.state.gtin import check_digit
-from mock_server.testing import Session
+from mock_server.testing import MockClient, Session
+from tests.served import running
 
 WORKERS = 6
 OPERATIONS = 80  # per worker
@@ -188,8 +193,20 @@ def probe_ready(base: str, stop: threading.Event, slowest: list[float], failures
         stop.wait(READY_EVERY)
 
 
-def test_mixed_hostile_load_keeps_the_mock_correct_and_responsive() -> None:
-    with EulabelMock({"SEED": 99, "JOURNAL_SIZE": 300}) as mock:
+@contextmanager
+def serving(server: str) -> Iterator[MockClient]:
+    """The mock on a real socket: the test helper's in-process server, or the command on granian or waitress."""
+    if server == "in-process":
+        with EulabelMock({"SEED": 99, "JOURNAL_SIZE": 300}) as mock:
+            yield mock
+    else:
+        with running(server, "--seed", "99", "--journal-size", "300") as process:
+            yield MockClient(process.base_url)
+
+
+@pytest.mark.parametrize("server", ["in-process", "granian", "waitress"])
+def test_mixed_hostile_load_keeps_the_mock_correct_and_responsive(server: str) -> None:
+    with serving(server) as mock:
         workers = [
             Worker(i, mock.base_url, mock.new_session(f"org_stress_{i}"), random.Random(i)) for i in range(WORKERS)
         ]

@@ -244,5 +244,8 @@
     });
   }
 
+  // The page's controls start disabled so that a click before this script wired them waits (or
+  // is refused visibly) instead of doing nothing.
+  for (const id of ["open-create", "rotation-confirm", "rotation-refresh"]) $(id).disabled = false;
   load();
 })();
