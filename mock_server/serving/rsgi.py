@@ -1,10 +1,14 @@
 """A WSGI app served over RSGI, granian's own interface, on one event-loop thread.
 
 RSGI hands over the request as one scope object and answers with one call
-(``response_bytes``), where ASGI needs a message dict for each step: BENCHMARKS.md, section 3,
-has what that saves. The request body is awaited under a deadline and a size limit before the
-app runs: a client that stalls mid-body costs a pending read, not a thread, and gets a JSON 408.
-Injected latency is waited out with ``asyncio.sleep``, so other requests keep flowing meanwhile.
+(``response_bytes``), where ASGI needs a message dict for each step; BENCHMARKS.md, section 3,
+has what that saves (measurable on a bare app, within noise beside the mock's own work). The
+request body is awaited under a deadline and a size limit before the app runs: a client that
+stalls mid-body costs a pending read, not a thread, and gets a JSON 408. Injected latency is
+waited out with ``asyncio.sleep``, so other requests keep flowing meanwhile.
+
+granian gives the path percent-decoded, as UTF-8: the target limit counts it decoded, and bytes
+that are not UTF-8 reach the app as U+FFFD (such a path matches no route either way).
 """
 
 from __future__ import annotations
