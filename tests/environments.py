@@ -37,6 +37,19 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+def site_packages(python: Path) -> Path:
+    """Where ``python`` installs pure-Python packages."""
+    return Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=clean_env(),
+        ).stdout.strip()
+    )
+
+
 def derived_venv(directory: Path, pip_command: bool = False) -> Path:
     """A virtualenv that imports the running environment's packages; returns its python.
 
@@ -45,14 +58,7 @@ def derived_venv(directory: Path, pip_command: bool = False) -> Path:
     """
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(directory)], check=True, env=clean_env())
     python = directory / "bin" / "python"
-    target = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-    ).stdout.strip()
-    Path(target, "_running_environment.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    (site_packages(python) / "_running_environment.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     if pip_command:
         command = directory / "bin" / "pip"
         command.write_text(f'#!/bin/sh\nexec "{python}" -m pip "$@"\n')

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.environments import REPO, clean_env, derived_venv
+from tests.environments import REPO, clean_env, derived_venv, site_packages
 
 WARNS_WHILE_CONFIGURING = textwrap.dedent(
     """
@@ -28,14 +28,7 @@ WARNS_WHILE_CONFIGURING = textwrap.dedent(
 
 def install_plugin(python: Path, entry_point: str, module: str, source: str) -> None:
     """A distribution registering ``module`` as the pytest plugin ``entry_point``, as pip leaves one."""
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-    ).stdout.strip()
-    site = Path(purelib)
+    site = site_packages(python)
     (site / f"{module}.py").write_text(source)
     dist_info = site / f"{module}-1.0.dist-info"
     dist_info.mkdir()
