@@ -8,6 +8,8 @@ are our spec's choice, listed in the README's "Run" section.
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +17,7 @@ import pytest
 from mock_server.serving.limits import Limits
 from mock_server.serving.server import SERVERS
 
-from .served import Mock, Reply, raw_exchange, running
+from .served import Mock, Reply, raw_exchange, read_reply, running
 
 LIMITS = Limits()
 
@@ -122,3 +124,17 @@ def _close(data: bytes) -> bytes:
     if b"\r\nHost: mock\r\n" not in data:
         return data
     return data.replace(b"\r\nHost: mock\r\n", b"\r\nHost: mock\r\nConnection: close\r\n", 1)
+
+
+def test_a_client_still_sending_a_body_over_the_limit_reads_the_json_413(mock: Mock) -> None:
+    # The 413 goes out as soon as the declared length is seen. A client that sends its whole body
+    # before it reads (urllib, requests) must still get to the answer: closing at once fails its
+    # sending with a broken pipe or a reset, so the server keeps reading and dropping for a while.
+    head = b"POST /v1/products HTTP/1.1\r\nHost: mock\r\nContent-Length: %d\r\n\r\n" % (4 * LIMITS.max_body)
+    with socket.create_connection((mock.host, mock.port), timeout=10) as sock:
+        sock.sendall(head)
+        time.sleep(0.3)  # answered by now
+        for _ in range(32):  # 2 MiB more, never refused: the server still reads
+            sock.sendall(b"x" * 65536)
+        reply = read_reply(sock)
+    _assert_json_error(reply, 413, "payload_too_large")

@@ -15,7 +15,18 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from .inline_wsgi import BASE_ENVIRON, CUT_PAUSE, Delay, Gone, InlineWsgi, Response, TooLarge, declared_length, refusal
+from .inline_wsgi import (
+    BASE_ENVIRON,
+    CUT_PAUSE,
+    LINGER,
+    Delay,
+    Gone,
+    InlineWsgi,
+    Response,
+    TooLarge,
+    declared_length,
+    refusal,
+)
 from .limits import ARRIVED
 
 Scope = MutableMapping[str, Any]
@@ -43,6 +54,8 @@ class WsgiOverAsgi(InlineWsgi):
         target = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
         broken = refusal(self._limits, target, sum(len(k) + len(v) + 4 for k, v in headers), length)
         if broken is not None:
+            if broken[0] == 413:
+                await _drain(receive)
             await _respond(send, self._error(*broken))
             return
         try:
@@ -54,6 +67,7 @@ class WsgiOverAsgi(InlineWsgi):
             await _respond(send, self._error(408, self._timeout_message()))
             return
         except TooLarge:
+            await _drain(receive)
             await _respond(send, self._error(413, "Request body too large."))
             return
         except Gone:
@@ -106,6 +120,18 @@ class WsgiOverAsgi(InlineWsgi):
         if body:
             environ["CONTENT_LENGTH"] = str(len(body))  # a chunked body too: it is whole now
         return environ
+
+
+async def _drain(receive: Receive) -> None:
+    """Read and drop the rest of a refused body, for at most ``LINGER`` seconds."""
+    try:
+        async with asyncio.timeout(LINGER):
+            while True:
+                message = await receive()
+                if message["type"] != "http.request" or not message.get("more_body", False):
+                    return
+    except TimeoutError:
+        pass
 
 
 async def _respond(send: Send, response: Response) -> None:

@@ -25,6 +25,10 @@ Delay = Callable[[dict[str, Any]], float]
 Response = tuple[int, list[tuple[str, str]], bytes]
 
 CUT_PAUSE = 0.05  # seconds a cut-off response waits for its headers to leave
+# Seconds a refused body (413) is still read and dropped before the answer: a client that sends its
+# whole body before it reads (urllib, requests) would otherwise fail on a closed connection and never
+# see the answer. The lingering close of RFC 9112, section 9.6, bounded in time.
+LINGER = 2.0
 log = logging.getLogger("eulabel_mock")
 
 BASE_ENVIRON: dict[str, Any] = {

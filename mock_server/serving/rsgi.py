@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from .inline_wsgi import (
     BASE_ENVIRON,
     CUT_PAUSE,
+    LINGER,
     Gone,
     InlineWsgi,
     Response,
@@ -99,6 +100,8 @@ class WsgiOverRsgi(InlineWsgi):
         if length is not None or head > limits.max_headers or len(path) + len(query) > limits.max_target:
             broken = refusal(limits, len(path) + len(query), head, length)
             if broken is not None:
+                if broken[0] == 413:
+                    await _drain(proto)
                 await _respond(proto, self._error(*broken))
                 return
         body = b""
@@ -109,6 +112,7 @@ class WsgiOverRsgi(InlineWsgi):
                 await _respond(proto, self._error(408, self._timeout_message()))
                 return
             except TooLarge:
+                await _drain(proto)
                 await _respond(proto, self._error(413, "Request body too large."))
                 return
             except Gone:
@@ -151,6 +155,16 @@ class WsgiOverRsgi(InlineWsgi):
                 raise TooLarge
             parts.append(chunk)
         return b"".join(parts)
+
+
+async def _drain(proto: HttpProtocol) -> None:
+    """Read and drop the rest of a refused body, for at most ``LINGER`` seconds."""
+    try:
+        async with asyncio.timeout(LINGER):
+            async for _ in proto:
+                pass
+    except (TimeoutError, RuntimeError):  # RuntimeError: granian's RSGIProtocolClosed, the client left
+        pass
 
 
 async def _respond(proto: HttpProtocol, response: Response) -> None:

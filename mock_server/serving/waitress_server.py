@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..errors import http_error, render
+from .inline_wsgi import LINGER
 from .limits import Limits
 from .wsgi_run import WsgiApp
 
@@ -120,9 +122,51 @@ def _json_error_channel(error_format: str) -> type | None:
                 self.set_close_on_finish()
                 self.content_length = len(body)
                 self.write(body)
+                self.channel.linger_after_close = True
 
         class JsonErrorChannel(HTTPChannel):  # type: ignore[misc]
+            """Closes with a lingering close after its own error answers (RFC 9112, section 9.6).
+
+            Such an answer (a 413 for a declared body over the limit, say) goes out while the client
+            may still be sending the body. Closing at once would make the kernel reset the
+            connection, which can throw the answer away before the client reads it. So the channel
+            stops writing, reads and drops what still arrives for up to ``LINGER`` seconds (or until
+            the channel timeout, for a client that stalls), then closes.
+            """
+
             error_task_class = JsonErrorTask
+            linger_after_close = False
+            _linger_until: float | None = None
+
+            def handle_close(self) -> None:
+                if self._linger_until is not None or not self.linger_after_close or not self.connected:
+                    super().handle_close()
+                    return
+                try:
+                    self.socket.shutdown(socket.SHUT_WR)
+                except OSError:
+                    super().handle_close()
+                    return
+                self._linger_until = time.monotonic() + LINGER
+                self.will_close = self.close_when_flushed = False
+                self.last_activity = time.time()
+
+            def readable(self) -> bool:
+                return True if self._linger_until is not None else bool(super().readable())
+
+            def writable(self) -> bool:
+                # While lingering only the server's idle cleanup (will_close) gets a write turn.
+                return self.will_close if self._linger_until is not None else bool(super().writable())
+
+            def handle_read(self) -> None:
+                if self._linger_until is None:
+                    super().handle_read()
+                    return
+                data = self.recv(self.adj.recv_bytes)  # gone or reset: recv has closed the channel
+                if data and time.monotonic() < self._linger_until:
+                    self.last_activity = time.time()
+                elif self.connected:
+                    super().handle_close()
 
         return JsonErrorChannel
     except (ImportError, AttributeError) as exc:
