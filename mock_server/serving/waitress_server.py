@@ -120,9 +120,9 @@ def _json_error_channel(error_format: str) -> type | None:
                 self.status = f"{status} {error.reason}"
                 self.response_headers.extend(headers)
                 self.set_close_on_finish()
+                self.channel.linger_after_close = True  # before the answer can go out and close
                 self.content_length = len(body)
                 self.write(body)
-                self.channel.linger_after_close = True
 
         class JsonErrorChannel(HTTPChannel):  # type: ignore[misc]
             """Closes with a lingering close after its own error answers (RFC 9112, section 9.6).
