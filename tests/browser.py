@@ -104,6 +104,8 @@ def create_key(page: Any, name: str, scopes: list[str]) -> str:
     secret = str(shown.get_by_label("API key").text_content())
     full = FULL_KEY.fullmatch(secret) is not None
     assert full, "the dialog shows no full key"
+    # The list reloads behind the dialog once the key exists; callers then read the new row.
+    key_row(page, name).wait_for(state="attached")
     return secret
 
 

@@ -129,6 +129,7 @@ def test_rotate_creates_a_twin_keeps_the_old_key_until_confirmed_then_revokes_it
     close_secret(page)
     statuses = (products_status(mock, old), products_status(mock, new))
     assert statuses == (200, 200), "both keys work until the old one is revoked: no gap in access"
+    key_row(page, "Backend 2").wait_for()  # the list reloads after the rotation's create
     assert key_row(page, "Backend 2").get_by_role("cell", name="products:read passports:write").is_visible()
     panel = page.get_by_role("region", name="Rotation in progress")
     revoke_old = panel.get_by_role("button", name="Revoke the old key")

@@ -189,6 +189,7 @@ def test_keyboard_only_create_and_revoke_with_enter_and_escape(page: Any) -> Non
     shown.wait_for(state="hidden")
     assert not shows_a_full_key(page), "the secret is still on the page after Escape"
     assert focused(page) == "Create key"
+    key_row(page, "Keyboard").wait_for()  # the list reloads after the create: the row may come later
     for _ in range(3):  # Usage, Rotate, Revoke of the new row
         page.keyboard.press("Tab")
     assert focused(page) == "Revoke Keyboard"
