@@ -155,25 +155,15 @@ def test_flush_keeps_last_used_at_of_read_only_calls(tmp_path: Path) -> None:
 
 def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
     import signal
-    import subprocess
-    import sys
 
     from mock_server.testing import MockClient, Session
-    from tests.environments import REPO, clean_env
+    from tests.served import start as start_process
 
     path = tmp_path / "state.db"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "--port", "0", "--state", str(path)],
-        cwd=REPO,
-        env=clean_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    mock = start_process("granian", "--state", str(path))
+    proc = mock.proc
     try:
-        assert proc.stdout is not None
-        base_url = proc.stdout.readline().split()[2]
-        client = MockClient(base_url, Session("sess_quinta_demo", "org_quinta"))
+        client = MockClient(mock.base_url, Session("sess_quinta_demo", "org_quinta"))
         _, secret = client.create_key()
         assert client.request("GET", "/v1/products", bearer=secret).status == 200
     finally:

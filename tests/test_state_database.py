@@ -18,8 +18,6 @@ import secrets
 import signal
 import sqlite3
 import stat
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -36,7 +34,7 @@ from mock_server.state.database import SQLITE_MAGIC
 from mock_server.state.persistence import StateFileError
 from mock_server.testing import MockClient, Session
 from tests.clients import QUINTA, Dashboard, json_of
-from tests.environments import REPO, clean_env
+from tests.served import start as start_process
 from tests.test_persistence import file_bytes, query, start
 
 
@@ -66,19 +64,11 @@ def _create_keys(base_url: str, received: list[str], stop: threading.Event) -> N
 
 def test_kill_9_under_load_keeps_every_key_whose_201_was_received(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "--port", "0", "--state", str(path)],
-        cwd=REPO,
-        env=clean_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    mock = start_process("granian", "--state", str(path))
+    proc, base_url = mock.proc, mock.base_url
     received: list[list[str]] = [[], []]
     stop = threading.Event()
     try:
-        assert proc.stdout is not None
-        base_url = proc.stdout.readline().split()[2]
         workers = [threading.Thread(target=_create_keys, args=(base_url, r, stop)) for r in received]
         for w in workers:
             w.start()
