@@ -15,18 +15,17 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.auth import KEY_ID
 from ..errors import REASON
-from ..redaction import join_headers, mask_secrets, may_hold_secret, redact_body
+from ..redaction import any_may_hold_secret, join_headers, mask_secrets, plain_values, redact_body
 from ..serving.limits import ARRIVED
 from ..serving.wsgi_run import WsgiApp, run_to_completion
 from ..state.clock import iso
 from . import CONTROL_PREFIX
 from .faults import FAULT_ID
-from .journal_limits import MEMORY_LIMIT, READ_LIMIT, TEXT_LIMIT, cut, kept_headers
+from .journal_limits import BODY_LIMIT, MEMORY_LIMIT, READ_LIMIT, TEXT_LIMIT, cut, keep_body, kept_headers
 
 if TYPE_CHECKING:
     from ..state.state import State
 
-BODY_LIMIT = 16 * 1024  # characters of a body kept per entry
 UNRECORDED = (CONTROL_PREFIX, "/dashboard")  # the control plane and the dashboard's own pages
 
 
@@ -139,28 +138,6 @@ def _body(raw: Any, mimetype: str | None) -> Any:
     return redact_body(raw, mimetype) if isinstance(raw, bytes) else raw
 
 
-def _keep_body(raw: bytes | None, mimetype: str | None) -> Any:
-    """The body to keep: raw bytes when no secret can be in it, else its redacted rendering now."""
-    if not raw:
-        return None
-    if len(raw) > BODY_LIMIT:
-        return _head(raw, mimetype)
-    if may_hold_secret(raw):
-        return redact_body(raw, mimetype)
-    return raw
-
-
-def _head(raw: bytes, mimetype: str | None) -> str:
-    """The start of a large body as masked text: a journal entry stays small whatever was sent."""
-    if may_hold_secret(raw):
-        # An encoded key could be cut in two and escape masking: decode and mask before cutting.
-        body = redact_body(raw, mimetype)
-        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
-    else:
-        text = raw[: BODY_LIMIT + 64].decode("utf-8", "replace")
-    return mask_secrets(text[:BODY_LIMIT])[:BODY_LIMIT] + "…"
-
-
 class JournalRecorder:
     """WSGI middleware around the Flask app: it sees the final response, faults included.
 
@@ -182,20 +159,32 @@ class JournalRecorder:
         started = environ.get(ARRIVED) or time.perf_counter()  # from arrival: body and latency waits too
         request_body = _read_body(environ, self._max_body)
         status, response_headers, body = run_to_completion(self._inner, environ, start_response)
-        path = raw_path.encode("latin-1").decode("utf-8", "replace")
+        path = raw_path if raw_path.isascii() else raw_path.encode("latin-1").decode("utf-8", "replace")
         query = environ.get("QUERY_STRING", "")
+        request_headers = _environ_headers(environ)
+        # One search over all the text tells whether any of it needs masking; it mostly does not.
+        hint = any_may_hold_secret([path, query, *plain_values(request_headers), *plain_values(response_headers)])
+        kept_request_headers, request_size = kept_headers(request_headers, hint)
+        kept_response_headers, response_size = kept_headers(response_headers, hint)
+        if hint:
+            path, query = mask_secrets(path), mask_secrets(query)
+        path, query = cut(path, TEXT_LIMIT), cut(query, TEXT_LIMIT)
         request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
-        response_type = _mimetype(next((v for k, v in response_headers if k.lower() == "content-type"), None))
-        kept_request_headers, request_size = kept_headers(_environ_headers(environ))
-        kept_response_headers, response_size = kept_headers(response_headers)
-        path, query = cut(mask_secrets(path), TEXT_LIMIT), cut(mask_secrets(query), TEXT_LIMIT)
-        size = len(path) + len(query) + request_size + response_size
-        size += min(len(request_body or b""), BODY_LIMIT) + min(len(body), BODY_LIMIT) + 200
-        code = int(status.split(" ", 1)[0])
+        response_type = None
+        for name, value in response_headers:
+            if name.lower() == "content-type":
+                response_type = _mimetype(value)
+                break
+        size = len(path) + len(query) + request_size + response_size + 200
+        size += min(len(request_body), BODY_LIMIT) if request_body else 0
+        size += min(len(body), BODY_LIMIT)
+        code = int(status[:3])
         fault = environ.get(FAULT_ID)
-        reason = environ.get(REASON) if code >= 400 else None
-        if reason is None and code >= 400:
-            reason = {"code": "fault", "faultId": fault} if fault is not None else {"code": "unexplained"}
+        reason = None
+        if code >= 400:
+            reason = environ.get(REASON)
+            if reason is None:
+                reason = {"code": "fault", "faultId": fault} if fault is not None else {"code": "unexplained"}
         journal.record(
             {
                 "size": size,
@@ -208,8 +197,8 @@ class JournalRecorder:
                 "fault": fault,
                 "keyId": environ.get(KEY_ID),
                 "reason": reason,
-                "request": (kept_request_headers, _keep_body(request_body, request_type), request_type),
-                "response": (kept_response_headers, _keep_body(body, response_type), response_type),
+                "request": (kept_request_headers, keep_body(request_body, request_type), request_type),
+                "response": (kept_response_headers, keep_body(body, response_type), response_type),
             }
         )
         return [body]
@@ -229,7 +218,7 @@ def _read_body(environ: dict[str, Any], limit: int | None) -> bytes | None:
 
 
 def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
-    pairs = [(_header_name(k), v) for k, v in environ.items() if k[:5] == "HTTP_"]
+    pairs = [(_header_name(k), v) for k, v in environ.items() if k.startswith("HTTP_")]
     for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
         if environ.get(key):
             pairs.append((_header_name(key), environ[key]))

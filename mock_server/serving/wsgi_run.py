@@ -23,6 +23,8 @@ def run_to_completion(
         return start_response(status, headers, exc_info) if start_response is not None else None
 
     result = app(environ, capture)
+    if type(result) is list:  # the usual answer of a middleware: nothing to close
+        return captured[0], captured[1], b"".join(result)
     try:
         body = b"".join(result)
     finally:

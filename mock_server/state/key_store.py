@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import hashlib
 import hmac
 import json
 import random
@@ -49,7 +48,8 @@ class ApiKeyStore:
         self._rng = rng
         self._clock = clock
         self._lock = lock
-        self._pepper = pepper
+        # Keyed once; each digest copies it (hmac.new per call pays for the key set-up again).
+        self._keyed = hmac.new(pepper, digestmod="sha256")
         self._changes = changes or ChangeLog()
         self.revocation_delay = revocation_delay
         self.environment = environment
@@ -63,7 +63,9 @@ class ApiKeyStore:
         self._scope_sets: dict[tuple[str, ...], tuple[frozenset[str], tuple[str, ...]]] = {}
 
     def digest(self, secret: str) -> bytes:
-        return hmac.new(self._pepper, secret.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+        mac = self._keyed.copy()
+        mac.update(secret.encode("utf-8", "surrogatepass"))
+        return mac.digest()
 
     def _shared_scopes(self, scopes: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
         shared = self._scope_sets.get(scopes)
