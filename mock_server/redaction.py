@@ -75,6 +75,23 @@ def mask_secrets(text: str) -> str:
     return text
 
 
+def mask_folded(text: str) -> str:
+    """``text`` masked as ``mask_secrets`` does, and also where a key shows only once case and "-"
+    are folded: servers hand header names over upper-cased with "_" written "-", and may upper-case
+    a method, so a key sent as either arrives folded. A folded key is kept in its folded form."""
+    masked = mask_secrets(text)
+    if masked != text:
+        return masked
+    folded = fold(text)
+    masked = mask_secrets(folded)
+    return text if masked == folded else masked
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased, with "-" written "_": the form a key takes in a name."""
+    return text.lower().replace("-", "_")
+
+
 def may_hold_secret(raw: bytes) -> bool:
     """Whether ``raw`` might hold a key in some encoding (False means it certainly does not).
 

@@ -172,3 +172,33 @@ def test_the_access_log_masks_an_encoded_key_in_the_path(name: str, caplog: pyte
     lines = [r.getMessage() for r in caplog.records if r.name == "eulabel_mock.access"]
     assert len(lines) == 1
     assert hides_key(lines[0])
+
+
+# Servers hand header names over upper-cased with "_" for "-", and a method may be upper-cased
+# too: a key sent as either is looked for once case and "-" are folded.
+def hides_key_in_any_case(text: str) -> bool:
+    return not any(TAIL.lower() in variant.lower() for variant in decodings(text))
+
+
+@pytest.mark.parametrize("name", ["literal", "underscore %5F", "json \\u005f"])
+@pytest.mark.parametrize("place", ["header name", "dashed header name", "method"])
+def test_the_journal_never_keeps_a_key_sent_as_a_header_name_or_method(app: Flask, place: str, name: str) -> None:
+    encoded = ENCODINGS[name](KEY)
+    client = app.test_client()
+    if place == "method":
+        client.open("/v1/products", method=encoded)
+    else:
+        client.get(
+            "/v1/products", headers={encoded if place == "header name" else "X-" + encoded.replace("_", "-"): "1"}
+        )
+    assert hides_key_in_any_case(journal_text(app))
+
+
+def test_the_access_log_masks_a_key_sent_as_the_method(caplog: pytest.LogCaptureFixture) -> None:
+    from mock_server import create_app
+
+    app = create_app({"ACCESS_LOG": True})
+    with caplog.at_level("INFO", logger="eulabel_mock.access"):
+        app.test_client().open("/v1/products", method=KEY)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "eulabel_mock.access"]
+    assert hides_key_in_any_case(line)

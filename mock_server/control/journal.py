@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.auth import KEY_ID
 from ..errors import REASON
-from ..redaction import any_may_hold_secret, join_headers, mask_secrets, plain_values, redact_body
+from ..redaction import any_may_hold_secret, fold, join_headers, mask_folded, mask_secrets, plain_values, redact_body
 from ..serving.limits import ARRIVED
 from ..serving.wsgi_run import WsgiApp, run_to_completion
 from ..state.clock import iso
@@ -161,13 +161,19 @@ class JournalRecorder:
         status, response_headers, body = run_to_completion(self._inner, environ, start_response)
         path = raw_path if raw_path.isascii() else raw_path.encode("latin-1").decode("utf-8", "replace")
         query = environ.get("QUERY_STRING", "")
+        method = environ.get("REQUEST_METHOD", "")
         request_headers = _environ_headers(environ)
-        # One search over all the text tells whether any of it needs masking; it mostly does not.
-        hint = any_may_hold_secret([path, query, *plain_values(request_headers), *plain_values(response_headers)])
+        # Everything a client chose, names and method included (folded: servers change their case),
+        # goes through one search that tells whether any of it needs masking; it mostly does not.
+        names = fold("\n".join([method, *(name for name, _ in request_headers)]))
+        hint = any_may_hold_secret(
+            [path, query, names, *plain_values(request_headers), *plain_values(response_headers)]
+        )
+        if hint:
+            path, query, method = mask_secrets(path), mask_secrets(query), mask_folded(method)
+            request_headers = [(mask_folded(name), value) for name, value in request_headers]
         kept_request_headers, request_size = kept_headers(request_headers, hint)
         kept_response_headers, response_size = kept_headers(response_headers, hint)
-        if hint:
-            path, query = mask_secrets(path), mask_secrets(query)
         path, query = cut(path, TEXT_LIMIT), cut(query, TEXT_LIMIT)
         request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
         response_type = None
@@ -189,7 +195,7 @@ class JournalRecorder:
             {
                 "size": size,
                 "time": self._state.clock.now(),
-                "method": environ.get("REQUEST_METHOD", "")[:20],
+                "method": cut(method, 20),
                 "path": path,
                 "query": query,
                 "status": code,

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..redaction import mask_secrets
+from ..redaction import mask_folded, mask_secrets
 from .limits import ARRIVED
 from .wsgi_run import WsgiApp
 
@@ -34,4 +34,5 @@ class AccessLog:
             # The path only: query strings and headers may carry credentials.
             path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
             ms = (time.perf_counter() - started) * 1000
-            access_log.info("%s %s %s %.1fms", environ.get("REQUEST_METHOD", ""), mask_secrets(path), status[0], ms)
+            method = mask_folded(environ.get("REQUEST_METHOD", ""))
+            access_log.info("%s %s %s %.1fms", method, mask_secrets(path), status[0], ms)
