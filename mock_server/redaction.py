@@ -58,6 +58,8 @@ _LITERAL_BYTES = re.compile(rb"sk_(?:test|live)_[A-Za-z0-9]{5}")
 _BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-"
 _AS_RUN = bytes.maketrans(_BASE64_ALPHABET, b"a" * len(_BASE64_ALPHABET))  # others keep a byte that is not "a"
 _LONG_RUN = b"a" * 52
+# A prefix as the key list shows it ("sk_test_" and 4 characters): masking marks it with "…" too.
+_SHOWN_PREFIX = re.compile(r"sk_(?:test|live)_[A-Za-z0-9]{1,4}+(?![A-Za-z0-9…])")
 
 
 def mask_secrets(text: str) -> str:
@@ -73,6 +75,12 @@ def mask_secrets(text: str) -> str:
     if len(text) >= 52:
         text = _BASE64_RUN.sub(_mask_base64, text)
     return text
+
+
+def holds_key(text: str) -> bool:
+    """Whether ``text`` holds an API key in some encoding; a prefix as the key list shows it is none."""
+    masked = mask_secrets(text)
+    return masked != text and masked != _SHOWN_PREFIX.sub("\\g<0>…", text)
 
 
 def mask_folded(text: str) -> str:

@@ -12,6 +12,7 @@ from jsonschema.exceptions import best_match
 
 from ..errors import BadRequest, ValidationFailed
 from ..json_limits import MAX_DEPTH, TooDeep, loads
+from ..redaction import holds_key, may_hold_secret
 from .spec import Operation
 
 _INT = re.compile(r"-?[0-9]{1,18}")
@@ -22,6 +23,8 @@ _INT = re.compile(r"-?[0-9]{1,18}")
 NON_BLANK = r"[^\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
 _NON_BLANK = re.compile(NON_BLANK)
 _JSON_TYPES = ("application/json",)
+_HOLDS_KEY = "holds an API key. A key is a secret: it is never stored in data, where it would be shown again."
+_NAME_KEYS_BY_ID = "Remove the key from the value; to name a key, use its id or its prefix (sk_test_ and 4 characters)."
 
 
 def parse_body(op: Operation, request: Request) -> Any:
@@ -36,10 +39,36 @@ def parse_body(op: Operation, request: Request) -> Any:
             "Content-Type must be application/json.",
             suggestion="Send a JSON body with 'Content-Type: application/json'.",
         )
-    body = read_json(request.get_data(cache=False))
+    raw = request.get_data(cache=False)
+    body = read_json(raw)
     assert op.body_validator is not None
     _check(op.body_validator, body, where="body")
+    refuse_keys(raw, body)
     return body
+
+
+def refuse_keys(raw: bytes, body: Any) -> None:
+    """Refuse a body that carries an API key in any of its strings, names included.
+
+    Whatever is stored comes back in later answers (a key's name in every list), and a key may be
+    shown once only (C12, C14); so no key is stored in data, in any encoding the journal masks.
+
+    :raise ValidationFailed: ``param`` names the field (masked, if the name itself is the key).
+    """
+    if not may_hold_secret(raw):  # the usual case: one scan of the bytes
+        return
+    stack: list[tuple[str, Any]] = [("", body)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str) and holds_key(value):
+            field = where or "body"
+            raise ValidationFailed(f"{field} {_HOLDS_KEY}", param=field, suggestion=_NAME_KEYS_BY_ID)
+        if isinstance(value, dict):
+            for name, item in value.items():
+                field = f"{where}.{name}" if where else name
+                stack += [(field, name), (field, item)]
+        elif isinstance(value, list):
+            stack += [(f"{where}[{i}]", item) for i, item in enumerate(value)]
 
 
 def parse_query(op: Operation, request: Request) -> dict[str, Any]:

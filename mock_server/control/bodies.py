@@ -15,7 +15,7 @@ from flask import request
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from ..api.validation import describe, read_json
+from ..api.validation import describe, read_json, refuse_keys
 from ..errors import ValidationFailed
 
 SCHEMA_PATH = Path(__file__).with_name("bodies.schema.json")
@@ -37,7 +37,7 @@ def json_object() -> dict[str, Any]:
     """The request's JSON object; an empty body reads as ``{}``.
 
     :raise BadRequest: the body is not JSON, or nests deeper than the limit.
-    :raise ValidationFailed: the body is JSON but not an object.
+    :raise ValidationFailed: the body is JSON but not an object, or holds an API key.
     """
     raw = request.get_data(cache=False)
     if not raw.strip():
@@ -45,6 +45,7 @@ def json_object() -> dict[str, Any]:
     body = read_json(raw)
     if not isinstance(body, dict):
         raise ValidationFailed("The body must be a JSON object.", param="body")
+    refuse_keys(raw, body)
     return body
 
 
