@@ -22,8 +22,12 @@ TEXT_LIMIT = 16 * 1024  # characters of a non-JSON body kept when it is rendered
 # Header names whose whole value is a credential, besides Authorization and cookies.
 CREDENTIAL_HEADER = re.compile(r"api[-_]?key|token|secret|password", re.I)
 
-# Possessive, and not followed by the ellipsis: a key already cut to its prefix is not cut again.
-_SECRET = re.compile(r"sk_(?:test|live)_[A-Za-z0-9]++(?!…)")
+# A key's characters stop where another key may start ("sk" and "_", or "_" encoded): in
+# "sk_test_sk_test_<key>", or two keys pasted together, the first match would take the next
+# key's own "sk" and leave the rest of that key unmatched. (_mask leaves a prefix already cut,
+# "sk_test_" + 4 and "…", as it is.)
+_KEY_CHAR = r"(?:(?!sk[_%\\])[A-Za-z0-9])"
+_SECRET = re.compile(rf"sk_(?:test|live)_{_KEY_CHAR}++")
 # A run of what an encoded key is written with: letters, digits, "_", "%" escapes, "\u" escapes.
 _ENCODED_RUN = re.compile(r"[A-Za-z0-9_%\\]{12,}")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -59,7 +63,7 @@ _BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 _AS_RUN = bytes.maketrans(_BASE64_ALPHABET, b"a" * len(_BASE64_ALPHABET))  # others keep a byte that is not "a"
 _LONG_RUN = b"a" * 52
 # A prefix as the key list shows it ("sk_test_" and 4 characters): masking marks it with "…" too.
-_SHOWN_PREFIX = re.compile(r"sk_(?:test|live)_[A-Za-z0-9]{1,4}+(?![A-Za-z0-9…])")
+_SHOWN_PREFIX = re.compile(rf"sk_(?:test|live)_{_KEY_CHAR}{{1,4}}+(?!{_KEY_CHAR}|…)")
 
 
 def mask_secrets(text: str) -> str:
@@ -123,23 +127,33 @@ def plain_values(headers: Iterable[tuple[str, str]]) -> list[str]:
 
 
 def _mask(match: re.Match[str]) -> str:
-    return match.group(0)[:12] + "…"
+    key = match.group(0)
+    if len(key) <= 12 and match.string.startswith("…", match.end()):
+        return key  # a prefix already cut; a longer key before an ellipsis is still a key
+    return key[:12] + "…"
 
 
-def _decoded(text: str) -> str:
+def _decodings(text: str) -> list[str]:
+    """``text`` and what each round of percent and JSON-escape decoding makes of it."""
+    levels = [text]
     for _ in range(_DECODE_ROUNDS):
-        decoded = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), unquote(text))
-        if decoded == text:
+        decoded = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), unquote(levels[-1]))
+        if decoded == levels[-1]:
             break
-        text = decoded
-    return text
+        levels.append(decoded)
+    return levels
 
 
 def _mask_encoded(match: re.Match[str]) -> str:
     run = match.group(0)
     if "%" not in run and "\\" not in run:
         return run
-    decoded = _decoded(run)
+    levels = _decodings(run)
+    # A base64 key shows at some round, and a later round may spoil it ("%25c2..." read once more
+    # as "%c2"), so every round is looked at, not only the last.
+    if any(len(level) >= 52 and _BASE64_RUN.sub(_mask_base64, level) != level for level in levels):
+        return REDACTED
+    decoded = levels[-1]
     return _SECRET.sub(_mask, decoded) if _SECRET.search(decoded) else run
 
 
@@ -153,7 +167,7 @@ def _mask_base64(match: re.Match[str]) -> str:
             text = base64.b64decode(part, validate=True).decode("latin-1")
         except (binascii.Error, ValueError):
             continue
-        if _SECRET.search(text) or _SECRET.search(_decoded(text)):
+        if _SECRET.search(text) or _SECRET.search(_decodings(text)[-1]):
             return REDACTED
     return run
 

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mock_server.redaction import any_may_hold_secret, mask_secrets, may_hold_secret, redact_body
-from tests.test_redaction_encodings import ENCODINGS, KEY
+from tests.test_redaction_encodings import ENCODINGS, KEY, hides_key
 
 # Pieces that build keys and their encodings, mixed with arbitrary text around and between them.
 PIECES = [
@@ -38,7 +38,8 @@ PIECES = [
     quote(base64.b64encode(KEY.encode()).decode(), safe=""),
 ]
 texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=8).map("".join)
-SHOWN_PREFIX = re.compile(r"sk_(?:test|live)_[A-Za-z0-9]{0,4}(?![A-Za-z0-9])")
+KEY_CHAR = r"(?:(?!sk[_%\\])[A-Za-z0-9])"  # as the masking reads a key: up to where another may start
+SHOWN_PREFIX = re.compile(rf"sk_(?:test|live)_{KEY_CHAR}{{0,4}}(?!{KEY_CHAR})")
 
 
 def without_listed_prefixes(text: str) -> str:
@@ -82,3 +83,16 @@ def test_ordinary_api_answers_get_a_certain_no() -> None:
     assert not may_hold_secret(json.dumps(page).encode())
     assert not may_hold_secret(b'{"prefix": "sk_test_Zq9X\xe2\x80\xa6"}')
     assert not any_may_hold_secret(["/v1/products", "limit=20", "127.0.0.1:8080", "application/json", "1796040490"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(texts, texts)
+def test_masking_hides_a_key_whatever_text_surrounds_it(before: str, after: str) -> None:
+    assert hides_key(mask_secrets(before + KEY + after))
+
+
+def test_a_key_right_after_a_prefix_or_another_key_is_masked() -> None:
+    # Found by the test above: the match before the key (a prefix, or another key pasted right
+    # before it) took the key's own "sk", and the rest of the key was kept.
+    for before in ("sk_test_", "sk_live_", "sk_test_sk_test_", "x sk_test_", KEY):
+        assert hides_key(mask_secrets(before + KEY))

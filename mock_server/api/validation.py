@@ -12,7 +12,7 @@ from jsonschema.exceptions import best_match
 
 from ..errors import BadRequest, ValidationFailed
 from ..json_limits import MAX_DEPTH, TooDeep, loads
-from ..redaction import holds_key, may_hold_secret
+from ..redaction import holds_key, mask_secrets, may_hold_secret
 from .spec import Operation
 
 _INT = re.compile(r"-?[0-9]{1,18}")
@@ -61,7 +61,7 @@ def refuse_keys(raw: bytes, body: Any) -> None:
     while stack:
         where, value = stack.pop()
         if isinstance(value, str) and holds_key(value):
-            field = where or "body"
+            field = mask_secrets(where) or "body"  # the name may be the key itself
             raise ValidationFailed(f"{field} {_HOLDS_KEY}", param=field, suggestion=_NAME_KEYS_BY_ID)
         if isinstance(value, dict):
             for name, item in value.items():
