@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mock_server.redaction import mask_secrets
+
 # Anything that starts like a key is cut to its visible prefix: a full secret never leaves the run.
 SECRET = re.compile(r"sk_(?:test|live)_[A-Za-z0-9_\-]+")
 ENV_PREFIX = re.compile(r"^sk_(?:test|live)_")
@@ -16,7 +18,9 @@ def mask(secret: str) -> str:
 
 
 def redact(text: str) -> str:
-    """``text`` with every key-shaped string replaced by its mask."""
+    """``text`` with every key-shaped string replaced by its mask, in any encoding the mock masks
+    (a broken server may echo a key percent-encoded or in base64; reports quote what it said)."""
+    text = mask_secrets(text)
     return SECRET.sub(lambda m: m.group(0) if len(m.group(0)) <= VISIBLE else mask(m.group(0)), text)
 
 

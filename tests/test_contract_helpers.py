@@ -10,6 +10,7 @@ import pytest
 from contract_tests.redact import contains_full_key, mask, redact
 from contract_tests.shapes import code_ok, find_id, find_secret, iso_utc, list_items, matches, parse_error, revealed
 from contract_tests.spec_view import build_documented, documented_spec, full_spec
+from tests.test_redaction_encodings import ENCODINGS, KEY, hides_key
 
 SECRET = "sk_test_" + "Ab3dE" * 6 + "xy"  # 32 characters after the prefix, built so no literal key is in the repo
 
@@ -148,3 +149,9 @@ def test_documented_view_admits_every_scope_the_docs_list() -> None:
     assert "api_keys:manage" not in full_spec()["components"]["schemas"]["Scope"]["enum"]
     body = documented_spec()["paths"]["/v1/auth/api-keys"]["post"]["requestBody"]["content"]["application/json"]
     assert "api_keys:manage" in body["schema"]["properties"]["scopes"]["items"]["enum"]
+
+
+@pytest.mark.parametrize("name", sorted(ENCODINGS))
+def test_the_suites_redaction_hides_a_key_in_every_encoding_the_mock_masks(name: str) -> None:
+    # A broken server may echo a key percent-encoded or in base64: the suite's reports quote it.
+    assert hides_key(redact(f"server said: {ENCODINGS[name](KEY)} (end)"))
