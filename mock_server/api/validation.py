@@ -13,6 +13,7 @@ from jsonschema.exceptions import best_match
 from ..errors import BadRequest, ValidationFailed
 from ..json_limits import MAX_DEPTH, TooDeep, loads
 from ..redaction import holds_key, mask_secrets, may_hold_secret
+from ..state import gtin
 from .spec import Operation
 
 _INT = re.compile(r"-?[0-9]{1,18}")
@@ -124,6 +125,8 @@ def read_json(raw: bytes) -> Any:
 def _check(validator: Draft202012Validator, instance: Any, where: str) -> None:
     error = best_match(validator.iter_errors(instance))
     if error is not None:
+        if error.validator == "pattern" and error.schema.get("format") == "gtin" and isinstance(error.instance, str):
+            gtin.normalise(error.instance)  # the pattern's rule, told with the GTIN guide's message
         param, message = describe(error, where)
         raise ValidationFailed(message, param=param)
 

@@ -7,8 +7,11 @@ import re
 from ..errors import ValidationFailed
 
 LENGTHS = (8, 12, 13, 14)
-# Spaces and dashes inside, any whitespace around (the GTIN guide); a tab or newline inside is an error.
+# Spaces and dashes inside, whitespace around (the GTIN guide); a tab or newline inside is an error.
 _STRIP = re.compile(r"[ -]+")
+# Whitespace as the spec's patterns spell it (Unicode White_Space and ECMA-262's \s), not str.strip()'s
+# own set, which adds U+001C-U+001F and leaves out U+FEFF: openapi.yaml's Gtin pattern says the same.
+AROUND = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
 SUGGESTION = "Provide a valid 8, 12, 13, or 14-digit GTIN."
 
 
@@ -23,7 +26,7 @@ def normalise(raw: str) -> str:
 
     :raise ValidationFailed: with ``param="gtin"`` and the documented message.
     """
-    digits = _STRIP.sub("", raw.strip())
+    digits = _STRIP.sub("", raw.strip(AROUND))
     if not digits.isascii() or not digits.isdigit() or len(digits) not in LENGTHS:
         raise ValidationFailed("GTIN must be 8, 12, 13 or 14 digits.", param="gtin", suggestion=SUGGESTION)
     padded = digits.zfill(14)
