@@ -38,6 +38,7 @@ KINDS = {
     "qa",
     "qa-destructive",
     "control-schema",
+    "st-run",
 }
 FULL_KEY = re.compile(r"sk_(test|live)_[A-Za-z0-9]{20,}")
 CONTRACT_SUITE = REPO / "contract_tests" / "conftest.py"
