@@ -30,10 +30,20 @@ def signed_in(app: Flask, org: str = "org_quinta") -> FlaskClient:
     return client
 
 
-@pytest.mark.parametrize("path", ["/dashboard", "/dashboard/keys/key_x", "/dashboard/static/keys.js"])
-def test_every_dashboard_response_forbids_framing_caching_referrers_and_foreign_scripts(app: Flask, path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/dashboard", 200),
+        ("/dashboard/keys/key_x", 404),
+        ("/dashboard/nowhere", 404),
+        ("/dashboard/static/keys.js", 200),
+    ],
+)
+def test_every_dashboard_response_forbids_framing_caching_referrers_and_foreign_scripts(
+    app: Flask, path: str, status: int
+) -> None:
     r = signed_in(app).get(path)
-    assert r.status_code == 200
+    assert r.status_code == status
     for name, value in PAGE_HEADERS.items():
         assert r.headers[name] == value
     csp = r.headers["Content-Security-Policy"]
@@ -104,7 +114,9 @@ def test_names_are_escaped_in_server_rendered_pages() -> None:
     from mock_server.api.routing import state_of
 
     state_of(app).add_organization("org_evil", "<img src=x onerror=alert(1)>")
-    page = signed_in(app, "org_evil").get("/dashboard").get_data(as_text=True)
+    client = app.test_client()
+    client.set_cookie("eulabel_session", state_of(app).add_session("org_evil"))
+    page = client.get("/dashboard").get_data(as_text=True)
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
 
@@ -259,3 +271,72 @@ def test_a_shared_mock_signs_in_the_holder_of_its_control_token() -> None:
 
 def test_a_local_mock_asks_for_no_control_token(app: Flask) -> None:
     assert b'name="control_token"' not in app.test_client().get("/dashboard").data
+
+
+def offered(client: FlaskClient) -> list[str]:
+    return re.findall(r'name="organization" value="([^"]+)"', client.get("/dashboard").get_data(as_text=True))
+
+
+def test_the_sign_in_page_offers_the_fixtures_demo_organisations_only(app: Flask) -> None:
+    minted = json_of(app.test_client().post("/_mock/sessions"))["organizationId"]
+    named = json_of(app.test_client().post("/_mock/sessions", json={"organizationId": "org_ci_run"}))
+    signed_in(app, "new")  # "New organisation" mints one too
+    assert offered(app.test_client()) == ["org_quinta", "org_textil", "new"]
+    page = app.test_client().get("/dashboard").get_data(as_text=True)
+    assert minted not in page and named["organizationId"] not in page
+
+
+@pytest.mark.parametrize("org", ["org_ci_run", "minted"])
+def test_sign_in_refuses_an_organisation_the_page_does_not_offer(app: Flask, org: str) -> None:
+    made = app.test_client().post("/_mock/sessions", json={"organizationId": org} if org != "minted" else {})
+    org_id = json_of(made)["organizationId"]
+    r = app.test_client().post("/dashboard/sign-in", data={"organization": org_id}, headers=SAME_ORIGIN)
+    assert r.status_code == 422 and "Set-Cookie" not in r.headers
+    assert b"Choose an organisation." in r.data
+
+
+def test_with_demo_sessions_off_the_sign_in_page_offers_only_a_new_organisation() -> None:
+    app = create_app({"DEMO_SESSIONS": False})
+    assert offered(app.test_client()) == ["new"]
+    r = app.test_client().post("/dashboard/sign-in", data={"organization": "org_quinta"}, headers=SAME_ORIGIN)
+    assert r.status_code == 422 and "Set-Cookie" not in r.headers
+    assert signed_in(app, "new").get("/v1/auth/api-keys").status_code == 200
+
+
+def test_an_unknown_or_foreign_key_or_an_unknown_page_is_a_404_page_with_a_way_back(app: Flask) -> None:
+    client = signed_in(app)
+    foreign = json_of(Dashboard(app).create_key(session=TEXTIL))["id"]
+    for path, heading in [
+        ("/dashboard/keys/key_doesnotexist", "Key not found"),
+        (f"/dashboard/keys/{foreign}", "Key not found"),
+        ("/dashboard/keys/", "Page not found"),
+        ("/dashboard/a/b", "Page not found"),
+    ]:
+        r = client.get(path)
+        page = r.get_data(as_text=True)
+        assert (r.status_code, r.mimetype) == (404, "text/html"), path
+        assert f">{heading}</h1>" in page and 'href="/dashboard"' in page, path
+
+
+def test_usage_explains_each_keys_unusual_patterns_and_gives_the_mocks_clock(api: Dashboard, app: Flask) -> None:
+    created = json_of(api.create_key(["products:read"]))
+    plain = app.test_client()
+    plain.post("/_mock/clock/freeze", json={"at": "2026-12-04T10:00:00Z"})
+    for _ in range(3):
+        api.products(created["secret"])
+        plain.post(
+            "/v1/products",
+            json={"name": "x", "category": "wine", "gtin": "5601012012200"},
+            headers={"Authorization": f"Bearer {created['secret']}"},
+        )
+    client = app.test_client()
+    client.set_cookie("eulabel_session", QUINTA)
+    body = json_of(client.get("/_mock/usage"))
+    assert body["now"] == "2026-12-04T10:00:00.000Z"
+    [listed] = [k for k in body["data"] if k["id"] == created["id"]]
+    one = json_of(client.get(f"/_mock/usage/{created['id']}"))
+    assert listed["unusual"] == one["unusual"]
+    assert [u["message"] for u in listed["unusual"]] == [
+        "3 calls refused with 401 or 403 in the last hour.",
+        "Calls outside this key's scopes or the API: POST /v1/products.",
+    ]

@@ -1,4 +1,4 @@
-"""The dashboard's pages: sign in and out, the API keys page and a key's usage page.
+"""The dashboard's pages: sign in and out, the API keys page, a key's usage page, and "not found".
 
 Pages are plain templates; the data on them comes from the API, fetched by the page's script.
 """
@@ -13,6 +13,7 @@ from ..api.spec import load_spec
 from ..control.access import token_matches, token_required
 from ..errors import ApiError
 from .headers import secure
+from .organisations import demo_organisations, label
 
 bp = Blueprint(
     "dashboard",
@@ -48,20 +49,27 @@ def grantable_scopes() -> list[tuple[str, str]]:
 
 
 def _organization() -> tuple[str, str] | None:
-    """The signed-in organisation's id and name, or None."""
+    """The signed-in organisation's id and the name the pages show, or None."""
     token = request.cookies.get(SESSION_COOKIE)
     state = state_of(current_app)
     org_id = state.session_org(token) if token else None
-    if org_id is None:
+    org = state.organizations.get(org_id) if org_id else None
+    if org_id is None or org is None:
         return None
-    org = state.organizations.get(org_id)
-    return org_id, org.name if org else org_id
+    return org_id, label(org)
 
 
 def _sign_in_page(error: str | None = None, status: int = 200) -> Response:
-    orgs = list(state_of(current_app).organizations.values())
+    orgs = [(org.id, label(org)) for org in demo_organisations(current_app)]
     page = render_template("dashboard/sign_in.html", orgs=orgs, error=error, token_required=token_required())
     return Response(page, status)
+
+
+def _not_found(what: str) -> Response:
+    """A page that says what was not found and leads back, with a 404 (an unknown key, another organisation's)."""
+    org_id, org_name = _organization() or (None, None)
+    page = render_template("dashboard/not_found.html", what=what, org_id=org_id, org_name=org_name)
+    return Response(page, 404)
 
 
 @bp.get("")
@@ -83,7 +91,16 @@ def usage_page(key_id: str) -> Response:
     if signed_in is None:
         return _sign_in_page()
     org_id, org_name = signed_in
+    try:
+        state_of(current_app).keys.get_any(org_id, key_id)  # revoked keys keep their audit page
+    except ApiError:
+        return _not_found("key")
     return Response(render_template("dashboard/usage.html", org_id=org_id, org_name=org_name, key_id=key_id))
+
+
+@bp.get("/<path:_rest>")
+def unknown_page(_rest: str) -> Response:
+    return _not_found("page")
 
 
 @bp.post("/sign-in")
@@ -102,7 +119,7 @@ def sign_in() -> Response:
     with state.lock:
         if choice == NEW_ORGANIZATION:
             org_id = state.add_organization().id
-        elif choice in state.organizations:
+        elif choice in {org.id for org in demo_organisations(current_app)}:  # what the page offers, no more
             org_id = choice
         else:
             return _sign_in_page("Choose an organisation.", 422)

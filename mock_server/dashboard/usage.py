@@ -32,6 +32,10 @@ def _key_json(key: ApiKey) -> dict[str, Any]:
     return {**key.to_json(), "revokedAt": iso(key.revoked_at) if key.revoked_at is not None else None}
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _unusual(calls: list[dict[str, Any]], since: float) -> list[dict[str, Any]]:
     """What should catch the eye: bursts of refusals, use after revocation, calls outside the key's scopes."""
     recent = [c for c in calls if c["epoch"] >= since]
@@ -43,7 +47,7 @@ def _unusual(calls: list[dict[str, Any]], since: float) -> list[dict[str, Any]]:
             {
                 "code": "refusal_burst",
                 "count": refused,
-                "message": f"{refused} calls refused with 401 or 403 in the last hour.",
+                "message": f"{_count(refused, 'call')} refused with 401 or 403 in the last hour.",
             }
         )
     if codes["key_revoked"]:
@@ -51,7 +55,8 @@ def _unusual(calls: list[dict[str, Any]], since: float) -> list[dict[str, Any]]:
             {
                 "code": "used_after_revocation",
                 "count": codes["key_revoked"],
-                "message": f"{codes['key_revoked']} calls with this key after it was revoked: someone still holds it.",
+                "message": f"{_count(codes['key_revoked'], 'call')} with this key after it was revoked: "
+                "someone still holds it.",
             }
         )
     stray = sorted(
@@ -67,7 +72,7 @@ def _unusual(calls: list[dict[str, Any]], since: float) -> list[dict[str, Any]]:
                 "code": "unexpected_path",
                 "count": len(stray),
                 "paths": stray,
-                "message": "Calls to paths outside this key's scopes or the API: " + ", ".join(stray) + ".",
+                "message": "Calls outside this key's scopes or the API: " + ", ".join(stray) + ".",
             }
         )
     if codes["rate_limited"]:
@@ -75,7 +80,7 @@ def _unusual(calls: list[dict[str, Any]], since: float) -> list[dict[str, Any]]:
             {
                 "code": "rate_limited",
                 "count": codes["rate_limited"],
-                "message": f"{codes['rate_limited']} calls over the rate limit.",
+                "message": f"{_count(codes['rate_limited'], 'call')} over the rate limit.",
             }
         )
     return out
@@ -118,16 +123,19 @@ def _usage(key: ApiKey, calls: list[dict[str, Any]], now: float) -> dict[str, An
 
 @bp.get("/usage")
 def list_usage() -> Response:
-    """Every key of the session's organisation, revoked ones included, with its last hour in brief."""
+    """Every key of the session's organisation, revoked ones included, with its last hour in brief.
+
+    ``now`` is the mock's clock, which tests may freeze or advance: the page tells times relative to it.
+    """
     state = state_of(current_app)
     org_id = session_org(state, request)
     journal = plane_of(current_app).journal
-    since = state.clock.now() - HOUR
+    now = state.clock.now()
     data = []
     for key in state.keys.all(org_id):
         calls = journal.of_key(key.id)
-        data.append({**_key_json(key), "lastHour": _summary(calls, since), "unusual": len(_unusual(calls, since))})
-    return secure(json_response({"data": data, "journalSize": journal.size}))
+        data.append({**_key_json(key), "lastHour": _summary(calls, now - HOUR), "unusual": _unusual(calls, now - HOUR)})
+    return secure(json_response({"data": data, "now": iso(now), "journalSize": journal.size}))
 
 
 @bp.get("/usage/<key_id>")

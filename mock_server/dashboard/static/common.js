@@ -42,6 +42,30 @@ window.dash = (() => {
     return iso.replace("T", " ").replace(/\.\d+/, "").replace("Z", " UTC");
   }
 
+  // "1 call", "2 calls", "0 calls": every count on the pages goes through here.
+  function plural(n, one, many) {
+    return `${n} ${n === 1 ? one : many || `${one}s`}`;
+  }
+
+  const UNITS = [["year", 365 * 86400], ["month", 30 * 86400], ["day", 86400], ["hour", 3600], ["minute", 60]];
+
+  // How long before `now` (the mock's clock, which tests may freeze: never the browser's) `iso` was.
+  function ago(iso, now) {
+    const seconds = (Date.parse(now) - Date.parse(iso)) / 1000;
+    if (!(seconds >= 45)) return "just now"; // also a time a little after `now`
+    for (const [unit, size] of UNITS) {
+      const count = Math.round(seconds / size);
+      if (count >= 1 && seconds >= size * 0.75) return `${plural(count, unit)} ago`;
+    }
+    return "1 minute ago";
+  }
+
+  // A relative time with the exact one on hover and for assistive technology, or "never".
+  function timeEl(iso, now) {
+    if (!iso) return el("span", { text: "never" });
+    return el("time", { datetime: iso, title: when(iso), text: ago(iso, now) });
+  }
+
   function setStatus(text, isError) {
     const status = document.getElementById("status");
     if (!status) return;
@@ -55,5 +79,5 @@ window.dash = (() => {
     }
   }
 
-  return { call, el, when, setStatus, fields };
+  return { call, el, when, plural, ago, timeEl, setStatus, fields };
 })();

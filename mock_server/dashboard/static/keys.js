@@ -1,9 +1,11 @@
 "use strict";
-// Settings → API Keys: list, create (secret shown once), revoke, rotate.
-// The secret lives only in the secret dialog's text while it is open: no variable keeps it,
-// and closing the dialog (button, Escape, leaving the page) empties it.
+// Settings → API Keys: create (secret shown once), revoke, rotate; the list is key_list.js, rotations
+// in progress rotations.js. The secret lives only in the secret dialog's text while it is open: no
+// variable keeps it, and closing the dialog (button, Escape, leaving the page) empties it.
+// The status line says what the last action did; opening a dialog starts a new action and clears it.
 (() => {
-  const { call, el, when, setStatus, fields } = window.dash;
+  const { call, setStatus, fields } = window.dash;
+  const { keyList, rotations } = window;
   const API = "/v1/auth/api-keys";
   const $ = (id) => document.getElementById(id);
   const createDialog = $("create-dialog");
@@ -13,10 +15,13 @@
   const secretValue = $("secret-value");
   const returnTo = new Map(); // dialog -> the control that gets focus back when it closes
   let pendingRevoke = null; // {id, name}
-  let rotation = null; // {oldId, oldName, oldPrefix, newId, newName, newPrefix}: never a secret
+  let rotating = null; // the key being rotated while the rotate dialog is open
+  let active = []; // the active keys as last listed
+  let now = new Date().toISOString(); // the mock's clock as last read
 
   function open(dialog, focus, back) {
     returnTo.set(dialog, back || document.activeElement);
+    if (dialog !== secretDialog) setStatus("");
     dialog.showModal();
     if (focus) focus.focus();
   }
@@ -34,37 +39,17 @@
     box.hidden = !text;
   }
 
-  // --- the list ---------------------------------------------------------------------------
-  function usageCell(summary) {
-    if (!summary) return "–";
-    const { lastHour, unusual } = summary;
-    const text = lastHour.refused ? `${lastHour.calls} (${lastHour.refused} refused)` : String(lastHour.calls);
-    return el("span", {}, text, unusual ? el("span", { class: "badge", text: "unusual" }) : null);
-  }
-
-  function keyRow(key, summary) {
-    const label = (verb) => `${verb} ${key.name}`;
-    return el("tr", { "data-key-id": key.id },
-      el("td", { text: key.name }),
-      el("td", {}, el("code", { text: `${key.prefix}…` })),
-      el("td", {}, ...key.scopes.map((s) => el("code", { class: "scope-tag", text: s }))),
-      el("td", { text: when(key.createdAt) }),
-      el("td", { text: when(key.lastUsedAt) }),
-      el("td", {}, usageCell(summary)),
-      el("td", { class: "row-actions" },
-        el("a", { href: `/dashboard/keys/${encodeURIComponent(key.id)}`, "aria-label": label("Usage of"), text: "Usage" }),
-        el("button", { type: "button", class: "secondary", "aria-label": label("Rotate"), text: "Rotate",
-          onclick: () => startRotation(key) }),
-        el("button", { type: "button", class: "danger", "aria-label": label("Revoke"), text: "Revoke",
-          onclick: () => confirmRevoke(key) })));
-  }
-
-  function revokedItem(key) {
-    return el("li", {},
-      el("span", { text: key.name }), " ", el("code", { text: `${key.prefix}…` }),
-      ` revoked ${when(key.revokedAt)} · `,
-      el("a", { href: `/dashboard/keys/${encodeURIComponent(key.id)}`, "aria-label": `Audit of ${key.name}`, text: "Audit" }));
-  }
+  const rowActions = { rotate: startRotation, revoke: confirmRevoke };
+  const panelActions = {
+    revoke: confirmRevoke,
+    refresh: () => load(),
+    keepBoth(old, fresh) {
+      rotations.end(old.id);
+      setStatus(`Rotation of “${old.name}” closed: “${old.name}” and “${fresh.name}” both stay active.`);
+      load();
+      $("open-create").focus();
+    },
+  };
 
   async function load() {
     let keys;
@@ -78,13 +63,9 @@
       setStatus(`Could not load the keys: ${err.message}`, true);
       return;
     }
-    const byId = new Map((usage ? usage.data : []).map((u) => [u.id, u]));
-    $("key-rows").replaceChildren(...keys.map((k) => keyRow(k, byId.get(k.id))));
-    $("no-keys").hidden = keys.length > 0;
-    const revoked = (usage ? usage.data : []).filter((u) => u.revokedAt);
-    $("revoked-list").replaceChildren(...revoked.map(revokedItem));
-    $("revoked").hidden = revoked.length === 0;
-    renderRotation(keys);
+    active = keys;
+    now = keyList.render(keys, usage, rowActions);
+    rotations.render(keys, now, panelActions);
   }
 
   // --- create -----------------------------------------------------------------------------
@@ -119,10 +100,10 @@
   });
 
   // --- the one-time secret ----------------------------------------------------------------
-  function showSecret(secret, rotating, back) {
+  function showSecret(secret, rotation, back) {
     secretValue.textContent = secret;
     $("copy-status").textContent = "";
-    $("secret-rotation").hidden = !rotating;
+    $("secret-rotation").hidden = !rotation;
     open(secretDialog, $("copy-secret"), back);
   }
 
@@ -175,28 +156,26 @@
     if (revokeDialog.returnValue !== "revoke" || !target) return;
     try {
       await call("DELETE", `${API}/${encodeURIComponent(target.id)}`);
-      setStatus(`Key “${target.name}” revoked. Revocation is permanent.`);
-      if (rotation && rotation.oldId === target.id) {
-        rotation = null;
-        setStatus(`Rotation complete: the old key “${target.name}” is revoked.`);
-      }
+      const rotation = rotations.end(target.id);
+      setStatus(rotation
+        ? `Rotation complete: the old key “${target.name}” is revoked. Revocation is permanent.`
+        : `Key “${target.name}” revoked. Revocation is permanent.`);
     } catch (err) {
-      setStatus(`The key was not revoked: ${err.message}`, true);
+      setStatus(`The key “${target.name}” was not revoked: ${err.message}`, true);
     }
     await load();
     if (!document.querySelector("dialog[open]")) $("open-create").focus();
   });
 
   // --- rotate -----------------------------------------------------------------------------
-  let rotating = null; // the key being rotated while the rotate dialog is open
-
   function startRotation(key) {
     rotating = key;
     $("rotate-form").reset();
     showError(rotateDialog, "");
     fields(rotateDialog, { scopes: key.scopes.join(", "), "old-name": key.name });
-    $("rotate-name").value = key.name;
+    $("rotate-name").value = rotations.defaultName(key.name, new Set(active.map((k) => k.name)), now);
     open(rotateDialog, $("rotate-name"));
+    $("rotate-name").select();
   }
 
   $("rotate-form").addEventListener("submit", async (event) => {
@@ -205,35 +184,13 @@
     if (!old) return;
     const created = await createKey(rotateDialog, $("rotate-name").value, old.scopes);
     if (!created) return;
-    rotation = { oldId: old.id, oldName: old.name, oldPrefix: old.prefix,
-      newId: created.id, newName: created.name, newPrefix: created.prefix };
+    rotations.start(old.id, created.id);
     const back = returnTo.get(rotateDialog);
     rotateDialog.close();
     rotating = null;
     showSecret(created.secret, true, back);
-    $("rotation-confirm").checked = false;
-    $("rotation-revoke").disabled = true;
+    setStatus(`Rotation started: new key “${created.name}” created; the old key “${old.name}” stays active until you revoke it.`);
     load();
-  });
-
-  function renderRotation(keys) {
-    const panel = $("rotation");
-    const old = rotation && keys.find((k) => k.id === rotation.oldId);
-    const fresh = rotation && keys.find((k) => k.id === rotation.newId);
-    if (!old || !fresh) { panel.hidden = true; if (rotation && !old) rotation = null; return; }
-    fields(panel, { "new-name": fresh.name, "new-prefix": `${fresh.prefix}…`, "old-name": old.name,
-      "old-prefix": `${old.prefix}…`, "new-used": when(fresh.lastUsedAt) });
-    panel.hidden = false;
-    panel.dataset.old = old.id;
-  }
-
-  $("rotation-confirm").addEventListener("change", (event) => {
-    $("rotation-revoke").disabled = !event.target.checked;
-  });
-  $("rotation-refresh").addEventListener("click", () => load());
-  $("rotation-revoke").addEventListener("click", () => {
-    if (!rotation) return;
-    confirmRevoke({ id: rotation.oldId, name: rotation.oldName, prefix: rotation.oldPrefix });
   });
 
   for (const dialog of [createDialog, rotateDialog]) {
@@ -246,6 +203,6 @@
 
   // The page's controls start disabled so that a click before this script wired them waits (or
   // is refused visibly) instead of doing nothing.
-  for (const id of ["open-create", "rotation-confirm", "rotation-refresh"]) $(id).disabled = false;
+  $("open-create").disabled = false;
   load();
 })();

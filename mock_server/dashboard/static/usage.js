@@ -1,10 +1,15 @@
 "use strict";
-// A key's usage: the last hour as an inline SVG bar chart, unusual patterns, recent calls.
+// A key's usage: the last hour as an inline SVG bar chart, unusual patterns, recent calls with filters.
+// The filters live in the address (?status=&method=&refused=1), so a reload or a shared link keeps them.
 (() => {
-  const { call, el, when, setStatus, fields } = window.dash;
+  const { call, el, when, plural, timeEl, setStatus, fields } = window.dash;
   const SVG = "http://www.w3.org/2000/svg";
-  const root = document.getElementById("usage");
+  const REFUSED = new Set([401, 403]);
+  const $ = (id) => document.getElementById(id);
+  const root = $("usage");
   const keyId = root.dataset.keyId;
+  const filters = $("call-filters");
+  let calls = [];
 
   function svg(tag, attrs, ...children) {
     const node = document.createElementNS(SVG, tag);
@@ -13,23 +18,22 @@
     return node;
   }
 
-  function chart(buckets, bucketSeconds) {
+  function chart(buckets, bucketSeconds, total, refused) {
     const width = 600, height = 160, pad = 24, gap = 4;
     const max = Math.max(1, ...buckets.map((b) => b.calls));
     const barWidth = (width - pad * 2) / buckets.length - gap;
     const scale = (height - pad * 2) / max;
-    const total = buckets.reduce((sum, b) => sum + b.calls, 0);
-    const refused = buckets.reduce((sum, b) => sum + b.refused, 0);
     const picture = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: "bars",
-      "aria-label": `${total} requests in the last hour, ${refused} refused, in ${buckets.length} bars of ${bucketSeconds / 60} minutes` });
+      "aria-label": `${plural(total, "request")} in the last hour, ${refused} refused, in ${plural(buckets.length, "bar")}`
+        + ` of ${plural(bucketSeconds / 60, "minute")}` });
     picture.append(svg("line", { x1: pad, y1: height - pad, x2: width - pad, y2: height - pad, class: "axis" }));
-    picture.append(svg("text", { x: pad, y: pad - 8, class: "tick" }, document.createTextNode(`max ${max}`)));
+    picture.append(svg("text", { x: pad, y: pad - 8, class: "tick" }, document.createTextNode(`max ${max} per bar`)));
     buckets.forEach((bucket, i) => {
       const x = pad + i * (barWidth + gap) + gap / 2;
       const okHeight = (bucket.calls - bucket.refused) * scale;
       const badHeight = bucket.refused * scale;
       const group = svg("g", {}, svg("title", {}, document.createTextNode(
-        `${when(bucket.start)}: ${bucket.calls} calls, ${bucket.refused} refused`)));
+        `${when(bucket.start)}: ${plural(bucket.calls, "call")}, ${bucket.refused} refused`)));
       group.append(svg("rect", { x, y: height - pad - okHeight, width: barWidth, height: okHeight, class: "ok" }));
       group.append(svg("rect", { x, y: height - pad - okHeight - badHeight, width: barWidth, height: badHeight,
         class: "refused" }));
@@ -49,14 +53,51 @@
   }
 
   function callRow(c) {
-    const bad = c.status >= 400;
-    return el("tr", { class: bad ? "refused" : null },
-      el("td", { text: when(c.time) }),
-      el("td", { text: c.method }),
-      el("td", {}, el("code", { text: c.path })),
-      el("td", { text: String(c.status) }),
-      el("td", {}, c.reason ? el("code", { text: reasonText(c.reason) }) : ""));
+    return el("tr", { class: c.status >= 400 ? "refused" : null },
+      el("td", { "data-label": "Time (UTC)", text: when(c.time) }),
+      el("td", { "data-label": "Method", text: c.method }),
+      el("td", { "data-label": "Path" }, el("code", { text: c.path })),
+      el("td", { "data-label": "Status", text: String(c.status) }),
+      el("td", { "data-label": "Reason" }, c.reason ? el("code", { text: reasonText(c.reason) }) : null));
   }
+
+  function options(select, values, label) {
+    const chosen = select.value;
+    const all = [...new Set([...values, ...(chosen ? [chosen] : [])])].sort();
+    select.replaceChildren(el("option", { value: "", text: label }), ...all.map((v) => el("option", { value: v, text: v })));
+    select.value = chosen;
+  }
+
+  function showCalls() {
+    const status = filters.elements.status.value;
+    const method = filters.elements.method.value;
+    const refusedOnly = filters.elements.refused.checked;
+    const shown = calls.filter((c) => (!status || String(c.status) === status) && (!method || c.method === method)
+      && (!refusedOnly || REFUSED.has(c.status)));
+    $("call-rows").replaceChildren(...shown.map(callRow));
+    const filtered = status || method || refusedOnly;
+    $("call-count").textContent = filtered ? `Showing ${shown.length} of ${plural(calls.length, "recent call")}`
+      : plural(calls.length, "recent call");
+    filters.hidden = calls.length === 0;
+    $("no-calls").hidden = calls.length > 0;
+    $("no-match").hidden = calls.length === 0 || shown.length > 0;
+    const query = new URLSearchParams();
+    if (status) query.set("status", status);
+    if (method) query.set("method", method);
+    if (refusedOnly) query.set("refused", "1");
+    const search = query.toString();
+    window.history.replaceState(null, "", search ? `?${search}` : window.location.pathname);
+  }
+
+  const asked = new URLSearchParams(window.location.search);
+  for (const name of ["status", "method"]) {
+    const value = asked.get(name);
+    if (value) filters.elements[name].append(el("option", { value, text: value }));
+    filters.elements[name].value = value || "";
+  }
+  filters.elements.refused.checked = asked.get("refused") === "1";
+  filters.addEventListener("change", showCalls);
+  filters.addEventListener("submit", (event) => event.preventDefault());
 
   async function load() {
     let data;
@@ -68,21 +109,25 @@
       return;
     }
     const key = data.key;
+    const now = data.window.to;
     document.title = `Usage of ${key.name} · EUlabel mock`;
-    fields(root, {
-      name: key.name,
-      prefix: `${key.prefix}…`,
-      state: key.revokedAt ? `revoked ${when(key.revokedAt)}` : `active, last used ${when(key.lastUsedAt)}`,
-      scopes: key.scopes.join(", "),
-      summary: `${data.lastHour.calls} calls in the last hour, ${data.lastHour.refused} refused (401/403).`,
-    });
+    fields(root, { name: key.name, prefix: `${key.prefix}…`, scopes: key.scopes.join(", ") });
+    root.querySelector('[data-field="state"]').replaceChildren(...(key.revokedAt
+      ? ["revoked ", timeEl(key.revokedAt, now)] : ["active, last used ", timeEl(key.lastUsedAt, now)]));
+    $("key-meta").hidden = false;
     if (!data.journalSize) setStatus("The request journal is off (--journal-size 0): no usage is recorded.", true);
-    document.getElementById("chart").replaceChildren(chart(data.buckets, data.window.bucketSeconds));
-    document.getElementById("unusual").replaceChildren(
-      ...data.unusual.map((u) => el("li", { "data-code": u.code, text: u.message })));
-    document.getElementById("unusual-section").hidden = data.unusual.length === 0;
-    document.getElementById("call-rows").replaceChildren(...data.calls.map(callRow));
-    document.getElementById("no-calls").hidden = data.calls.length > 0;
+    const { calls: total, refused } = data.lastHour;
+    root.querySelector('[data-field="summary"]').textContent = total
+      ? `${plural(total, "call")} in the last hour, ${refused} refused (401/403).`
+      : data.calls.length ? "No calls in the last hour." : "No calls with this key yet.";
+    $("chart").replaceChildren(...(total ? [chart(data.buckets, data.window.bucketSeconds, total, refused)] : []));
+    $("chart").hidden = $("legend").hidden = total === 0;
+    $("unusual").replaceChildren(...data.unusual.map((u) => el("li", { "data-code": u.code, text: u.message })));
+    $("unusual-section").hidden = data.unusual.length === 0;
+    calls = data.calls;
+    options(filters.elements.status, calls.map((c) => String(c.status)), "Any status");
+    options(filters.elements.method, calls.map((c) => c.method), "Any method");
+    showCalls();
   }
 
   load();
