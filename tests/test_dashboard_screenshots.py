@@ -75,6 +75,8 @@ def test_screenshots_of_the_key_list_the_one_time_secret_and_the_usage_view(
 
     page.reload()
     key_row(page, "CI Pipeline").wait_for()
+    key_row(page, "CI Pipeline").get_by_text("unusual", exact=True).click()  # what made it unusual
+    key_row(page, "CI Pipeline").get_by_text("calls refused").wait_for()
     keys_png = save(page, tmp_path, "dashboard-keys.png")
     key_row(page, "CI Pipeline").get_by_role("link", name="Usage").click()
     page.locator("#call-rows tr").first.wait_for()
