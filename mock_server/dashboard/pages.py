@@ -54,9 +54,7 @@ def _organization() -> tuple[str, str] | None:
     state = state_of(current_app)
     org_id = state.session_org(token) if token else None
     org = state.organizations.get(org_id) if org_id else None
-    if org_id is None or org is None:
-        return None
-    return org_id, label(org)
+    return (org.id, label(org)) if org is not None else None
 
 
 def _sign_in_page(error: str | None = None, status: int = 200) -> Response:
