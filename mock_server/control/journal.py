@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.auth import KEY_ID
 from ..errors import REASON
+from ..log_text import all_plain, escape_controls, escape_values
 from ..redaction import any_may_hold_secret, fold, join_headers, mask_folded, mask_secrets, plain_values, redact_body
 from ..serving.limits import ARRIVED
 from ..serving.wsgi_run import WsgiApp, run_to_completion
@@ -173,6 +174,10 @@ class JournalRecorder:
             path, query, method = mask_secrets(path), mask_secrets(query), mask_folded(method)
             request_headers = [(mask_folded(name), value) for name, value in request_headers]
         kept_request_headers, request_size = kept_headers(request_headers, hint)
+        if not all_plain([method, path, query, *itertools.chain.from_iterable(kept_request_headers)]):
+            method, path, query = escape_controls(method), escape_controls(path), escape_controls(query)
+            kept_request_headers = tuple((escape_controls(n), escape_controls(v)) for n, v in kept_request_headers)
+            request_size = sum(len(n) + len(v) for n, v in kept_request_headers)
         kept_response_headers, response_size = kept_headers(response_headers, hint)
         path, query = cut(path, TEXT_LIMIT), cut(query, TEXT_LIMIT)
         request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
@@ -191,6 +196,7 @@ class JournalRecorder:
             reason = environ.get(REASON)
             if reason is None:
                 reason = {"code": "fault", "faultId": fault} if fault is not None else {"code": "unexplained"}
+            reason = escape_values(reason)  # refusals quote what the client sent (an Origin, a field name)
         journal.record(
             {
                 "size": size,
