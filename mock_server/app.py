@@ -6,10 +6,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
 from . import dashboard, settings
 from .api import api_keys, passports, products
+from .api.request import Request, refuse_malformed_length
 from .api.responses import register_error_handlers
 from .api.routing import EXTENSION, add_routes, state_of
 from .api.spec import load_spec, operations
@@ -62,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     :raise settings.ConfigError: an unknown key or a value it cannot take (a ``ValueError``).
     """
     app = Flask(__name__)
+    app.request_class = Request  # reads any query string a client can send
     app.config.from_mapping(DEFAULTS)
     if config:
         # Flask's own keys (e.g. TESTING) pass; any other unknown key is a typo, never ignored.
@@ -74,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.url_map.merge_slashes = False
     register_error_handlers(app)
+    app.before_request(lambda: refuse_malformed_length(request.environ))
     add_routes(app, operations(load_spec()), {**api_keys.HANDLERS, **products.HANDLERS, **passports.HANDLERS})
 
     if app.config["STATE_FILE"]:

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
+from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .api.auth import SESSION_COOKIE
 from .app import create_app
 from .control.access import TOKEN_HEADER
+from .errors import http_error, render
 from .redaction import mask_secrets
 
 DEFAULT_ORG = "org_quinta"  # the demo organisation of the bundled fixtures, with products
@@ -63,6 +65,21 @@ class MockError(AssertionError):
 class _QuietHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Tests read the journal instead of one stderr line per request."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """What http.server refuses itself (a request line over 64 KiB, a malformed one), answered in
+        the mock's JSON error shape instead of an HTML page."""
+        app = getattr(self.server, "app", None)
+        fmt = app.config.get("ERROR_FORMAT", "flat") if isinstance(app, Flask) else "flat"
+        phrase = self.responses.get(code, ("Bad request",))[0]
+        status, headers, body = render(fmt, http_error(code, f"{message or phrase}."))
+        self.send_response(status, phrase)
+        for name, value in [*headers, ("Content-Length", str(len(body))), ("Connection", "close")]:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.close_connection = True
 
 
 class MockClient:
