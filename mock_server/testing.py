@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .api.auth import SESSION_COOKIE
@@ -69,8 +68,7 @@ class _QuietHandler(WSGIRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """What http.server refuses itself (a request line over 64 KiB, a malformed one), answered in
         the mock's JSON error shape instead of an HTML page."""
-        app = getattr(self.server, "app", None)
-        fmt = app.config.get("ERROR_FORMAT", "flat") if isinstance(app, Flask) else "flat"
+        fmt = getattr(getattr(self.server, "app", None), "config", {}).get("ERROR_FORMAT", "flat")
         phrase = self.responses.get(code, ("Bad request",))[0]
         status, headers, body = render(fmt, http_error(code, f"{message or phrase}."))
         self.send_response(status, phrase)

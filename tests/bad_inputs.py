@@ -50,6 +50,7 @@ R400: dict[str, Any] = {"status": 400, "code": "bad_request"}
 TOO_DEEP: dict[str, Any] = {**R400, "says": "deeper than 32 levels"}
 R401: dict[str, Any] = {"status": 401, "code": "unauthorized"}
 R404: dict[str, Any] = {"status": 404, "code": "not_found"}
+R421: dict[str, Any] = {"status": 421, "code": "misdirected_request"}
 FAULTS, FREEZE, ADVANCE = "/_mock/faults", "/_mock/clock/freeze", "/_mock/clock/advance"
 DEEP_980 = b"[" * 980 + b"]" * 980
 # Where a server reads the wire differently (README, "Serving"). A raw LF ends a header line on
@@ -168,6 +169,19 @@ CASES: list[Bad] = [
     Bad("raw UTF-8 in the content type", "POST", KEYS, b"{}", **R400, auth="session", content_type="application/j\xc3\xa9on"),
     Bad("raw UTF-8 in a header name", "GET", PRODUCTS, **R401, headers={"X-\xc3\xa9": "1"}, on=BAD_HEADER_NAME),
     Bad("Content-Length with a plus sign", "POST", KEYS, b"{}", **R400, auth="session", headers={"Content-Length": "+2"}, says="Content-Length", on=BAD_LENGTH),
+    # Host names the mock does not serve (issue 19, item 3: DNS rebinding)
+    Bad("foreign host name", "GET", "/_mock/ready", **R421, headers={"Host": "evil.example:8080"}),
+    Bad("rebound page creating a key", "POST", KEYS, {"name": "k", "scopes": ["products:read"]}, **R421, auth="session", headers={"Host": "evil.example:8080", "Origin": "http://evil.example:8080"}),
+    Bad("rebound page reading the journal", "GET", "/_mock/journal", **R421, headers={"Host": "evil.example"}),
+    Bad("rebound page on the dashboard", "GET", "/dashboard", **R421, auth="session", headers={"Host": "evil.example"}),
+    Bad("address look-alike host name", "GET", PRODUCTS, **R421, auth="key", headers={"Host": "127.0.0.1.nip.io"}),
+    Bad("localhost as a subdomain elsewhere", "GET", PRODUCTS, **R421, auth="key", headers={"Host": "localhost.evil.example"}),
+    Bad("host name of 300 characters", "GET", "/_mock/ready", **R421, headers={"Host": "a" * 60 + "." + "b" * 60 + "." + "c" * 60 + "." + "d" * 60 + "." + "e" * 56}),
+    Bad("two host names in one Host header", "GET", "/_mock/ready", **R400, headers={"Host": "localhost, evil.example"}),
+    Bad("Host with a path", "GET", "/_mock/ready", **R400, headers={"Host": "localhost/x"}),
+    Bad("Host with user information", "GET", "/_mock/ready", **R400, headers={"Host": "user@localhost"}),
+    Bad("IPv6 host without brackets", "GET", "/_mock/ready", **R400, headers={"Host": "::1"}),
+    Bad("Host with a non-numeric port", "GET", "/_mock/ready", **R400, headers={"Host": "localhost:http"}),
     # Control plane (reference: mock_server/control/bodies.schema.json, shown in the README)
     Bad("fault: no action", "POST", FAULTS, {"path": "/v1/*"}, param="action"),
     Bad("fault: unknown action", "POST", FAULTS, {"action": "explode", "path": "/v1/*"}, param="action"),
