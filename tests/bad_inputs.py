@@ -49,6 +49,7 @@ class Bad:
 R400: dict[str, Any] = {"status": 400, "code": "bad_request"}
 TOO_DEEP: dict[str, Any] = {**R400, "says": "deeper than 32 levels"}
 R401: dict[str, Any] = {"status": 401, "code": "unauthorized"}
+R403: dict[str, Any] = {"status": 403, "code": "forbidden"}
 R404: dict[str, Any] = {"status": 404, "code": "not_found"}
 R421: dict[str, Any] = {"status": 421, "code": "misdirected_request"}
 FAULTS, FREEZE, ADVANCE = "/_mock/faults", "/_mock/clock/freeze", "/_mock/clock/advance"
@@ -183,6 +184,15 @@ CASES: list[Bad] = [
     Bad("IPv6 host without brackets", "GET", "/_mock/ready", **R400, headers={"Host": "::1"}),
     Bad("Host with a non-numeric port", "GET", "/_mock/ready", **R400, headers={"Host": "localhost:http"}),
     # Control plane (reference: mock_server/control/bodies.schema.json, shown in the README)
+    Bad("control plane: cross-site reset", "POST", "/_mock/reset", **R403, headers={"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}),
+    Bad("control plane: same-site fault from another port", "POST", FAULTS, {"action": "latency", "path": "/v1/*"}, **R403, headers={"Sec-Fetch-Site": "same-site"}),
+    Bad("control plane: foreign Origin freezing the clock", "POST", FREEZE, {"at": 4102444800}, **R403, headers={"Origin": "http://evil.example"}),
+    Bad("control plane: Origin null minting a session", "POST", "/_mock/sessions", **R403, headers={"Origin": "null"}),
+    Bad("control plane: cross-site journal read", "GET", "/_mock/journal", **R403, headers={"Sec-Fetch-Site": "cross-site"}),
+    Bad("control plane: text/plain JSON fault", "POST", FAULTS, b'{"action": "latency", "path": "/v1/*"}', **R400, content_type="text/plain"),
+    Bad("control plane: form-encoded reset", "POST", "/_mock/reset", b"", **R400, content_type="application/x-www-form-urlencoded"),
+    Bad("control plane: multipart session", "POST", "/_mock/sessions", b"--x--", **R400, content_type="multipart/form-data; boundary=x"),
+    Bad("control plane: body without a content type", "POST", FREEZE, b"{}", **R400, content_type=""),
     Bad("fault: no action", "POST", FAULTS, {"path": "/v1/*"}, param="action"),
     Bad("fault: unknown action", "POST", FAULTS, {"action": "explode", "path": "/v1/*"}, param="action"),
     Bad("fault: status 404", "POST", FAULTS, {"action": "status", "path": "/v1/*", "status": 404}, param="status"),

@@ -16,7 +16,7 @@ from tests.clients import Dashboard
 from tests.environments import built_once, installed_from_wheel
 from tests.scheduling import order_for_work_stealing
 
-from .browser import browser, context, mock, page  # noqa: F401  (one Chromium per test session)
+from .browser import browser, context, mock, page, playwright  # noqa: F401  (one Chromium per test session)
 
 
 @pytest.fixture
