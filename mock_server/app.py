@@ -137,3 +137,15 @@ def flush_state(app: Flask) -> None:
     database: Database | None = app.extensions.get(STATE_FILE_EXTENSION)
     if database is not None:
         flush_used(state_of(app), database)
+
+
+def close_state(app: Flask) -> None:
+    """Flush and close the state file, so that another mock may open it; the app keeps its memory
+    but writes nothing more (a restart in tests: close, then ``create_app`` on the same file)."""
+    database: Database | None = app.extensions.pop(STATE_FILE_EXTENSION, None)
+    if database is not None:
+        try:
+            flush_used(state_of(app), database)
+        finally:
+            state_of(app).changes.sink = None
+            database.close()

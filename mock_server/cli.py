@@ -13,7 +13,7 @@ from typing import Any
 
 from . import settings
 from .api.routing import state_of
-from .app import create_app, flush_state, latency_hook
+from .app import close_state, create_app, latency_hook
 from .redaction import mask_secrets
 from .serving.limits import DEFAULT_BODY_TIMEOUT, Limits
 from .serving.server import DEFAULT_SERVER, ServerUnavailable, bind_address, serve
@@ -188,5 +188,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ServerUnavailable as exc:
         return _fail(f"cannot start: {exc}", warnings)
     finally:
-        flush_state(app)
+        close_state(app)
     return EXIT_OK

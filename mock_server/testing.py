@@ -24,7 +24,7 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .api.auth import SESSION_COOKIE
-from .app import create_app
+from .app import close_state, create_app
 from .control.access import TOKEN_HEADER
 from .errors import http_error, render
 from .redaction import mask_secrets
@@ -66,12 +66,10 @@ class _QuietHandler(WSGIRequestHandler):
         """Tests read the journal instead of one stderr line per request."""
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """What http.server refuses itself (a request line over 64 KiB, a malformed one), answered in
-        the mock's JSON error shape instead of an HTML page."""
+        """http.server's own refusals (a request line over 64 KiB, say) in JSON, not as an HTML page."""
         fmt = getattr(getattr(self.server, "app", None), "config", {}).get("ERROR_FORMAT", "flat")
-        phrase = self.responses.get(code, ("Bad request",))[0]
-        status, headers, body = render(fmt, http_error(code, f"{message or phrase}."))
-        self.send_response(status, phrase)
+        status, headers, body = render(fmt, http_error(code, f"{message or self.responses[code][0]}."))
+        self.send_response(status)
         for name, value in [*headers, ("Content-Length", str(len(body))), ("Connection", "close")]:
             self.send_header(name, value)
         self.end_headers()
@@ -223,12 +221,14 @@ class EulabelMock(MockClient):
         return self
 
     def stop(self) -> None:
+        """Stop serving, then close the state file (``STATE_FILE``) so that another mock may open it."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._server = self._thread = None
+        close_state(self.app)
 
     def __enter__(self) -> EulabelMock:
         return self.start()

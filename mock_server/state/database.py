@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .changes import Row, Table
+from .owner_lock import OwnerLock
 
 META = Table("meta", ("name", "value"))
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -48,6 +49,7 @@ class Database:
         self._tables: list[Table] = []
         # Called just before each commit, inside the transaction (the seeded generator's state).
         self.before_commit: Callable[[], None] | None = None
+        self.owner: OwnerLock | None = None  # released on close: another mock may then open the file
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
 
     def use_wal(self) -> None:
@@ -138,3 +140,5 @@ class Database:
         """Close; SQLite folds the write-ahead log into the file and removes it when the last connection closes."""
         with self._lock:
             self._conn.close()
+            if self.owner is not None:
+                self.owner.release()

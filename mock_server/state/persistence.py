@@ -16,6 +16,7 @@ from pathlib import Path
 from .database import META, SQLITE_MAGIC, Database, create_private_file
 from .json_state import read_json_state, restore_json_state
 from .key_store import ApiKeyStore
+from .owner_lock import HeldElsewhere, OwnerLock
 from .state import State
 
 FORMAT = "eulabel-mock-state"
@@ -35,6 +36,23 @@ def open_state_file(state: State, path: str | os.PathLike[str]) -> Database:
     :raise StateFileError: the file exists but cannot be used; it is left as it was.
     """
     path = Path(path)
+    try:
+        owner = OwnerLock(path)
+    except HeldElsewhere as exc:
+        raise StateFileError(f"state file {path} is in use: {exc}; stop it or choose another file") from None
+    except OSError as exc:
+        raise StateFileError(f"cannot lock state file {path}: {exc.strerror}") from None
+    try:
+        db = _open(state, path)
+    except BaseException:
+        owner.release()
+        raise
+    db.owner = owner
+    _attach(state, db)
+    return db
+
+
+def _open(state: State, path: Path) -> Database:
     head = _head(path)
     if head is None:
         try:
@@ -55,7 +73,6 @@ def open_state_file(state: State, path: str | os.PathLike[str]) -> Database:
     except BaseException:
         db.close()
         raise
-    _attach(state, db)
     return db
 
 
