@@ -13,6 +13,7 @@ commits (never corrupt the file).
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -21,10 +22,31 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..errors import ServiceUnavailable
 from .changes import Row, Table
 from .owner_lock import OwnerLock
 
 META = Table("meta", ("name", "value"))
+log = logging.getLogger("eulabel_mock")
+# What an SQLite error says about the file, for the client (by the error's name, SQLITE_FULL...).
+_CAUSES = (("FULL", "the disk is full"), ("READONLY", "the file is read-only"), ("IOERR", "of an I/O error"))
+
+
+class StorageFailed(ServiceUnavailable):
+    """The state file could not take a change: nothing changed, in the file or in memory (a 503)."""
+
+    @classmethod
+    def of(cls, exc: sqlite3.Error, path: Path) -> StorageFailed:
+        name = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
+        cause = next((why for part, why in _CAUSES if part in name), "of a database error")
+        log.error("state file %s: a write failed and was rolled back, nothing changed: %s (%s)", path, exc, name)
+        return cls(
+            f"The state file cannot be written because {cause}: nothing was changed.",
+            suggestion="Reads still work. Free space or fix the file, then send the request again.",
+            reason={"code": "state_file_unwritable", "sqlite": name},
+        )
+
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FILE_MODE = 0o600
 
@@ -69,27 +91,39 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Everything inside commits together; a nested transaction joins the outermost one."""
+        """Everything inside commits together; a nested transaction joins the outermost one.
+
+        :raise StorageFailed: the file could not take the transaction (a full disk, a read-only
+            file, an I/O error); it is rolled back, and the file is as it was before.
+        """
         with self._lock:
-            if self._depth == 0:
-                self._conn.execute("BEGIN IMMEDIATE")
+            outermost = self._depth == 0
             self._depth += 1
             try:
+                if outermost:
+                    self._conn.execute("BEGIN IMMEDIATE")
                 yield
-                if self._depth == 1 and self.before_commit is not None:
-                    self.before_commit()
-            except BaseException:
-                self._depth -= 1
-                if self._depth == 0:
-                    self._conn.execute("ROLLBACK")
-                raise
-            self._depth -= 1
-            if self._depth == 0:
-                try:
+                if outermost:
+                    if self.before_commit is not None:
+                        self.before_commit()
                     self._conn.execute("COMMIT")
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
-                    raise
+            except BaseException as exc:
+                if outermost:
+                    self._roll_back()
+                if isinstance(exc, sqlite3.Error):
+                    raise StorageFailed.of(exc, self.path) from exc
+                raise
+            finally:
+                self._depth -= 1
+
+    def _roll_back(self) -> None:
+        # SQLite may have rolled back already (it does on a full disk): a ROLLBACK then fails with
+        # "no transaction is active", which would hide the error that matters.
+        if self._conn.in_transaction:
+            try:
+                self._conn.execute("ROLLBACK")
+            except sqlite3.Error as exc:
+                log.error("state file %s: rollback failed: %s", self.path, exc)
 
     def put(self, table: Table, rows: Iterable[Row]) -> None:
         """Append new versions of records (metadata is replaced by name instead)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import hmac
 import json
 import random
@@ -89,9 +90,7 @@ class ApiKeyStore:
                 environment=self.environment,
                 created_at=self._clock.now(),
             )
-            self._add(key)
-            if self._changes.active:
-                self._changes.put(self.TABLE, key.row())
+            self._changes.commit(self.TABLE, key.row, lambda: self._add(key))
             return key, secret
 
     def _add(self, key: ApiKey) -> None:
@@ -128,13 +127,16 @@ class ApiKeyStore:
         """Revoke the key for good; it stops authenticating after the revocation delay."""
         with self._lock:
             key = self.get(org_id, key_id)
-            key.revoked_at = self._clock.now()
-            del self._active_by_org[org_id][key_id]
-            self._revoked[key.secret_hash] = key
-            if self.revocation_delay <= 0:
-                self._by_hash.pop(key.secret_hash, None)
-            if self._changes.active:
-                self._changes.put(self.TABLE, key.row())
+            now = self._clock.now()
+
+            def apply() -> None:
+                key.revoked_at = now
+                del self._active_by_org[org_id][key_id]
+                self._revoked[key.secret_hash] = key
+                if self.revocation_delay <= 0:
+                    self._by_hash.pop(key.secret_hash, None)
+
+            self._changes.commit(self.TABLE, lambda: dataclasses.replace(key, revoked_at=now).row(), apply)
             return key
 
     def authenticate(self, secret: str) -> ApiKey | None:

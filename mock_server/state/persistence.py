@@ -13,7 +13,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .database import META, SQLITE_MAGIC, Database, create_private_file
+from .database import META, SQLITE_MAGIC, Database, StorageFailed, create_private_file
 from .json_state import read_json_state, restore_json_state
 from .key_store import ApiKeyStore
 from .owner_lock import HeldElsewhere, OwnerLock
@@ -182,7 +182,10 @@ def _rng_state(state: State) -> str | None:
 def flush_used(state: State, db: Database) -> None:
     """Write the keys' ``lastUsedAt``, which authenticating keeps in memory only (a read must not write)."""
     with state.lock:
-        db.put(ApiKeyStore.TABLE, state.keys.used_rows())
+        try:
+            db.put(ApiKeyStore.TABLE, state.keys.used_rows())
+        except StorageFailed:  # logged with its cause; the keys themselves are all in the file
+            log.warning("the keys' last use (lastUsedAt) since the start could not be written to %s", db.path)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -28,6 +28,8 @@ class Organization:
 
 
 ORGANIZATIONS = Table("organizations", ("id", "name"))
+# What a reset replaces, all together.
+_PARTS = ("rng", "clock", "organizations", "sessions", "keys", "products", "passports", "rate_limiter")
 SESSIONS = Table("sessions", ("token", "org_id"))
 
 
@@ -41,7 +43,7 @@ class State:
         self.pepper = secrets.token_bytes(32)
         # Outlives resets too: the state file (if any) stays attached while the stores are rebuilt.
         self.changes = ChangeLog()
-        self.reset()
+        self._build()
 
     def records(self) -> dict[Table, Records]:
         """Everything the state file keeps, by table. Listed by hand: a new store must be added here
@@ -55,47 +57,72 @@ class State:
         }
 
     def reset(self) -> None:
-        """Forget everything and load the fixtures again, as a fresh start would (in one transaction)."""
-        with self.lock, self.changes.transaction():
-            self.changes.clear()
-            seed = self.config.get("SEED")
-            self.rng: random.Random = random.Random(seed) if seed is not None else secrets.SystemRandom()
-            self.clock = Clock()
-            self.organizations: dict[str, Organization] = {}
-            self.sessions: dict[str, str] = {}
-            self.keys = ApiKeyStore(
-                self.rng,
-                self.clock,
-                self.lock,
-                self.pepper,
-                revocation_delay=float(self.config.get("REVOCATION_DELAY", 0.0)),
-                changes=self.changes,
-            )
-            self.products = ProductStore(self.rng, self.clock, self.lock, self.changes)
-            self.passports = PassportStore(self.rng, self.clock, self.lock, self.products, self.changes)
-            limit = parse_rate_limit(self.config.get("RATE_LIMIT", DEFAULT_RATE_LIMIT))
-            self.rate_limiter: RateLimiter | None = RateLimiter(limit, self.clock) if limit else None
-            load_fixtures(self, Path(self.config["FIXTURES"]))
+        """Forget everything and load the fixtures again, as a fresh start would.
+
+        The fresh state is built aside, written to the file (if any) in one transaction, and only
+        then takes the place of the current one: a write that fails leaves everything as it was.
+        """
+        with self.lock:
+            fresh = State.__new__(State)
+            fresh.lock, fresh.config, fresh.pepper, fresh.changes = self.lock, self.config, self.pepper, self.changes
+            sink, self.changes.sink = self.changes.sink, None  # the fresh stores write nothing while built
+            try:
+                fresh._build()
+                if sink is not None:
+                    with sink.transaction():
+                        sink.clear()
+                        for table, store in fresh.records().items():
+                            sink.put(table, store.rows())
+            finally:
+                self.changes.sink = sink
+            for part in _PARTS:
+                setattr(self, part, getattr(fresh, part))
+
+    def _build(self) -> None:
+        seed = self.config.get("SEED")
+        self.rng: random.Random = random.Random(seed) if seed is not None else secrets.SystemRandom()
+        self.clock = Clock()
+        self.organizations: dict[str, Organization] = {}
+        self.sessions: dict[str, str] = {}
+        self.keys = ApiKeyStore(
+            self.rng,
+            self.clock,
+            self.lock,
+            self.pepper,
+            revocation_delay=float(self.config.get("REVOCATION_DELAY", 0.0)),
+            changes=self.changes,
+        )
+        self.products = ProductStore(self.rng, self.clock, self.lock, self.changes)
+        self.passports = PassportStore(self.rng, self.clock, self.lock, self.products, self.changes)
+        limit = parse_rate_limit(self.config.get("RATE_LIMIT", DEFAULT_RATE_LIMIT))
+        self.rate_limiter: RateLimiter | None = RateLimiter(limit, self.clock) if limit else None
+        load_fixtures(self, Path(self.config["FIXTURES"]))
 
     def add_organization(self, org_id: str | None = None, name: str | None = None) -> Organization:
         with self.lock:
             org_id = org_id or f"org_{self.rng.getrandbits(48):012x}"
             org = self.organizations.get(org_id)
             if org is None:
-                org = self.organizations[org_id] = Organization(org_id, name or org_id)
-                self.changes.put(ORGANIZATIONS, (org.id, org.name))
+                org = Organization(org_id, name or org_id)
+                self.changes.commit(ORGANIZATIONS, lambda: (org.id, org.name), lambda: self._add_org(org))
             return org
+
+    def _add_org(self, org: Organization) -> None:
+        self.organizations[org.id] = org
 
     def add_session(self, org_id: str, token: str | None = None) -> str:
         """Open a dashboard session for an existing organisation and return the cookie value."""
         with self.lock:
             if org_id not in self.organizations:
                 raise NotFound("No organisation with this id.", param="organizationId")
-            token = token or f"sess_{self.rng.getrandbits(128):032x}"
-            self.sessions[token] = org_id
-            self.organizations[org_id].sessions.append(token)
-            self.changes.put(SESSIONS, (token, org_id))
-            return token
+            new = token or f"sess_{self.rng.getrandbits(128):032x}"
+
+            def apply() -> None:
+                self.sessions[new] = org_id
+                self.organizations[org_id].sessions.append(new)
+
+            self.changes.commit(SESSIONS, lambda: (new, org_id), apply)
+            return new
 
     def session_org(self, token: str) -> str | None:
         return self.sessions.get(token)
@@ -103,12 +130,17 @@ class State:
     def end_session(self, token: str) -> None:
         """Forget a session (sign-out); an unknown token is ignored."""
         with self.lock:
-            org_id = self.sessions.pop(token, None)
-            org = self.organizations.get(org_id) if org_id else None
-            if org is not None and token in org.sessions:
-                org.sessions.remove(token)
-            if org_id is not None:
-                self.changes.put(SESSIONS, (token, None))  # the session's last version: ended
+            org_id = self.sessions.get(token)
+            if org_id is None:
+                return
+
+            def apply() -> None:
+                del self.sessions[token]
+                org = self.organizations.get(org_id)
+                if org is not None and token in org.sessions:
+                    org.sessions.remove(token)
+
+            self.changes.commit(SESSIONS, lambda: (token, None), apply)  # the session's last version: ended
 
 
 class _Organizations:
