@@ -17,7 +17,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -69,8 +69,6 @@ class Database:
         self._depth = 0
         self._inserts: dict[Table, str] = {}
         self._tables: list[Table] = []
-        # Called just before each commit, inside the transaction (the seeded generator's state).
-        self.before_commit: Callable[[], None] | None = None
         self.owner: OwnerLock | None = None  # released on close: another mock may then open the file
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
 
@@ -104,8 +102,6 @@ class Database:
                     self._conn.execute("BEGIN IMMEDIATE")
                 yield
                 if outermost:
-                    if self.before_commit is not None:
-                        self.before_commit()
                     self._conn.execute("COMMIT")
             except BaseException as exc:
                 if outermost:
@@ -134,6 +130,10 @@ class Database:
             sql = self._inserts[table] = f"{verb} INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})"
         with self.transaction():
             self._conn.executemany(sql, rows)
+
+    def forget_meta(self, name: str) -> None:
+        with self.transaction():
+            self._conn.execute("DELETE FROM meta WHERE name = ?", (name,))
 
     def clear(self) -> None:
         """Delete every record (the metadata stays)."""

@@ -77,9 +77,6 @@ def restore_json_state(state: State, data: Any) -> None:
         with state.lock:
             state.pepper = base64.b64decode(data["pepper"], validate=True)
             state.reset()  # rebuilds the stores with the saved pepper
-            if data.get("rng") is not None and state.config.get("SEED") is not None:
-                version, internal, gauss = data["rng"]
-                state.rng.setstate((version, tuple(internal), gauss))
             state.organizations = {}
             state.sessions = {}
             for org in data["organizations"]:

@@ -45,8 +45,10 @@ class ApiKeyStore:
         revocation_delay: float = 0.0,
         environment: str = "test",
         changes: ChangeLog | None = None,
+        secret_rng: random.Random | None = None,
     ) -> None:
-        self._rng = rng
+        self._rng = rng  # ids
+        self._secret_rng = secret_rng or rng  # secrets: a stream of their own, so ids tell nothing of it
         self._clock = clock
         self._lock = lock
         # Keyed once; each digest copies it (hmac.new per call pays for the key set-up again).
@@ -77,7 +79,7 @@ class ApiKeyStore:
     def create(self, org_id: str, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
         """Create a key and return it with its secret, which is not kept."""
         with self._lock:
-            secret = f"sk_{self.environment}_" + base62(self._rng.randrange(62**SECRET_CHARS), SECRET_CHARS)
+            secret = f"sk_{self.environment}_" + base62(self._secret_rng.randrange(62**SECRET_CHARS), SECRET_CHARS)
             scope_set, scope_list = self._shared_scopes(tuple(scopes))
             key = ApiKey(
                 id=f"key_{self._rng.getrandbits(96):024x}",

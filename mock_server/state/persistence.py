@@ -7,7 +7,6 @@ Which records are kept is listed by hand in ``State.records()``.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -105,7 +104,6 @@ def _build(state: State, path: Path) -> None:
             db.create(records)
             with db.transaction():
                 db.put(META, [("format", FORMAT), ("version", VERSION), ("pepper", state.pepper)])
-                db.put(META, [("rng", _rng_state(state))])
                 for table, store in records.items():
                     db.put(table, store.rows())
         finally:
@@ -150,9 +148,7 @@ def _restore(state: State, db: Database) -> None:
         with state.lock:
             state.pepper = bytes(meta["pepper"])
             state.reset()  # rebuilds the stores with the saved pepper
-            if meta.get("rng") is not None and state.config.get("SEED") is not None:
-                version, internal, gauss = json.loads(meta["rng"])
-                state.rng.setstate((version, tuple(internal), gauss))
+            state.reseed()
             records = state.records()
             db.create(records)
             for table, store in records.items():
@@ -160,6 +156,8 @@ def _restore(state: State, db: Database) -> None:
                     store.load(db.rows(table))
                 else:  # a store this file predates keeps its fixtures, and the file gains its table
                     db.put(table, store.rows())
+            if "rng" in meta:  # older files kept a seeded generator's state, which predicted secrets
+                db.forget_meta("rng")
     except StateFileError:
         raise
     except Exception as exc:
@@ -167,16 +165,7 @@ def _restore(state: State, db: Database) -> None:
 
 
 def _attach(state: State, db: Database) -> None:
-    if state.config.get("SEED") is not None:
-        # A seeded mock continues its id sequence after a restart: the generator is saved with each change.
-        db.before_commit = lambda: db.put(META, [("rng", _rng_state(state))])
     state.changes.sink = db
-
-
-def _rng_state(state: State) -> str | None:
-    if state.config.get("SEED") is None:
-        return None
-    return json.dumps(state.rng.getstate())
 
 
 def flush_used(state: State, db: Database) -> None:

@@ -29,7 +29,7 @@ class Organization:
 
 ORGANIZATIONS = Table("organizations", ("id", "name"))
 # What a reset replaces, all together.
-_PARTS = ("rng", "clock", "organizations", "sessions", "keys", "products", "passports", "rate_limiter")
+_PARTS = ("rng", "secret_rng", "clock", "organizations", "sessions", "keys", "products", "passports", "rate_limiter")
 SESSIONS = Table("sessions", ("token", "org_id"))
 
 
@@ -81,6 +81,9 @@ class State:
     def _build(self) -> None:
         seed = self.config.get("SEED")
         self.rng: random.Random = random.Random(seed) if seed is not None else secrets.SystemRandom()
+        # Secrets (keys, session cookies) come from a stream of their own: the ids that the state file
+        # keeps, enough to rebuild the id stream's state, tell nothing about the secrets.
+        self.secret_rng = random.Random(f"secrets:{seed}") if seed is not None else secrets.SystemRandom()
         self.clock = Clock()
         self.organizations: dict[str, Organization] = {}
         self.sessions: dict[str, str] = {}
@@ -91,12 +94,20 @@ class State:
             self.pepper,
             revocation_delay=float(self.config.get("REVOCATION_DELAY", 0.0)),
             changes=self.changes,
+            secret_rng=self.secret_rng,
         )
         self.products = ProductStore(self.rng, self.clock, self.lock, self.changes)
         self.passports = PassportStore(self.rng, self.clock, self.lock, self.products, self.changes)
         limit = parse_rate_limit(self.config.get("RATE_LIMIT", DEFAULT_RATE_LIMIT))
         self.rate_limiter: RateLimiter | None = RateLimiter(limit, self.clock) if limit else None
         load_fixtures(self, Path(self.config["FIXTURES"]))
+
+    def reseed(self) -> None:
+        """Draw ids and secrets from the OS's random source from now on: after a restart from a state
+        file, a seeded mock would otherwise repeat the ids and secrets of its first run, which anyone
+        who knows the seed can compute."""
+        self.rng.seed(secrets.randbits(256))
+        self.secret_rng.seed(secrets.randbits(256))
 
     def add_organization(self, org_id: str | None = None, name: str | None = None) -> Organization:
         with self.lock:
@@ -115,7 +126,7 @@ class State:
         with self.lock:
             if org_id not in self.organizations:
                 raise NotFound("No organisation with this id.", param="organizationId")
-            new = token or f"sess_{self.rng.getrandbits(128):032x}"
+            new = token or f"sess_{self.secret_rng.getrandbits(128):032x}"
 
             def apply() -> None:
                 self.sessions[new] = org_id
