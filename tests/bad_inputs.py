@@ -101,6 +101,14 @@ CASES: list[Bad] = [
     Bad("key: body is an array", "POST", KEYS, [], auth="session"),
     Bad("key: body is null", "POST", KEYS, b"null", auth="session"),
     Bad("key: secret as scope is not echoed", "POST", KEYS, {"name": "k", "scopes": [FAKE_KEY]}, auth="session"),
+    # Keys written loosely or disguised, refused as data (issue 19, item 11)
+    Bad("key: name is an upper-case key", "POST", KEYS, {"name": FAKE_KEY.upper()[:8] + FAKE_KEY[8:], "scopes": ["products:read"]}, auth="session", param="name"),
+    Bad("key: name is a hyphenated key", "POST", KEYS, {"name": "sk-test-" + FAKE_KEY[8:], "scopes": ["products:read"]}, auth="session", param="name"),
+    Bad("key: zero-width space in a key's prefix", "POST", KEYS, {"name": "sk\u200b_test_" + FAKE_KEY[8:], "scopes": ["products:read"]}, auth="session", param="name"),
+    Bad("key: Cyrillic s in a key's prefix", "POST", KEYS, {"name": "\u0455k_test_" + FAKE_KEY[8:], "scopes": ["products:read"]}, auth="session", param="name"),
+    Bad("product: fullwidth key prefix as name", "POST", PRODUCTS, {**WINE, "name": "\uff53\uff4b\uff3f\uff54\uff45\uff53\uff54\uff3f" + FAKE_KEY[8:]}, auth="key", param="name"),
+    Bad("passport: soft hyphen in a key's prefix", "POST", PASSPORTS, {"gtin": GTIN, "data": {"ingredients": ["sk_te\u00adst_" + FAKE_KEY[8:]]}}, auth="key", param="data.ingredients[0]"),
+    Bad("session: Greek kappa in a key as organisation", "POST", "/_mock/sessions", {"organizationId": "S\u039a_TEST_" + FAKE_KEY[8:]}, param="organizationId"),
     # Malformed bodies (C21, C28)
     Bad("malformed JSON", "POST", KEYS, b"{", **R400, auth="session"),
     Bad("trailing garbage", "POST", KEYS, b"{} x", **R400, auth="session"),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.auth import KEY_ID
 from ..errors import REASON
+from ..key_forms import mask_random_parts
 from ..log_text import all_plain, escape_controls, escape_values
 from ..redaction import any_may_hold_secret, fold, join_headers, mask_folded, mask_secrets, plain_values, redact_body
 from ..serving.limits import ARRIVED
@@ -173,6 +174,7 @@ class JournalRecorder:
         if hint:
             path, query, method = mask_secrets(path), mask_secrets(query), mask_folded(method)
             request_headers = [(mask_folded(name), value) for name, value in request_headers]
+        path, query, request_headers = mask_random_parts(path, query, request_headers, self._state.keys.known_part)
         kept_request_headers, request_size = kept_headers(request_headers, hint)
         if not all_plain([method, path, query, *itertools.chain.from_iterable(kept_request_headers)]):
             method, path, query = escape_controls(method), escape_controls(path), escape_controls(query)

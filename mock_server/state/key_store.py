@@ -159,6 +159,11 @@ class ApiKeyStore:
         key.last_used_at = now
         return key
 
+    def known_part(self, random_part: str) -> bool:
+        """Whether ``random_part`` completes a key this store holds, active or revoked (by its keyed hash)."""
+        digest = self.digest(f"sk_{self.environment}_{random_part}")
+        return digest in self._by_hash or digest in self._revoked
+
     def revoked(self, secret: str) -> ApiKey | None:
         """The revoked key this secret belonged to, if any (for explaining a refusal, never to admit)."""
         return self._revoked.get(self.digest(secret))
