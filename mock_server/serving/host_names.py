@@ -16,6 +16,7 @@ A request without ``Host`` (HTTP/1.0, no browser sends one) is answered.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable
@@ -50,20 +51,27 @@ def served(name: str, allowed: Iterable[str]) -> bool:
     return True
 
 
-def refusal(environ: dict[str, Any], allowed: Iterable[str]) -> ApiError | None:
+@functools.lru_cache(maxsize=256)  # bounded: clients choose the names; most send one or two
+def _verdict(header: str, allowed: tuple[str, ...]) -> tuple[bool, str | None]:
+    """Whether the mock serves ``header``'s host, and the host (None: no host name at all)."""
+    name = host_name(header)
+    return name is not None and served(name, allowed), name
+
+
+def refusal(environ: dict[str, Any], allowed: tuple[str, ...]) -> ApiError | None:
     """The error for a request whose ``Host`` the mock does not serve, or None."""
     header = environ.get("HTTP_HOST")
     if header is None:
         return None
-    name = host_name(header)
+    answered, name = _verdict(header, allowed)
+    if answered:
+        return None
     if name is None:
         err: ApiError = BadRequest(
             "The Host header is not a host name with an optional port.",
             reason={"code": "malformed_host", "host": header[:SHOWN]},
         )
         return err
-    if served(name, allowed):
-        return None
     err = http_error(421, f"This mock does not answer under the host name '{name[:SHOWN]}'.")
     err.suggestion = (
         "Use its address (e.g. 127.0.0.1) or localhost, or start it with --allowed-hosts "
