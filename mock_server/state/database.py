@@ -78,6 +78,9 @@ class Database:
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
+            # Deleted content is overwritten, not left in free pages: a reset or a rewrite leaves
+            # nothing of what it removed for a reader of the file to find.
+            self._conn.execute("PRAGMA secure_delete=ON")
 
     def create(self, tables: Iterable[Table]) -> None:
         """Create the tables that do not exist yet; a table's ``rowid`` is the order of its changes."""
@@ -157,10 +160,14 @@ class Database:
                 latest[row[0]] = row  # a dict keeps the position of the first version
             rows = list(latest.values())
             if written > 2 * len(rows) + 1000:
-                with self.transaction():
-                    self._conn.execute(f"DELETE FROM {table.name}")
-                    self.put(table, rows)
+                self.rewrite(table, rows)
             return rows
+
+    def rewrite(self, table: Table, rows: Iterable[Row]) -> None:
+        """Replace every row of ``table`` by ``rows``; what is deleted is overwritten (secure_delete)."""
+        with self.transaction():
+            self._conn.execute(f"DELETE FROM {table.name}")
+            self.put(table, rows)
 
     def meta(self) -> dict[str, Any]:
         with self._lock:

@@ -16,7 +16,7 @@ from .database import META, SQLITE_MAGIC, Database, StorageFailed, create_privat
 from .json_state import read_json_state, restore_json_state
 from .key_store import ApiKeyStore
 from .owner_lock import HeldElsewhere, OwnerLock
-from .state import State
+from .state import COOKIE_PREFIX, SESSIONS, State
 
 FORMAT = "eulabel-mock-state"
 VERSION = 2  # version 1 was a JSON file, migrated on first start
@@ -153,7 +153,10 @@ def _restore(state: State, db: Database) -> None:
             db.create(records)
             for table, store in records.items():
                 if table.name in existing:
-                    store.load(db.rows(table))
+                    rows = db.rows(table)
+                    store.load(rows)
+                    if table is SESSIONS and any(str(row[0]).startswith(COOKIE_PREFIX) for row in rows):
+                        db.rewrite(SESSIONS, store.rows())  # an older file kept the cookies themselves
                 else:  # a store this file predates keeps its fixtures, and the file gains its table
                     db.put(table, store.rows())
             if "rng" in meta:  # older files kept a seeded generator's state, which predicted secrets

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import secrets
@@ -24,13 +25,14 @@ from .rate_limit import DEFAULT_RATE_LIMIT, RateLimiter, parse_rate_limit
 class Organization:
     id: str
     name: str
-    sessions: list[str] = field(default_factory=list)
+    sessions: list[str] = field(default_factory=list)  # the cookies it may show: the fixtures' demo sessions
 
 
 ORGANIZATIONS = Table("organizations", ("id", "name"))
 # What a reset replaces, all together.
 _PARTS = ("rng", "secret_rng", "clock", "organizations", "sessions", "keys", "products", "passports", "rate_limiter")
-SESSIONS = Table("sessions", ("token", "org_id"))
+SESSIONS = Table("sessions", ("token", "org_id"))  # "token": the session's keyed hash (State.session_key)
+COOKIE_PREFIX = "sess_"
 
 
 class State:
@@ -121,37 +123,50 @@ class State:
     def _add_org(self, org: Organization) -> None:
         self.organizations[org.id] = org
 
+    def session_key(self, token: str) -> str:
+        """What a session is kept by, in memory and in the state file: a keyed hash, never the cookie."""
+        # BLAKE2b keyed with the pepper is a MAC in one call, a few times cheaper than an HMAC here,
+        # where every dashboard request looks its session up.
+        return hashlib.blake2b(token.encode("utf-8", "surrogatepass"), key=self.pepper, digest_size=32).hexdigest()
+
     def add_session(self, org_id: str, token: str | None = None) -> str:
-        """Open a dashboard session for an existing organisation and return the cookie value."""
+        """Open a dashboard session for an existing organisation and return the cookie value.
+
+        A ``token`` given (the fixtures' demo cookies) is also kept in ``Organization.sessions``,
+        which the ready line shows; a minted one is known by its hash only.
+        """
         with self.lock:
             if org_id not in self.organizations:
                 raise NotFound("No organisation with this id.", param="organizationId")
-            new = token or f"sess_{self.secret_rng.getrandbits(128):032x}"
+            new = token or f"{COOKIE_PREFIX}{self.secret_rng.getrandbits(128):032x}"
+            key = self.session_key(new)
 
             def apply() -> None:
-                self.sessions[new] = org_id
-                self.organizations[org_id].sessions.append(new)
+                self.sessions[key] = org_id
+                if token:
+                    self.organizations[org_id].sessions.append(token)
 
-            self.changes.commit(SESSIONS, lambda: (new, org_id), apply)
+            self.changes.commit(SESSIONS, lambda: (key, org_id), apply)
             return new
 
     def session_org(self, token: str) -> str | None:
-        return self.sessions.get(token)
+        return self.sessions.get(self.session_key(token))
 
     def end_session(self, token: str) -> None:
         """Forget a session (sign-out); an unknown token is ignored."""
         with self.lock:
-            org_id = self.sessions.get(token)
+            key = self.session_key(token)
+            org_id = self.sessions.get(key)
             if org_id is None:
                 return
 
             def apply() -> None:
-                del self.sessions[token]
+                del self.sessions[key]
                 org = self.organizations.get(org_id)
                 if org is not None and token in org.sessions:
                     org.sessions.remove(token)
 
-            self.changes.commit(SESSIONS, lambda: (token, None), apply)  # the session's last version: ended
+            self.changes.commit(SESSIONS, lambda: (key, None), apply)  # the session's last version: ended
 
 
 class _Organizations:
@@ -162,7 +177,9 @@ class _Organizations:
         return [(o.id, o.name) for o in self._state.organizations.values()]
 
     def load(self, rows: Iterable[Row]) -> None:
-        self._state.organizations = {org_id: Organization(org_id, name) for org_id, name in rows}
+        # The demo cookies that reset loaded from the fixtures stay showable (if not signed out).
+        shown = {org.id: org.sessions for org in self._state.organizations.values()}
+        self._state.organizations = {org_id: Organization(org_id, name, shown.get(org_id, [])) for org_id, name in rows}
         self._state.sessions = {}
 
 
@@ -176,11 +193,14 @@ class _Sessions:
         return list(self._state.sessions.items())
 
     def load(self, rows: Iterable[Row]) -> None:
-        for token, org_id in rows:
+        state = self._state
+        for key, org_id in rows:
             if org_id is None:  # ended (sign-out)
                 continue
-            self._state.sessions[token] = org_id
-            self._state.organizations[org_id].sessions.append(token)
+            # An older file kept the cookie itself ("sess_…"); persistence rewrites such a table.
+            state.sessions[state.session_key(key) if key.startswith(COOKIE_PREFIX) else key] = org_id
+        for org in state.organizations.values():
+            org.sessions = [token for token in org.sessions if state.session_key(token) in state.sessions]
 
 
 class FixtureError(ValueError):
