@@ -71,6 +71,8 @@ class Database:
         self._tables: list[Table] = []
         self.owner: OwnerLock | None = None  # released on close: another mock may then open the file
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        opened = os.stat(self.path)
+        self._identity = (opened.st_dev, opened.st_ino)  # the file a commit must still be in
 
     def use_wal(self) -> None:
         """Switch to the write-ahead log (kept in the file). Separate from opening: a file that turns
@@ -105,6 +107,7 @@ class Database:
                     self._conn.execute("BEGIN IMMEDIATE")
                 yield
                 if outermost:
+                    self._still_there()
                     self._conn.execute("COMMIT")
             except BaseException as exc:
                 if outermost:
@@ -114,6 +117,22 @@ class Database:
                 raise
             finally:
                 self._depth -= 1
+
+    def _still_there(self) -> None:
+        """:raise StorageFailed: the file at ``path`` is no longer the one open here (deleted or
+        replaced): a commit would go to a file no restart reads, and be lost without a word."""
+        try:
+            now = os.stat(self.path)
+            same = (now.st_dev, now.st_ino) == self._identity
+        except OSError:
+            same = False
+        if not same:
+            log.error("state file %s: deleted or replaced while the mock runs; nothing changed", self.path)
+            raise StorageFailed(
+                "The state file cannot be written because it was deleted or replaced: nothing was changed.",
+                suggestion="Restart the mock: it starts from the file now at its path (a new one if there is none).",
+                reason={"code": "state_file_unwritable", "sqlite": None},
+            )
 
     def _roll_back(self) -> None:
         # SQLite may have rolled back already (it does on a full disk): a ROLLBACK then fails with
