@@ -6,10 +6,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
 from . import dashboard, settings
 from .api import api_keys, passports, products
+from .api.request import Request, refuse_malformed_length
 from .api.responses import register_error_handlers
 from .api.routing import EXTENSION, add_routes, state_of
 from .api.spec import load_spec, operations
@@ -18,6 +19,7 @@ from .control.faults import FaultInjector
 from .control.journal import JournalRecorder
 from .control.plane import EXTENSION as CONTROL_EXTENSION
 from .control.plane import ControlPlane
+from .serving import host_names
 from .serving.access_log import AccessLog
 from .serving.inline_wsgi import Delay
 from .serving.one_process import OneProcessGuard
@@ -53,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT": DEFAULT_RATE_LIMIT,  # requests/seconds per API key; "0" disables
     "JOURNAL_SIZE": 1000,  # requests the /_mock/journal keeps; 0 records none
     "STATE_FILE": None,  # path: keep the state across restarts (default: memory only)
+    "ALLOWED_HOSTS": (),  # host names served besides loopback names and IP addresses (serving/host_names.py)
 }
 
 
@@ -62,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     :raise settings.ConfigError: an unknown key or a value it cannot take (a ``ValueError``).
     """
     app = Flask(__name__)
+    app.request_class = Request  # reads any query string a client can send
     app.config.from_mapping(DEFAULTS)
     if config:
         # Flask's own keys (e.g. TESTING) pass; any other unknown key is a typo, never ignored.
@@ -74,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.url_map.merge_slashes = False
     register_error_handlers(app)
+    app.before_request(lambda: _check_request(request.environ, app.config["ALLOWED_HOSTS"]))
     add_routes(app, operations(load_spec()), {**api_keys.HANDLERS, **products.HANDLERS, **passports.HANDLERS})
 
     if app.config["STATE_FILE"]:
@@ -86,6 +91,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         dashboard.install(app)  # the page reads usage from the journal, so it comes with the control plane
     app.wsgi_app = _pipeline(app, state, plane)  # type: ignore[method-assign,assignment]
     return app
+
+
+def _check_request(environ: dict[str, Any], allowed_hosts: tuple[str, ...]) -> None:
+    """Before any route: the request names a host this mock serves, and its framing is sound."""
+    misdirected = host_names.refusal(environ, allowed_hosts)
+    if misdirected is not None:
+        raise misdirected
+    refuse_malformed_length(environ)
 
 
 def _pipeline(app: Flask, state: State, plane: ControlPlane | None) -> WsgiApp:
@@ -124,3 +137,15 @@ def flush_state(app: Flask) -> None:
     database: Database | None = app.extensions.get(STATE_FILE_EXTENSION)
     if database is not None:
         flush_used(state_of(app), database)
+
+
+def close_state(app: Flask) -> None:
+    """Flush and close the state file, so that another mock may open it; the app keeps its memory
+    but writes nothing more (a restart in tests: close, then ``create_app`` on the same file)."""
+    database: Database | None = app.extensions.pop(STATE_FILE_EXTENSION, None)
+    if database is not None:
+        try:
+            flush_used(state_of(app), database)
+        finally:
+            state_of(app).changes.sink = None
+            database.close()

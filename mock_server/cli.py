@@ -13,9 +13,10 @@ from typing import Any
 
 from . import settings
 from .api.routing import state_of
-from .app import create_app, flush_state, latency_hook
+from .app import close_state, create_app, latency_hook
+from .redaction import mask_secrets
 from .serving.limits import DEFAULT_BODY_TIMEOUT, Limits
-from .serving.server import DEFAULT_SERVER, ServerUnavailable, serve
+from .serving.server import DEFAULT_SERVER, ServerUnavailable, bind_address, serve
 
 EXIT_OK = 0
 EXIT_CONFIG = 2
@@ -35,9 +36,20 @@ def version() -> str:
         return "unknown"
 
 
+class _Parser(argparse.ArgumentParser):
+    def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        """As argparse does, except that an unrecognised argument is named without its value: a
+        mistyped ``--control-tokn SECRET`` must not print the secret."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            shown = [a.partition("=")[0] + ("=…" if "=" in a else "") if a.startswith("-") else "…" for a in extras]
+            self.error(f"unrecognized arguments: {' '.join(shown)} (values are not shown)")
+        return parsed
+
+
 def parser() -> argparse.ArgumentParser:
     """Options only collect text; ``settings.resolve`` checks them together with the environment."""
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="eulabel-mock",
         description="A local, stateful mock of the EUlabel API. Every option can also be set as an "
         f"environment variable {settings.ENV_PREFIX}<OPTION>, e.g. {settings.ENV_PREFIX}PORT=0; "
@@ -65,24 +77,54 @@ def options(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None
 
 
 def app_config(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The app's config from checked settings; what is not set keeps the app's default."""
-    return {s.app_key: values[s.name] for s in settings.SETTINGS if s.app_key and s.name in values}
+    """The app's config from checked settings; what is not set keeps the app's default.
+
+    A ``--host`` given as a name is one the mock answers under (``ALLOWED_HOSTS``).
+    """
+    config = {s.app_key: values[s.name] for s in settings.SETTINGS if s.app_key and s.name in values}
+    host = values.get("host")
+    if host is not None and not _is_address(host):
+        config["ALLOWED_HOSTS"] = (*config.get("ALLOWED_HOSTS", ()), host.lower())
+    return config
 
 
 def exposure_warning(host: str, control_token: str | None) -> str | None:
     """The start-up warning for a mock reachable beyond this machine with an open control plane."""
-    if control_token or host == "localhost":
+    if control_token or _is_loopback(host):
         return None
-    try:
-        if ipaddress.ip_address(host.strip("[]")).is_loopback:
-            return None
-    except ValueError:
-        pass  # a host name other than localhost may resolve to any interface
     return (
-        f"eulabel-mock: warning: listening on {host} without a control-plane token: anyone who can reach "
+        f"warning: listening on {host} without a control-plane token: anyone who can reach "
         "the port can mint sessions, reset the mock, read the journal and inject faults. "
         f"Set {settings.ENV_PREFIX}CONTROL_TOKEN (and consider --demo-sessions off)."
     )
+
+
+def demo_sessions_warning(host: str, demo_sessions: bool) -> str | None:
+    """The start-up warning for the fixtures' well-known demo cookies on a mock reachable from elsewhere:
+    a control-plane token does not guard them, as they are sessions already open."""
+    if not demo_sessions or _is_loopback(host):
+        return None
+    return (
+        f"warning: listening on {host} with the fixtures' demo sessions open: anyone who can reach the "
+        "port can create and revoke keys with their published cookies (e.g. sess_quinta_demo). "
+        f"Start with --demo-sessions off ({settings.ENV_PREFIX}DEMO_SESSIONS=off) to close them."
+    )
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` binds loopback only; a name counts by the address it resolves to."""
+    try:
+        return ipaddress.ip_address(bind_address(host.strip("[]"))).is_loopback
+    except (OSError, ValueError):
+        return False
 
 
 def ready_line(base_url: str, sessions: Sequence[tuple[str, str]], dashboard: bool = False) -> str:
@@ -91,33 +133,40 @@ def ready_line(base_url: str, sessions: Sequence[tuple[str, str]], dashboard: bo
     return f"eulabel-mock ready {base_url} {cookies}".rstrip() + page
 
 
-def _fail(message: str) -> int:
-    print(f"eulabel-mock: {message}", file=sys.stderr)
+def _say(*lines: str) -> None:
+    for line in lines:
+        print(f"eulabel-mock: {mask_secrets(line)}", file=sys.stderr, flush=True)
+
+
+def _fail(message: str, warnings: Sequence[str] = ()) -> int:
+    """The error first, then whatever warnings the input already gave."""
+    _say(message, *warnings)
     return EXIT_CONFIG
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    for warning in settings.unknown_variables(os.environ):
-        print(f"eulabel-mock: warning: {warning}", file=sys.stderr)
+    warnings = [f"warning: {warning}" for warning in settings.unknown_variables(os.environ)]
     try:
         values = options(argv)
     except settings.ConfigError as exc:
-        return _fail(str(exc))
+        return _fail(str(exc), warnings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     for noisy in ("waitress", "_granian"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
         app = create_app(app_config(values))
     except (OSError, ValueError) as exc:
-        return _fail(f"cannot start: {exc}")
+        return _fail(f"cannot start: {exc}", warnings)
     state = state_of(app)
     sessions = [(org.id, org.sessions[0]) for org in state.organizations.values() if org.sessions]
     host, port = values.get("host", "127.0.0.1"), values.get("port", 8080)
-    exposed = exposure_warning(host, values.get("control-token"))
-    if exposed:
-        print(exposed, file=sys.stderr, flush=True)
+    # Warnings about what is exposed only once it is: after the bind, before the ready line.
+    exposure = [exposure_warning(host, values.get("control-token"))]
+    exposure.append(demo_sessions_warning(host, bool(app.config["DEMO_SESSIONS"])))
+    warnings += [warning for warning in exposure if warning]
 
     def announce(base_url: str) -> None:
+        _say(*warnings)
         print(ready_line(base_url, sessions, dashboard=bool(app.config["CONTROL_PLANE"])), flush=True)
 
     timeout = values.get("client-timeout", DEFAULT_BODY_TIMEOUT)
@@ -125,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         serve(
             app,
-            host,
+            bind_address(host),
             port,
             announce,
             server=values.get("server", DEFAULT_SERVER),
@@ -135,9 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             delay=latency_hook(app),
         )
     except OSError as exc:
-        return _fail(f"cannot listen on {host}:{port}: {exc}")
+        return _fail(f"cannot listen on {host}:{port}: {exc}", warnings)
     except ServerUnavailable as exc:
-        return _fail(f"cannot start: {exc}")
+        return _fail(f"cannot start: {exc}", warnings)
     finally:
-        flush_state(app)
+        close_state(app)
     return EXIT_OK

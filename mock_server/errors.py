@@ -31,6 +31,7 @@ HTTP_CODES = {
     413: "payload_too_large",
     414: "uri_too_long",
     415: "bad_request",
+    421: "misdirected_request",
     422: "validation_error",
     429: "rate_limited",
     431: "headers_too_large",

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .json_limits import loads
+from .key_forms import BASE64_PREFIXES, PREFIX, disguised_key
 
 REDACTED = "[redacted]"
 TEXT_LIMIT = 16 * 1024  # characters of a non-JSON body kept when it is rendered as text
@@ -26,51 +27,40 @@ CREDENTIAL_HEADER = re.compile(r"api[-_]?key|token|secret|password", re.I)
 # "sk_test_sk_test_<key>", or two keys pasted together, the first match would take the next
 # key's own "sk" and leave the rest of that key unmatched. (_mask leaves a prefix already cut,
 # "sk_test_" + 4 and "…", as it is.)
-_KEY_CHAR = r"(?:(?!sk[_%\\])[A-Za-z0-9])"
-_SECRET = re.compile(rf"sk_(?:test|live)_{_KEY_CHAR}++")
+_KEY_CHAR = r"(?:(?!(?i:sk)[-_%\\])[A-Za-z0-9])"
+_SECRET = re.compile(rf"{PREFIX}{_KEY_CHAR}++")  # any case, "-" for "_"
 # A run of what an encoded key is written with: letters, digits, "_", "%" escapes, "\u" escapes.
-_ENCODED_RUN = re.compile(r"[A-Za-z0-9_%\\]{12,}")
+_ENCODED_RUN = re.compile(r"[A-Za-z0-9_%\\-]{12,}")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 # Base64 (standard or URL-safe) long enough to hold "sk_test_" and 32 characters.
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{52,}={0,2}")
 _DECODE_ROUNDS = 4  # double and triple encoding included
 
 
-def _base64_cores(prefix: bytes) -> set[str]:
-    """The base64 characters that ``prefix`` alone decides, at each of the three byte alignments."""
-    cores = set()
-    for offset in range(3):
-        encoded = base64.b64encode(b"\0" * offset + prefix + b"\0\0\0").decode()
-        inside = [i for i in range(len(encoded)) if 6 * i >= 8 * offset and 6 * i + 6 <= 8 * (offset + len(prefix))]
-        cores.add(encoded[inside[0] : inside[-1] + 1])
-    return cores
-
-
-# Any base64 of a key (plain or percent-encoded, standard or URL-safe) holds one of these.
-_BASE64_PREFIXES = sorted(
-    core
-    for env in ("test", "live")
-    for prefix in (f"sk_{env}_", f"sk%5F{env}%5F", f"sk%5f{env}%5f")
-    for core in _base64_cores(prefix.encode())
-)
 # Cheap test first: without one of these, no encoding of a key can be in the text.
-_HINT = re.compile("|".join([r"sk_", "%", r"\\u", *_BASE64_PREFIXES]))
+# Each casing spelled out: a case-insensitive group would cost the engine its fast literal scan.
+_CASED = [a + b + sep for a in "sS" for b in "kK" for sep in "_-"]
+_HINT = re.compile("|".join([*_CASED, "%", r"\\u", *BASE64_PREFIXES]))
 # On raw bytes, the test is made of C-speed scans rather than one alternation, which the regex
 # engine tries at every byte: a literal key longer than a listed prefix ("sk_test_" + 4), a "%"
 # or "\\" (percent and JSON escapes), or a run of base64 as long as _BASE64_RUN needs.
-_LITERAL_BYTES = re.compile(rb"sk_(?:test|live)_[A-Za-z0-9]{5}")
+_LITERAL_BYTES = re.compile(rb"(?i:sk[-_](?:test|live)[-_])[A-Za-z0-9]{5}")
 _BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-"
 _AS_RUN = bytes.maketrans(_BASE64_ALPHABET, b"a" * len(_BASE64_ALPHABET))  # others keep a byte that is not "a"
+_AS_RUN_OR_WIDE = bytes(ord("a") if b >= 128 else _AS_RUN[b] for b in range(256))
 _LONG_RUN = b"a" * 52
 # A prefix as the key list shows it ("sk_test_" and 4 characters): masking marks it with "…" too.
-_SHOWN_PREFIX = re.compile(rf"sk_(?:test|live)_{_KEY_CHAR}{{1,4}}+(?!{_KEY_CHAR}|…)")
+_SHOWN_PREFIX = re.compile(rf"{PREFIX}{_KEY_CHAR}{{1,4}}+(?!{_KEY_CHAR}|…)")
 
 
 def mask_secrets(text: str) -> str:
     """Replace anything that is, or decodes to, an API key by its visible prefix and an ellipsis.
 
-    An encoded key is replaced by its decoded, masked form; a base64 one by ``[redacted]``.
+    An encoded key is replaced by its decoded, masked form; a base64 one, or a text holding a key
+    disguised with look-alike or invisible characters (``key_forms``), by ``[redacted]``.
     """
+    if disguised_key(text):
+        return REDACTED
     if not _HINT.search(text):
         return text
     text = _SECRET.sub(_mask, text)
@@ -110,7 +100,17 @@ def may_hold_secret(raw: bytes) -> bool:
     False only where ``mask_secrets``, and ``redact_body`` after JSON unescaping, would change
     nothing but a listed prefix (at most 4 characters after ``sk_test_``), which is no key.
     """
-    return b"%" in raw or b"\\" in raw or _LITERAL_BYTES.search(raw) is not None or _LONG_RUN in raw.translate(_AS_RUN)
+    if b"%" in raw or b"\\" in raw:
+        return True
+    # The literal scans first: "sk_" or "sk-" in any case ends in one of them, and the expression
+    # (case-insensitive) is slow beside them on bodies that hold none (most of them).
+    if (b"k_" in raw or b"k-" in raw or b"K_" in raw or b"K-" in raw) and _LITERAL_BYTES.search(raw):
+        return True
+    if _LONG_RUN in raw.translate(_AS_RUN):
+        return True
+    # A key disguised with characters other than ASCII (key_forms) is a run of 32 or more bytes that
+    # are each ASCII letters and digits or part of a character other than ASCII.
+    return not raw.isascii() and _LONG_RUN[:32] in raw.translate(_AS_RUN_OR_WIDE)
 
 
 def any_may_hold_secret(texts: Iterable[str]) -> bool:
@@ -118,7 +118,8 @@ def any_may_hold_secret(texts: Iterable[str]) -> bool:
 
     One search over them all, where masking each would search each: no hint spans the joint.
     """
-    return _HINT.search("\n".join(texts)) is not None
+    joined = "\n".join(texts)
+    return _HINT.search(joined) is not None or (not joined.isascii() and disguised_key(joined))
 
 
 def plain_values(headers: Iterable[tuple[str, str]]) -> list[str]:

@@ -24,8 +24,9 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .api.auth import SESSION_COOKIE
-from .app import create_app
+from .app import close_state, create_app
 from .control.access import TOKEN_HEADER
+from .errors import http_error, render
 from .redaction import mask_secrets
 
 DEFAULT_ORG = "org_quinta"  # the demo organisation of the bundled fixtures, with products
@@ -63,6 +64,18 @@ class MockError(AssertionError):
 class _QuietHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Tests read the journal instead of one stderr line per request."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a request line over 64 KiB, say) in JSON, not as an HTML page."""
+        fmt = getattr(getattr(self.server, "app", None), "config", {}).get("ERROR_FORMAT", "flat")
+        status, headers, body = render(fmt, http_error(code, f"{message or self.responses[code][0]}."))
+        self.send_response(status)
+        for name, value in [*headers, ("Content-Length", str(len(body))), ("Connection", "close")]:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.close_connection = True
 
 
 class MockClient:
@@ -208,12 +221,14 @@ class EulabelMock(MockClient):
         return self
 
     def stop(self) -> None:
+        """Stop serving, then close the state file (``STATE_FILE``) so that another mock may open it."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._server = self._thread = None
+        close_state(self.app)
 
     def __enter__(self) -> EulabelMock:
         return self.start()

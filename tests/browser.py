@@ -35,21 +35,31 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole test session."""
-    path = chromium_path()
-    if path is None:
+def playwright() -> Iterator[Any]:
+    """Playwright, for the whole test session (one per process: its sync API cannot nest)."""
+    if chromium_path() is None:
         pytest.skip(f"Chromium not found; install it with: {INSTALL}")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.skip('Playwright not installed; install it with: pip install -e ".[test]"')
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+        yield p
+
+
+def launch(playwright: Any, *args: str) -> Any:
+    """A headless Chromium with the usual arguments and ``args``."""
+    return playwright.chromium.launch(executable_path=chromium_path(), args=[*ARGS, *args])
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    """One headless Chromium for the whole test session."""
+    chromium = launch(playwright)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
 
 
 @pytest.fixture(scope="module")

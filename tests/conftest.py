@@ -14,9 +14,10 @@ from mock_server.pytest_plugin import eulabel_mock, eulabel_mock_config, eulabel
 from mock_server.state.state import State
 from tests.clients import Dashboard
 from tests.environments import built_once, installed_from_wheel
+from tests.restarts import Restarts
 from tests.scheduling import order_for_work_stealing
 
-from .browser import browser, context, mock, page  # noqa: F401  (one Chromium per test session)
+from .browser import browser, context, mock, page, playwright  # noqa: F401  (one Chromium per test session)
 
 
 @pytest.fixture
@@ -43,6 +44,14 @@ def client(app: Flask) -> Iterator[FlaskClient]:
 @pytest.fixture
 def api(app: Flask) -> Dashboard:
     return Dashboard(app)
+
+
+@pytest.fixture
+def restarts() -> Iterator[Restarts]:
+    """Apps on state files, each start closing the app that had the file (tests/restarts.py)."""
+    started = Restarts()
+    yield started
+    started.close()
 
 
 @pytest.fixture(scope="session")

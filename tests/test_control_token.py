@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -186,14 +187,21 @@ def test_binding_to_loopback_does_not_warn(host: str) -> None:
     assert exposure_warning(host, None) is None
 
 
-def test_main_prints_the_warning_before_serving(
+def test_main_prints_the_warning_once_bound_before_the_ready_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     served: list[str] = []
-    monkeypatch.setattr("mock_server.cli.serve", lambda app, host, *a, **kw: served.append(host))
+
+    def serve(app: object, host: str, port: int, on_ready: Callable[[str], None], *args: object, **kw: object) -> None:
+        served.append(host)
+        print("bound", file=sys.stderr)
+        on_ready(f"http://{host}:1")
+
+    monkeypatch.setattr("mock_server.cli.serve", serve)
     monkeypatch.delenv("EULABEL_MOCK_CONTROL_TOKEN", raising=False)
-    assert main(["--host", "0.0.0.0", "--port", "0"]) == 0
+    assert main(["--host", "0.0.0.0", "--port", "0", "--demo-sessions", "off"]) == 0
     assert served == ["0.0.0.0"]
-    assert "without a control-plane token" in capsys.readouterr().err
-    assert main(["--host", "0.0.0.0", "--port", "0", "--control-token", TOKEN]) == 0
+    err = capsys.readouterr().err
+    assert err.index("bound") < err.index("without a control-plane token")
+    assert main(["--host", "0.0.0.0", "--port", "0", "--control-token", TOKEN, "--demo-sessions", "off"]) == 0
     assert "warning" not in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,15 @@ from mock_server.api.routing import state_of
 from mock_server.cli import main
 from mock_server.state.persistence import StateFileError
 from tests.clients import Dashboard, json_of, leaks
+from tests.restarts import Restarts
+
+Start = Callable[..., Dashboard]
 
 
-def start(path: Path, **config: Any) -> Dashboard:
-    return Dashboard(create_app({"STATE_FILE": str(path), **config}))
+@pytest.fixture
+def start(restarts: Restarts) -> Start:
+    """A mock on ``path``; starting again on the same file closes the one before, as a restart does."""
+    return lambda path, **config: Dashboard(restarts({"STATE_FILE": str(path), **config}))
 
 
 def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -34,7 +40,7 @@ def file_bytes(path: Path) -> bytes:
     return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
-def test_keys_survive_a_restart_and_still_authenticate(tmp_path: Path) -> None:
+def test_keys_survive_a_restart_and_still_authenticate(tmp_path: Path, start: Start) -> None:
     path = tmp_path / "state.db"
     first = start(path)
     r = first.create_key(["products:read"], name="kept")
@@ -44,7 +50,7 @@ def test_keys_survive_a_restart_and_still_authenticate(tmp_path: Path) -> None:
     assert second.products(secret).status_code == 200
 
 
-def test_revocation_survives_a_restart(tmp_path: Path) -> None:
+def test_revocation_survives_a_restart(tmp_path: Path, start: Start) -> None:
     path = tmp_path / "state.db"
     first = start(path)
     r = first.create_key()
@@ -54,14 +60,14 @@ def test_revocation_survives_a_restart(tmp_path: Path) -> None:
     assert json_of(second.list_keys())["data"] == []
 
 
-def test_sessions_and_organisations_survive_a_restart(tmp_path: Path) -> None:
+def test_sessions_and_organisations_survive_a_restart(tmp_path: Path, restarts: Restarts, start: Start) -> None:
     path = tmp_path / "state.db"
-    minted = json_of(create_app({"STATE_FILE": str(path)}).test_client().post("/_mock/sessions"))
+    minted = json_of(restarts({"STATE_FILE": str(path)}).test_client().post("/_mock/sessions"))
     second = start(path)
     assert second.list_keys(session=minted["session"]).status_code == 200
 
 
-def test_state_file_holds_hashes_never_the_secret(tmp_path: Path) -> None:
+def test_state_file_holds_hashes_never_the_secret(tmp_path: Path, start: Start) -> None:
     path = tmp_path / "state.db"
     secret = json_of(start(path).create_key())["secret"]
     stored = file_bytes(path)
@@ -75,16 +81,16 @@ def test_state_file_holds_hashes_never_the_secret(tmp_path: Path) -> None:
     assert isinstance(digest, bytes) and len(digest) == 32
 
 
-def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
+def test_writes_leave_no_temporary_files(tmp_path: Path, start: Start) -> None:
     path = tmp_path / "state.db"
     api = start(path)
     api.create_key()
     api.create_key(name="second")
-    # SQLite's own write-ahead log and its index beside the database, nothing else.
-    assert {p.name for p in tmp_path.iterdir()} <= {"state.db", "state.db-wal", "state.db-shm"}
+    # SQLite's own write-ahead log and its index beside the database, and the owner's lock; nothing else.
+    assert {p.name for p in tmp_path.iterdir()} <= {"state.db", "state.db-wal", "state.db-shm", "state.db.lock"}
 
 
-def test_a_seeded_mock_continues_its_id_sequence_after_a_restart(tmp_path: Path) -> None:
+def test_a_seeded_mock_continues_its_id_sequence_after_a_restart(tmp_path: Path, start: Start) -> None:
     path = tmp_path / "state.db"
     first_id = json_of(start(path, SEED=3).create_key())["id"]
     second = start(path, SEED=3)
@@ -92,9 +98,9 @@ def test_a_seeded_mock_continues_its_id_sequence_after_a_restart(tmp_path: Path)
     assert len({k["id"] for k in json_of(second.list_keys())["data"]} | {first_id}) == 2
 
 
-def test_reset_rewrites_the_file_to_the_fixtures(tmp_path: Path) -> None:
+def test_reset_rewrites_the_file_to_the_fixtures(tmp_path: Path, restarts: Restarts) -> None:
     path = tmp_path / "state.db"
-    app = create_app({"STATE_FILE": str(path)})
+    app = restarts({"STATE_FILE": str(path)})
     Dashboard(app).create_key()
     assert query(path, "SELECT count(*) FROM keys") == [(1,)]
     assert app.test_client().post("/_mock/reset").status_code == 204
@@ -102,9 +108,9 @@ def test_reset_rewrites_the_file_to_the_fixtures(tmp_path: Path) -> None:
     assert query(path, "SELECT count(*) FROM products") == [(len(state_of(app).products.rows()),)]
 
 
-def test_products_are_saved_too(tmp_path: Path) -> None:
+def test_products_are_saved_too(tmp_path: Path, restarts: Restarts) -> None:
     path = tmp_path / "state.db"
-    app = create_app({"STATE_FILE": str(path)})
+    app = restarts({"STATE_FILE": str(path)})
     saved = query(path, "SELECT id FROM products ORDER BY rowid")
     assert [r[0] for r in saved] == [r[0] for r in state_of(app).products.rows()] != []
 
@@ -118,11 +124,11 @@ def test_products_are_saved_too(tmp_path: Path) -> None:
         ('{"format": "eulabel-mock-state", "version": 1, "pepper": "!!"}', "malformed state"),
     ],
 )
-def test_an_unusable_state_file_stops_the_start(tmp_path: Path, content: str, message: str) -> None:
+def test_an_unusable_state_file_stops_the_start(tmp_path: Path, content: str, message: str, restarts: Restarts) -> None:
     path = tmp_path / "state.db"
     path.write_text(content)
     with pytest.raises(StateFileError, match=message):
-        create_app({"STATE_FILE": str(path)})
+        restarts({"STATE_FILE": str(path)})
     assert path.read_text() == content  # never silently replaced
 
 
@@ -142,7 +148,7 @@ def test_without_a_state_file_nothing_is_written(tmp_path: Path, monkeypatch: py
     assert list(tmp_path.iterdir()) == []
 
 
-def test_flush_keeps_last_used_at_of_read_only_calls(tmp_path: Path) -> None:
+def test_flush_keeps_last_used_at_of_read_only_calls(tmp_path: Path, start: Start) -> None:
     from mock_server.app import flush_state as flush
 
     path = tmp_path / "state.db"
@@ -153,7 +159,7 @@ def test_flush_keeps_last_used_at_of_read_only_calls(tmp_path: Path) -> None:
     assert key["lastUsedAt"] is not None
 
 
-def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
+def test_cli_writes_the_state_at_shutdown(tmp_path: Path, start: Start) -> None:
     import signal
 
     from mock_server.testing import MockClient, Session
@@ -173,17 +179,17 @@ def test_cli_writes_the_state_at_shutdown(tmp_path: Path) -> None:
     assert key["lastUsedAt"] is not None
 
 
-def test_products_and_passports_survive_a_restart(tmp_path: Path) -> None:
+def test_products_and_passports_survive_a_restart(tmp_path: Path, restarts: Restarts) -> None:
     from mock_server.app import flush_state as flush
 
     path = tmp_path / "state.db"
-    app = create_app({"STATE_FILE": str(path)})
+    app = restarts({"STATE_FILE": str(path)})
     passport, _ = state_of(app).passports.submit(
         "org_quinta", "4006381333931", {"ingredients": ["Grapes"]}, name="Test Red", category="wine"
     )
     product = state_of(app).products.get("org_quinta", passport.product_id)
     flush(app)
-    again = state_of(create_app({"STATE_FILE": str(path)}))
+    again = state_of(restarts({"STATE_FILE": str(path)}))
     assert again.passports.get("org_quinta", passport.id) == passport
     assert again.passports.find_by_product(product.id) == passport
     assert again.products.get("org_quinta", product.id).to_json() == product.to_json()

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from mock_server import create_app
 from tests.clients import QUINTA, TEXTIL, Dashboard, json_of, leaks
+from tests.restarts import Restarts
 
 
 def with_session(client: FlaskClient, token: str = QUINTA) -> FlaskClient:
@@ -155,12 +156,12 @@ def test_the_journal_filters_by_key_id(api: Dashboard, client: FlaskClient) -> N
 
 
 @pytest.mark.claim("C17")
-def test_a_revoked_key_is_still_explained_after_a_restart_with_a_state_file(tmp_path: Path) -> None:
+def test_a_revoked_key_is_still_explained_after_a_restart_with_a_state_file(tmp_path: Path, restarts: Restarts) -> None:
     path = str(tmp_path / "state.json")
-    created = json_of(Dashboard(create_app({"STATE_FILE": path})).create_key(["products:read"]))
-    first = create_app({"STATE_FILE": path})
+    created = json_of(Dashboard(restarts({"STATE_FILE": path})).create_key(["products:read"]))
+    first = restarts({"STATE_FILE": path})
     assert Dashboard(first).revoke(created["id"]).status_code == 204
-    again = create_app({"STATE_FILE": path})
+    again = restarts({"STATE_FILE": path})
     status = Dashboard(again).products(created["secret"]).status_code
     assert status == 401
     reason = last(again.test_client())["reason"]

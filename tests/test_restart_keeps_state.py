@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 
-from mock_server import create_app
 from mock_server.app import flush_state
 from tests.clients import COMPLETE_WINE_DATA, Dashboard, KeyClient, json_of, key_client, new_session, wine
+from tests.restarts import Restarts
 
 T0 = 1_800_000_000
 
 
-def restart(path: Path, **config: Any) -> Flask:
-    return create_app({"STATE_FILE": str(path), "SEED": 7, **config})
+Restart = Callable[..., Flask]
+
+
+@pytest.fixture
+def restart(restarts: Restarts) -> Restart:
+    """A mock on ``path``; starting again on the same file closes the one before, as a restart does."""
+    return lambda path, **config: restarts({"STATE_FILE": str(path), "SEED": 7, **config})
 
 
 def freeze(app: Flask, at: float) -> None:
     assert app.test_client().post("/_mock/clock/freeze", json={"at": at}).status_code == 200
 
 
-def test_every_listed_field_of_every_key_is_the_same_after_a_restart(tmp_path: Path) -> None:
+def test_every_listed_field_of_every_key_is_the_same_after_a_restart(tmp_path: Path, restart: Restart) -> None:
     path = tmp_path / "state"
     first = restart(path)
     freeze(first, T0)
@@ -38,7 +45,7 @@ def test_every_listed_field_of_every_key_is_the_same_after_a_restart(tmp_path: P
     assert [k["lastUsedAt"] for k in after] == ["2027-01-15T08:00:05.000Z", None]
 
 
-def test_a_key_still_authenticates_after_a_restart_and_keeps_its_scopes(tmp_path: Path) -> None:
+def test_a_key_still_authenticates_after_a_restart_and_keeps_its_scopes(tmp_path: Path, restart: Restart) -> None:
     path = tmp_path / "state"
     secret = Dashboard(restart(path)).secret(["passports:read"])
     again = Dashboard(restart(path))
@@ -47,7 +54,7 @@ def test_a_key_still_authenticates_after_a_restart_and_keeps_its_scopes(tmp_path
     assert r.status_code == 404
 
 
-def test_a_revoked_key_stays_refused_after_a_restart_whatever_the_clock_says(tmp_path: Path) -> None:
+def test_a_revoked_key_stays_refused_after_a_restart_whatever_the_clock_says(tmp_path: Path, restart: Restart) -> None:
     path = tmp_path / "state"
     first = restart(path)
     freeze(first, T0)
@@ -58,7 +65,7 @@ def test_a_revoked_key_stays_refused_after_a_restart_whatever_the_clock_says(tmp
     assert Dashboard(again).products(created["secret"]).status_code == 401
 
 
-def test_a_revocation_delay_still_runs_after_a_restart(tmp_path: Path) -> None:
+def test_a_revocation_delay_still_runs_after_a_restart(tmp_path: Path, restart: Restart) -> None:
     path = tmp_path / "state"
     first = restart(path, REVOCATION_DELAY=1)
     freeze(first, T0)
@@ -79,7 +86,7 @@ def products_of(client: KeyClient) -> list[dict[str, Any]]:
     return list(json_of(r)["data"])
 
 
-def test_products_read_the_same_after_a_restart_and_gtins_stay_taken(tmp_path: Path) -> None:
+def test_products_read_the_same_after_a_restart_and_gtins_stay_taken(tmp_path: Path, restart: Restart) -> None:
     path = tmp_path / "state"
     first = restart(path)
     session = new_session(first, "org_restart")
@@ -100,7 +107,9 @@ def test_products_read_the_same_after_a_restart_and_gtins_stay_taken(tmp_path: P
     assert other.post("/v1/products", wine("15601012012207")).status_code == 201
 
 
-def test_a_passport_after_a_restart_reads_the_same_and_merges_into_the_same_passport(tmp_path: Path) -> None:
+def test_a_passport_after_a_restart_reads_the_same_and_merges_into_the_same_passport(
+    tmp_path: Path, restart: Restart
+) -> None:
     path = tmp_path / "state"
     first = restart(path)
     session = new_session(first, "org_restart")

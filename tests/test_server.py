@@ -264,7 +264,7 @@ def test_chunked_body_reaches_the_app_whole(mock: Mock) -> None:
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:10], body[10:])) + b"0\r\n\r\n"
     reply = raw_exchange(
         mock,
-        b"POST /v1/auth/api-keys HTTP/1.1\r\nHost: mock\r\nContent-Type: application/json\r\n"
+        b"POST /v1/auth/api-keys HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
         b"Cookie: eulabel_session=sess_quinta_demo\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunks,
     )
     assert reply.status == 201

@@ -23,11 +23,11 @@ LIMITS = Limits()
 
 
 def _get(target: bytes, *headers: bytes) -> bytes:
-    return b"GET " + target + b" HTTP/1.1\r\nHost: mock\r\n" + b"".join(h + b"\r\n" for h in headers) + b"\r\n"
+    return b"GET " + target + b" HTTP/1.1\r\nHost: localhost\r\n" + b"".join(h + b"\r\n" for h in headers) + b"\r\n"
 
 
 def _request(method: bytes, target: bytes) -> bytes:
-    return method + b" " + target + b" HTTP/1.1\r\nHost: mock\r\nContent-Length: 0\r\n\r\n"
+    return method + b" " + target + b" HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"
 
 
 # (request, status, code): answered in JSON by the mock on every server.
@@ -42,7 +42,7 @@ JSON_CASES = {
     "request target over the limit": (_get(b"/v1/products?q=" + b"a" * LIMITS.max_target), 414, "uri_too_long"),
     "headers over the limit": (_get(b"/v1/products", b"X-Big: " + b"a" * LIMITS.max_headers), 431, "headers_too_large"),
     "declared body over the limit": (
-        b"POST /v1/products HTTP/1.1\r\nHost: mock\r\nContent-Length: %d\r\n\r\n" % (LIMITS.max_body + 1),
+        b"POST /v1/products HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n" % (LIMITS.max_body + 1),
         413,
         "payload_too_large",
     ),
@@ -55,7 +55,7 @@ JSON_CASES = {
 PROTOCOL_CASES = {
     "malformed request line": (b"HELLO\r\n\r\n", (400, None), (400, "bad_request")),
     "non-numeric Content-Length": (
-        b"POST /v1/products HTTP/1.1\r\nHost: mock\r\nContent-Length: abc\r\n\r\n",
+        b"POST /v1/products HTTP/1.1\r\nHost: localhost\r\nContent-Length: abc\r\n\r\n",
         (400, None),
         (400, "bad_request"),
     ),
@@ -121,16 +121,16 @@ def test_server_limit_reply_uses_the_nested_error_shape() -> None:
 
 def _close(data: bytes) -> bytes:
     """The request with ``Connection: close``, so that reading until the close ends the exchange."""
-    if b"\r\nHost: mock\r\n" not in data:
+    if b"\r\nHost: localhost\r\n" not in data:
         return data
-    return data.replace(b"\r\nHost: mock\r\n", b"\r\nHost: mock\r\nConnection: close\r\n", 1)
+    return data.replace(b"\r\nHost: localhost\r\n", b"\r\nHost: localhost\r\nConnection: close\r\n", 1)
 
 
 def test_a_client_still_sending_a_body_over_the_limit_reads_the_json_413(mock: Mock) -> None:
     # The 413 goes out as soon as the declared length is seen. A client that sends its whole body
     # before it reads (urllib, requests) must still get to the answer: closing at once fails its
     # sending with a broken pipe or a reset, so the server keeps reading and dropping for a while.
-    head = b"POST /v1/products HTTP/1.1\r\nHost: mock\r\nContent-Length: %d\r\n\r\n" % (4 * LIMITS.max_body)
+    head = b"POST /v1/products HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n" % (4 * LIMITS.max_body)
     with socket.create_connection((mock.host, mock.port), timeout=10) as sock:
         sock.sendall(head)
         time.sleep(0.3)  # answered by now

@@ -18,9 +18,9 @@ from .served import Mock, Reply, read_reply, running
 CLIENT_TIMEOUT = 2  # seconds, --client-timeout for these tests
 STALLED = DEFAULT_THREADS + 4  # more than waitress's threads (granian has one event-loop thread)
 STALLED_BODY = (
-    b"POST /v1/products HTTP/1.1\r\nHost: mock\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+    b"POST /v1/products HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
 )
-STALLED_HEAD = b"POST /v1/products HTTP/1.1\r\nHost: mock\r\nContent-Len"
+STALLED_HEAD = b"POST /v1/products HTTP/1.1\r\nHost: localhost\r\nContent-Len"
 
 
 def _open(mock: Mock, data: bytes) -> socket.socket:

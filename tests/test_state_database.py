@@ -34,8 +34,15 @@ from mock_server.state.database import SQLITE_MAGIC
 from mock_server.state.persistence import StateFileError
 from mock_server.testing import MockClient, Session
 from tests.clients import QUINTA, Dashboard, json_of
+from tests.restarts import Restarts
 from tests.served import start as start_process
-from tests.test_persistence import file_bytes, query, start
+from tests.test_persistence import Start, file_bytes, query
+
+
+@pytest.fixture
+def start(restarts: Restarts) -> Start:
+    """A mock on ``path``; starting again on the same file closes the one before, as a restart does."""
+    return lambda path, **config: Dashboard(restarts({"STATE_FILE": str(path), **config}))
 
 
 def random_secret() -> str:
@@ -62,7 +69,7 @@ def _create_keys(base_url: str, received: list[str], stop: threading.Event) -> N
         received.append(reply.body["secret"])
 
 
-def test_kill_9_under_load_keeps_every_key_whose_201_was_received(tmp_path: Path) -> None:
+def test_kill_9_under_load_keeps_every_key_whose_201_was_received(tmp_path: Path, restarts: Restarts) -> None:
     path = tmp_path / "state.db"
     mock = start_process("granian", "--state", str(path))
     proc, base_url = mock.proc, mock.base_url
@@ -89,7 +96,7 @@ def test_kill_9_under_load_keeps_every_key_whose_201_was_received(tmp_path: Path
     assert query(path, "PRAGMA integrity_check") == [("ok",)]
     stored = query(path, "SELECT count(*) FROM keys")[0][0]
     assert len(secrets_201) <= stored <= len(secrets_201) + len(received)  # at most the requests in flight
-    api = Dashboard(create_app({"STATE_FILE": str(path)}))
+    api = Dashboard(restarts({"STATE_FILE": str(path)}))
     lost = sum(api.products(s).status_code != 200 for s in secrets_201)
     assert lost == 0, f"{lost} of {len(secrets_201)} keys whose 201 was received no longer authenticate"
 
@@ -152,7 +159,9 @@ def json_state_v1(pepper: bytes, secret: str) -> dict[str, Any]:
     }
 
 
-def test_a_json_state_file_is_migrated_once_with_a_message(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_json_state_file_is_migrated_once_with_a_message(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, start: Start
+) -> None:
     path = tmp_path / "state.json"
     secret = random_secret()
     path.write_text(json.dumps(json_state_v1(secrets.token_bytes(32), secret)))
@@ -182,7 +191,7 @@ def test_a_json_state_file_is_migrated_once_with_a_message(tmp_path: Path, caplo
     assert backup.read_bytes() == original
 
 
-def test_a_json_state_file_that_cannot_be_migrated_is_left_alone(tmp_path: Path) -> None:
+def test_a_json_state_file_that_cannot_be_migrated_is_left_alone(tmp_path: Path, start: Start) -> None:
     path = tmp_path / "state.json"
     data = json_state_v1(b"p" * 32, random_secret())
     data["stores"]["notes"] = []
@@ -191,13 +200,13 @@ def test_a_json_state_file_that_cannot_be_migrated_is_left_alone(tmp_path: Path)
     with pytest.raises(StateFileError, match="unknown store 'notes'"):
         start(path)
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json", "state.json.lock"]
 
 
 # --- the file itself ------------------------------------------------------------------------
 
 
-def test_the_database_and_its_log_are_readable_by_the_owner_only(tmp_path: Path) -> None:
+def test_the_database_and_its_log_are_readable_by_the_owner_only(tmp_path: Path, start: Start) -> None:
     old = os.umask(0)  # a permissive umask must not widen the mode
     try:
         path = tmp_path / "state.db"
@@ -213,7 +222,7 @@ def test_the_database_and_its_log_are_readable_by_the_owner_only(tmp_path: Path)
         assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name
 
 
-def test_a_revoked_and_a_used_key_leave_no_secret_in_the_file(tmp_path: Path) -> None:
+def test_a_revoked_and_a_used_key_leave_no_secret_in_the_file(tmp_path: Path, start: Start) -> None:
     from mock_server.app import flush_state
 
     path = tmp_path / "state.db"
@@ -240,7 +249,9 @@ def test_a_revoked_and_a_used_key_leave_no_secret_in_the_file(tmp_path: Path) ->
         ),
     ],
 )
-def test_an_sqlite_file_that_is_not_a_state_file_stops_the_start(tmp_path: Path, setup: str, message: str) -> None:
+def test_an_sqlite_file_that_is_not_a_state_file_stops_the_start(
+    tmp_path: Path, setup: str, message: str, start: Start
+) -> None:
     path = tmp_path / "other.db"
     conn = sqlite3.connect(path)
     conn.executescript(setup)
@@ -254,7 +265,7 @@ def test_an_sqlite_file_that_is_not_a_state_file_stops_the_start(tmp_path: Path,
 # --- what writes ----------------------------------------------------------------------------
 
 
-def test_rejected_and_read_only_requests_do_not_write_the_file(tmp_path: Path) -> None:
+def test_rejected_and_read_only_requests_do_not_write_the_file(tmp_path: Path, start: Start) -> None:
     path = tmp_path / "state.db"
     api = start(path)
     secret = api.secret()
@@ -276,10 +287,10 @@ def test_rejected_and_read_only_requests_do_not_write_the_file(tmp_path: Path) -
     assert file_bytes(path) != before
 
 
-def test_every_kind_of_record_survives_a_restart_unchanged(tmp_path: Path) -> None:
+def test_every_kind_of_record_survives_a_restart_unchanged(tmp_path: Path, restarts: Restarts) -> None:
     """State.records() lists the kept stores by hand; this catches a store that is left out."""
     path = tmp_path / "state.db"
-    app = create_app({"STATE_FILE": str(path), "REVOCATION_DELAY": 30})
+    app = restarts({"STATE_FILE": str(path), "REVOCATION_DELAY": 30})
     api = Dashboard(app)
     minted = json_of(app.test_client().post("/_mock/sessions", json={"organizationId": "org_new"}))
     session = minted["session"]
@@ -287,7 +298,7 @@ def test_every_kind_of_record_survives_a_restart_unchanged(tmp_path: Path) -> No
     api.secret()
     state_of(app).passports.submit("org_new", "4006381333931", {"ingredients": ["Grapes"]}, name="R", category="wine")
     before = {t.name: list(s.rows()) for t, s in state_of(app).records().items()}
-    after = {t.name: list(s.rows()) for t, s in state_of(create_app({"STATE_FILE": str(path)})).records().items()}
+    after = {t.name: list(s.rows()) for t, s in state_of(restarts({"STATE_FILE": str(path)})).records().items()}
     assert after == before
     assert all(before.values())
 
@@ -321,11 +332,11 @@ def test_reading_keeps_the_last_version_of_each_record_and_drops_old_versions_on
     db.close()
 
 
-def test_a_session_ended_by_sign_out_stays_ended_after_a_restart(tmp_path: Path) -> None:
+def test_a_session_ended_by_sign_out_stays_ended_after_a_restart(tmp_path: Path, restarts: Restarts) -> None:
     path = tmp_path / "state.db"
-    app = create_app({"STATE_FILE": str(path)})
+    app = restarts({"STATE_FILE": str(path)})
     minted = json_of(app.test_client().post("/_mock/sessions", json={"organizationId": "org_gone"}))
     state_of(app).end_session(minted["session"])
-    again = Dashboard(create_app({"STATE_FILE": str(path)}))
+    again = Dashboard(restarts({"STATE_FILE": str(path)}))
     assert again.list_keys(session=minted["session"]).status_code == 401
     assert again.list_keys(session=QUINTA).status_code == 200

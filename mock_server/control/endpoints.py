@@ -10,12 +10,13 @@ from ..api.responses import json_response
 from ..api.routing import state_of
 from ..errors import ValidationFailed
 from ..state.clock import iso
-from .access import require_token
+from .access import refuse_browser_forgery, require_token
 from .bodies import checked_body, checked_query, schema
 from .faults import parse_rule
 from .plane import plane_of
 
 bp = Blueprint("mock_control", __name__, url_prefix="/_mock")
+bp.before_request(refuse_browser_forgery)  # whatever the token: a browser acting for another page
 bp.before_request(require_token)  # every call below, before its body is read
 
 # The latest instant the clock may show: a running clock then has a year before datetime's end.

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.auth import KEY_ID
 from ..errors import REASON
+from ..key_forms import mask_key_parts
+from ..log_text import all_plain, escape_controls, escape_values
 from ..redaction import any_may_hold_secret, fold, join_headers, mask_folded, mask_secrets, plain_values, redact_body
 from ..serving.limits import ARRIVED
 from ..serving.wsgi_run import WsgiApp, run_to_completion
@@ -166,13 +168,17 @@ class JournalRecorder:
         # Everything a client chose, names and method included (folded: servers change their case),
         # goes through one search that tells whether any of it needs masking; it mostly does not.
         names = fold("\n".join([method, *(name for name, _ in request_headers)]))
-        hint = any_may_hold_secret(
-            [path, query, names, *plain_values(request_headers), *plain_values(response_headers)]
-        )
+        plain = plain_values(request_headers)  # the values kept as sent: credentials go whole
+        hint = any_may_hold_secret([path, query, names, *plain, *plain_values(response_headers)])
         if hint:
             path, query, method = mask_secrets(path), mask_secrets(query), mask_folded(method)
             request_headers = [(mask_folded(name), value) for name, value in request_headers]
+        path, query, request_headers = mask_key_parts(path, query, request_headers, plain, self._state.keys.known_part)
         kept_request_headers, request_size = kept_headers(request_headers, hint)
+        if not all_plain([method, path, query, *itertools.chain.from_iterable(kept_request_headers)]):
+            method, path, query = escape_controls(method), escape_controls(path), escape_controls(query)
+            kept_request_headers = tuple((escape_controls(n), escape_controls(v)) for n, v in kept_request_headers)
+            request_size = sum(len(n) + len(v) for n, v in kept_request_headers)
         kept_response_headers, response_size = kept_headers(response_headers, hint)
         path, query = cut(path, TEXT_LIMIT), cut(query, TEXT_LIMIT)
         request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
@@ -191,6 +197,7 @@ class JournalRecorder:
             reason = environ.get(REASON)
             if reason is None:
                 reason = {"code": "fault", "faultId": fault} if fault is not None else {"code": "unexplained"}
+            reason = escape_values(reason)  # refusals quote what the client sent (an Origin, a field name)
         journal.record(
             {
                 "size": size,

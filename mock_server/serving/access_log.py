@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..log_text import escape_controls
 from ..redaction import mask_folded, mask_secrets
 from .limits import ARRIVED
 from .wsgi_run import WsgiApp
@@ -34,5 +35,6 @@ class AccessLog:
             # The path only: query strings and headers may carry credentials.
             path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
             ms = (time.perf_counter() - started) * 1000
-            method = mask_folded(environ.get("REQUEST_METHOD", ""))
-            access_log.info("%s %s %s %.1fms", method, mask_secrets(path), status[0], ms)
+            # Escaped: a client's "%0A" or U+2028 in the path must not forge a line of its own.
+            method = escape_controls(mask_folded(environ.get("REQUEST_METHOD", "")))
+            access_log.info("%s %s %s %.1fms", method, escape_controls(mask_secrets(path)), status[0], ms)

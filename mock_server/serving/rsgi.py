@@ -7,8 +7,11 @@ request body is awaited under a deadline and a size limit before the app runs: a
 stalls mid-body costs a pending read, not a thread, and gets a JSON 408. Injected latency is
 waited out with ``asyncio.sleep``, so other requests keep flowing meanwhile.
 
-granian gives the path percent-decoded, as UTF-8: the target limit counts it decoded, and bytes
-that are not UTF-8 reach the app as U+FFFD (such a path matches no route either way).
+granian gives the path percent-decoded, and the query string and header values as they came,
+each as UTF-8 text: the target limit counts the path decoded, bytes that are not UTF-8 reach the
+app as U+FFFD (such a path matches no route either way), and each is handed to the app in the
+latin-1 form WSGI wants. A raw byte that is not UTF-8 in the target, or any non-ASCII byte in a
+header value, granian refuses or drops itself.
 """
 
 from __future__ import annotations
@@ -93,6 +96,8 @@ class WsgiOverRsgi(InlineWsgi):
         for name, value in scope.headers.items():
             head += len(name) + len(value) + 4
             key = _KEYS.get(name) or environ_key(name)
+            if not value.isascii():
+                value = _latin1(value)
             environ[key] = f"{environ[key]},{value}" if key in environ else value
         path, query = scope.path, scope.query_string
         length = environ.get("CONTENT_LENGTH")
@@ -123,8 +128,8 @@ class WsgiOverRsgi(InlineWsgi):
             self._server_name, _, self._server_port = scope.server.rpartition(":")
         environ["REQUEST_METHOD"] = scope.method
         # WSGI wants the percent-decoded path as bytes read as latin-1 (PEP 3333); granian decoded it as UTF-8.
-        environ["PATH_INFO"] = path if path.isascii() else path.encode().decode("latin-1")
-        environ["QUERY_STRING"] = query
+        environ["PATH_INFO"] = path if path.isascii() else _latin1(path)
+        environ["QUERY_STRING"] = query if query.isascii() else _latin1(query)
         environ["SERVER_NAME"] = self._server_name
         environ["SERVER_PORT"] = self._server_port
         environ["SERVER_PROTOCOL"] = _PROTOCOLS.get(scope.http_version) or "HTTP/" + scope.http_version
@@ -155,6 +160,12 @@ class WsgiOverRsgi(InlineWsgi):
                 raise TooLarge
             parts.append(chunk)
         return b"".join(parts)
+
+
+def _latin1(text: str) -> str:
+    """Text granian decoded as UTF-8, in the form WSGI wants: its bytes read as latin-1 (PEP 3333).
+    Passed on as it came, a character above U+00FF failed in the app: a 500."""
+    return text.encode("utf-8", "surrogateescape").decode("latin-1")
 
 
 async def _drain(proto: HttpProtocol) -> None:

@@ -13,7 +13,9 @@ even with idle keep-alive clients connected. See BENCHMARKS.md for the numbers b
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 import threading
 from collections.abc import Callable
 
@@ -87,6 +89,19 @@ def serve(
     except ImportError as exc:
         raise ServerUnavailable(f"waitress cannot be imported ({exc}); reinstall eulabel-mock") from None
     serve_waitress(app, host, port, ready, threads or DEFAULT_THREADS, limits, error_format)
+
+
+def bind_address(host: str) -> str:
+    """The IP address to bind for ``host``: itself, or the first address a name resolves to
+    (granian binds addresses only; a name made it fall back to waitress).
+
+    :raise OSError: a name that does not resolve.
+    """
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        return str(socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][4][0])
 
 
 def base_url(host: str, port: int) -> str:

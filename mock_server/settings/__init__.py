@@ -17,7 +17,20 @@ from ..errors import ERROR_FORMATS
 from ..serving.limits import DEFAULT_BODY_TIMEOUT, client_timeout
 from ..serving.server import DEFAULT_SERVER, DEFAULT_THREADS, SERVERS
 from ..state.rate_limit import DEFAULT_RATE_LIMIT
-from .values import Convert, choice, fixtures, on_off, rate_limit, seconds, seed, state_file, text, token, whole
+from .values import (
+    Convert,
+    choice,
+    fixtures,
+    host_names,
+    interface,
+    on_off,
+    rate_limit,
+    seconds,
+    seed,
+    state_file,
+    token,
+    whole,
+)
 
 ENV_PREFIX = "EULABEL_MOCK_"
 
@@ -32,10 +45,12 @@ class Setting:
 
     name: str  # the option without its dashes, e.g. "revocation-delay"
     convert: Convert  # text or a Python value -> the value used; ValueError says why not
-    help: str
+    about: str  # what it does; ``help`` adds the default
     metavar: str | None = None
     app_key: str | None = None  # None: a setting of the server, not of the app
     switch: bool = False  # an on/off option that takes no value on the command line
+    default: str | None = None  # the default as --help and the README's table both say it
+    secret: bool = False  # never shown, not even in the error that refuses it
 
     @property
     def option(self) -> str:
@@ -45,74 +60,97 @@ class Setting:
     def env(self) -> str:
         return ENV_PREFIX + self.name.upper().replace("-", "_")
 
+    @property
+    def help(self) -> str:
+        return f"{self.about} (default: {self.default})" if self.default else self.about
+
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("host", text, "interface to bind (default 127.0.0.1)"),
-    Setting("port", whole(0, 65535), "port; 0 picks a free one (default 8080)"),
-    Setting("fixtures", fixtures, "directory of seed JSON files (default: the bundled ones)", "DIR", "FIXTURES"),
+    Setting("host", interface, "interface to bind: an IP address or a name that resolves to one", default="127.0.0.1"),
+    Setting("port", whole(0, 65535), "port; 0 picks a free one", default="8080"),
+    Setting(
+        "fixtures",
+        fixtures,
+        "directory of seed JSON files",
+        "DIR",
+        "FIXTURES",
+        default="the bundled fixtures, fixtures/ in a checkout",
+    ),
     Setting(
         "error-format",
         choice(*ERROR_FORMATS),
-        "error body shape: flat (Gen-2, default) or nested (Gen-1)",
+        "error body shape: flat (Gen-2) or nested (Gen-1)",
         "flat|nested",
         "ERROR_FORMAT",
+        default="flat",
     ),
     Setting(
         "revocation-delay",
         seconds,
-        "seconds a revoked key keeps authenticating (default 0: immediate)",
+        "seconds a revoked key keeps authenticating",
         "SECONDS",
         "REVOCATION_DELAY",
+        default="0, immediate",
     ),
     Setting(
         "rate-limit",
         rate_limit,
-        f"requests each API key may make per window (default {DEFAULT_RATE_LIMIT}; 0 disables)",
+        "requests each API key may make per window; 0 disables",
         "N/SECONDS",
         "RATE_LIMIT",
+        default=DEFAULT_RATE_LIMIT,
     ),
-    Setting("seed", seed, "make ids and secrets reproducible", "N", "SEED"),
+    Setting(
+        "seed",
+        seed,
+        "make ids and secrets reproducible, for tests: anyone who knows N can work out the secrets",
+        "N",
+        "SEED",
+    ),
     Setting(
         "access-log",
         on_off,
         "log one line per request to stderr (paths only, never credentials)",
         app_key="ACCESS_LOG",
         switch=True,
+        default="off",
     ),
     Setting(
         "state",
         state_file,
-        "keep the state in FILE across restarts (hashes only, never a secret); default: memory",
+        "keep the state in FILE across restarts (hashes only, never a secret); one mock per file",
         "FILE",
         "STATE_FILE",
+        default="memory only",
     ),
     Setting(
         "journal-size",
         whole(0, 1_000_000),
-        "requests kept by GET /_mock/journal (default 1000; 0 records none)",
+        "requests kept by GET /_mock/journal; 0 records none",
         "N",
         "JOURNAL_SIZE",
+        default="1000",
     ),
     Setting(
         "server",
         choice(*SERVERS),
-        f"HTTP server (default {DEFAULT_SERVER}, which falls back to waitress if it cannot start; "
-        "waitress is pure Python)",
+        "HTTP server; granian falls back to waitress if it cannot start, waitress is pure Python",
         "granian|waitress",
+        default=DEFAULT_SERVER,
     ),
     Setting(
         "threads",
         whole(1, 64),
-        f"waitress only: threads running requests (default {DEFAULT_THREADS}); "
-        "granian runs them on one event-loop thread",
+        "waitress only: threads running requests; granian runs them on one event-loop thread",
         "N",
+        default=str(DEFAULT_THREADS),
     ),
     Setting(
         "client-timeout",
         client_timeout,
-        "seconds a client has to send a request's headers and body before a JSON 408 or a closed "
-        f"connection (default {DEFAULT_BODY_TIMEOUT:g})",
+        "seconds a client has to send a request's headers and body before a JSON 408 or a closed connection",
         "SECONDS",
+        default=f"{DEFAULT_BODY_TIMEOUT:g}",
     ),
     Setting(
         "control-token",
@@ -121,13 +159,23 @@ SETTINGS: tuple[Setting, ...] = (
         f"prefer {ENV_PREFIX}CONTROL_TOKEN, as other users can read a command line",
         "TOKEN",
         "CONTROL_TOKEN",
+        secret=True,
     ),
     Setting(
         "demo-sessions",
         on_off,
-        "open the fixtures' demo session cookies (default on; off for shared deployments)",
+        "open the fixtures' demo session cookies; off for shared deployments",
         "on|off",
         "DEMO_SESSIONS",
+        default="on",
+    ),
+    Setting(
+        "allowed-hosts",
+        host_names,
+        "more host names to answer under, comma-separated (.example.com: its subdomains too; * any); others get a 421",
+        "NAMES",
+        "ALLOWED_HOSTS",
+        default="loopback names, IP addresses and the --host name",
     ),
 )
 # Keys of the app config that are no command-line option.
@@ -151,7 +199,7 @@ def resolve(options: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str,
             source, value = setting.env, environ[setting.env]
         else:
             continue
-        values[setting.name] = _convert(setting.convert, value, source)
+        values[setting.name] = _convert(setting, value, source)
     return values
 
 
@@ -184,15 +232,18 @@ def app_config(config: Mapping[str, Any], known: Iterable[str], also_allowed: It
     checked = dict(config)
     for key, value in config.items():
         setting = BY_APP_KEY.get(key)
-        convert = setting.convert if setting else APP_ONLY.get(key)
-        if convert is not None:
-            checked[key] = _convert(convert, value, key)
+        if setting is not None:
+            checked[key] = _convert(setting, value, key)
+        elif key in APP_ONLY:
+            checked[key] = _convert(Setting(key, APP_ONLY[key], ""), value, key)
     return checked
 
 
-def _convert(convert: Convert, value: Any, source: str) -> Any:
+def _convert(setting: Setting, value: Any, source: str) -> Any:
     try:
-        return convert(value)
+        return setting.convert(value)
     except (ValueError, TypeError) as exc:
+        if setting.secret:  # a rejected secret is still someone's secret: name the setting only
+            raise ConfigError(f"{source}: {exc} (the value is not shown)") from None
         shown = value if isinstance(value, str) else repr(value)
         raise ConfigError(f"{source}={shown}: {exc}") from None

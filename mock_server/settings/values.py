@@ -6,6 +6,9 @@ must be; ``mock_server.settings`` adds which setting it was, as the user wrote i
 
 from __future__ import annotations
 
+import ipaddress
+import re
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -97,6 +100,36 @@ def text(value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError("must not be empty")
     return value
+
+
+def interface(value: Any) -> str:
+    """An address to bind: an IP address, or a name resolved here and now, so that a name that
+    does not resolve stops the mock before anything starts (granian binds addresses only)."""
+    name = text(value).strip("[]")
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        try:
+            socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            raise ValueError("must be an IP address or a host name that resolves on this machine") from None
+    return name
+
+
+_HOST_NAME = re.compile(r"\.?(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
+
+
+def host_names(value: Any) -> tuple[str, ...]:
+    """Host names the mock also answers under: ``mock.internal``, ``.example.com`` (and its
+    subdomains) or ``*`` (any); comma-separated text, or a list in the app config."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
+        raise ValueError("must be host names separated by commas")
+    names = tuple(item.strip().lower().rstrip(".") for item in items if item.strip())
+    for name in names:
+        if name != "*" and not _HOST_NAME.fullmatch(name):
+            raise ValueError(f"{name!r} is not a host name (e.g. mock.internal, .example.com or *)")
+    return names
 
 
 def token(value: Any) -> str | None:

@@ -13,17 +13,40 @@ commits (never corrupt the file).
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..errors import ServiceUnavailable
 from .changes import Row, Table
+from .owner_lock import OwnerLock
 
 META = Table("meta", ("name", "value"))
+log = logging.getLogger("eulabel_mock")
+# What an SQLite error says about the file, for the client (by the error's name, SQLITE_FULL...).
+_CAUSES = (("FULL", "the disk is full"), ("READONLY", "the file is read-only"), ("IOERR", "of an I/O error"))
+
+
+class StorageFailed(ServiceUnavailable):
+    """The state file could not take a change: nothing changed, in the file or in memory (a 503)."""
+
+    @classmethod
+    def of(cls, exc: sqlite3.Error, path: Path) -> StorageFailed:
+        name = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
+        cause = next((why for part, why in _CAUSES if part in name), "of a database error")
+        log.error("state file %s: a write failed and was rolled back, nothing changed: %s (%s)", path, exc, name)
+        return cls(
+            f"The state file cannot be written because {cause}: nothing was changed.",
+            suggestion="Reads still work. Free space or fix the file, then send the request again.",
+            reason={"code": "state_file_unwritable", "sqlite": name},
+        )
+
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FILE_MODE = 0o600
 
@@ -46,9 +69,10 @@ class Database:
         self._depth = 0
         self._inserts: dict[Table, str] = {}
         self._tables: list[Table] = []
-        # Called just before each commit, inside the transaction (the seeded generator's state).
-        self.before_commit: Callable[[], None] | None = None
+        self.owner: OwnerLock | None = None  # released on close: another mock may then open the file
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        opened = os.stat(self.path)
+        self._identity = (opened.st_dev, opened.st_ino)  # the file a commit must still be in
 
     def use_wal(self) -> None:
         """Switch to the write-ahead log (kept in the file). Separate from opening: a file that turns
@@ -56,6 +80,9 @@ class Database:
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
+            # Deleted content is overwritten, not left in free pages: a reset or a rewrite leaves
+            # nothing of what it removed for a reader of the file to find.
+            self._conn.execute("PRAGMA secure_delete=ON")
 
     def create(self, tables: Iterable[Table]) -> None:
         """Create the tables that do not exist yet; a table's ``rowid`` is the order of its changes."""
@@ -67,27 +94,54 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Everything inside commits together; a nested transaction joins the outermost one."""
+        """Everything inside commits together; a nested transaction joins the outermost one.
+
+        :raise StorageFailed: the file could not take the transaction (a full disk, a read-only
+            file, an I/O error); it is rolled back, and the file is as it was before.
+        """
         with self._lock:
-            if self._depth == 0:
-                self._conn.execute("BEGIN IMMEDIATE")
+            outermost = self._depth == 0
             self._depth += 1
             try:
+                if outermost:
+                    self._conn.execute("BEGIN IMMEDIATE")
                 yield
-                if self._depth == 1 and self.before_commit is not None:
-                    self.before_commit()
-            except BaseException:
-                self._depth -= 1
-                if self._depth == 0:
-                    self._conn.execute("ROLLBACK")
-                raise
-            self._depth -= 1
-            if self._depth == 0:
-                try:
+                if outermost:
+                    self._still_there()
                     self._conn.execute("COMMIT")
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
-                    raise
+            except BaseException as exc:
+                if outermost:
+                    self._roll_back()
+                if isinstance(exc, sqlite3.Error):
+                    raise StorageFailed.of(exc, self.path) from exc
+                raise
+            finally:
+                self._depth -= 1
+
+    def _still_there(self) -> None:
+        """:raise StorageFailed: the file at ``path`` is no longer the one open here (deleted or
+        replaced): a commit would go to a file no restart reads, and be lost without a word."""
+        try:
+            now = os.stat(self.path)
+            same = (now.st_dev, now.st_ino) == self._identity
+        except OSError:
+            same = False
+        if not same:
+            log.error("state file %s: deleted or replaced while the mock runs; nothing changed", self.path)
+            raise StorageFailed(
+                "The state file cannot be written because it was deleted or replaced: nothing was changed.",
+                suggestion="Restart the mock: it starts from the file now at its path (a new one if there is none).",
+                reason={"code": "state_file_unwritable", "sqlite": None},
+            )
+
+    def _roll_back(self) -> None:
+        # SQLite may have rolled back already (it does on a full disk): a ROLLBACK then fails with
+        # "no transaction is active", which would hide the error that matters.
+        if self._conn.in_transaction:
+            try:
+                self._conn.execute("ROLLBACK")
+            except sqlite3.Error as exc:
+                log.error("state file %s: rollback failed: %s", self.path, exc)
 
     def put(self, table: Table, rows: Iterable[Row]) -> None:
         """Append new versions of records (metadata is replaced by name instead)."""
@@ -98,6 +152,10 @@ class Database:
             sql = self._inserts[table] = f"{verb} INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})"
         with self.transaction():
             self._conn.executemany(sql, rows)
+
+    def forget_meta(self, name: str) -> None:
+        with self.transaction():
+            self._conn.execute("DELETE FROM meta WHERE name = ?", (name,))
 
     def clear(self) -> None:
         """Delete every record (the metadata stays)."""
@@ -121,10 +179,14 @@ class Database:
                 latest[row[0]] = row  # a dict keeps the position of the first version
             rows = list(latest.values())
             if written > 2 * len(rows) + 1000:
-                with self.transaction():
-                    self._conn.execute(f"DELETE FROM {table.name}")
-                    self.put(table, rows)
+                self.rewrite(table, rows)
             return rows
+
+    def rewrite(self, table: Table, rows: Iterable[Row]) -> None:
+        """Replace every row of ``table`` by ``rows``; what is deleted is overwritten (secure_delete)."""
+        with self.transaction():
+            self._conn.execute(f"DELETE FROM {table.name}")
+            self.put(table, rows)
 
     def meta(self) -> dict[str, Any]:
         with self._lock:
@@ -138,3 +200,5 @@ class Database:
         """Close; SQLite folds the write-ahead log into the file and removes it when the last connection closes."""
         with self._lock:
             self._conn.close()
+            if self.owner is not None:
+                self.owner.release()

@@ -77,14 +77,13 @@ def restore_json_state(state: State, data: Any) -> None:
         with state.lock:
             state.pepper = base64.b64decode(data["pepper"], validate=True)
             state.reset()  # rebuilds the stores with the saved pepper
-            if data.get("rng") is not None and state.config.get("SEED") is not None:
-                version, internal, gauss = data["rng"]
-                state.rng.setstate((version, tuple(internal), gauss))
+            shown = {org.id: org.sessions for org in state.organizations.values()}  # the fixtures' demo cookies
             state.organizations = {}
             state.sessions = {}
             for org in data["organizations"]:
-                state.organizations[org["id"]] = Organization(org["id"], org["name"], list(org["sessions"]))
-                state.sessions.update(dict.fromkeys(org["sessions"], org["id"]))
+                demo = [token for token in shown.get(org["id"], []) if token in org["sessions"]]
+                state.organizations[org["id"]] = Organization(org["id"], org["name"], demo)
+                state.sessions.update(dict.fromkeys(map(state.session_key, org["sessions"]), org["id"]))
             records = state.records()
             for name, rows in data["stores"].items():
                 if name not in _STORES:

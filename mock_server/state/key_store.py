@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import hmac
 import json
 import random
@@ -44,8 +45,10 @@ class ApiKeyStore:
         revocation_delay: float = 0.0,
         environment: str = "test",
         changes: ChangeLog | None = None,
+        secret_rng: random.Random | None = None,
     ) -> None:
-        self._rng = rng
+        self._rng = rng  # ids
+        self._secret_rng = secret_rng or rng  # secrets: a stream of their own, so ids tell nothing of it
         self._clock = clock
         self._lock = lock
         # Keyed once; each digest copies it (hmac.new per call pays for the key set-up again).
@@ -76,7 +79,7 @@ class ApiKeyStore:
     def create(self, org_id: str, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
         """Create a key and return it with its secret, which is not kept."""
         with self._lock:
-            secret = f"sk_{self.environment}_" + base62(self._rng.randrange(62**SECRET_CHARS), SECRET_CHARS)
+            secret = f"sk_{self.environment}_" + base62(self._secret_rng.randrange(62**SECRET_CHARS), SECRET_CHARS)
             scope_set, scope_list = self._shared_scopes(tuple(scopes))
             key = ApiKey(
                 id=f"key_{self._rng.getrandbits(96):024x}",
@@ -89,9 +92,7 @@ class ApiKeyStore:
                 environment=self.environment,
                 created_at=self._clock.now(),
             )
-            self._add(key)
-            if self._changes.active:
-                self._changes.put(self.TABLE, key.row())
+            self._changes.commit(self.TABLE, key.row, lambda: self._add(key))
             return key, secret
 
     def _add(self, key: ApiKey) -> None:
@@ -128,13 +129,16 @@ class ApiKeyStore:
         """Revoke the key for good; it stops authenticating after the revocation delay."""
         with self._lock:
             key = self.get(org_id, key_id)
-            key.revoked_at = self._clock.now()
-            del self._active_by_org[org_id][key_id]
-            self._revoked[key.secret_hash] = key
-            if self.revocation_delay <= 0:
-                self._by_hash.pop(key.secret_hash, None)
-            if self._changes.active:
-                self._changes.put(self.TABLE, key.row())
+            now = self._clock.now()
+
+            def apply() -> None:
+                key.revoked_at = now
+                del self._active_by_org[org_id][key_id]
+                self._revoked[key.secret_hash] = key
+                if self.revocation_delay <= 0:
+                    self._by_hash.pop(key.secret_hash, None)
+
+            self._changes.commit(self.TABLE, lambda: dataclasses.replace(key, revoked_at=now).row(), apply)
             return key
 
     def authenticate(self, secret: str) -> ApiKey | None:
@@ -154,6 +158,11 @@ class ApiKeyStore:
             return None
         key.last_used_at = now
         return key
+
+    def known_part(self, random_part: str) -> bool:
+        """Whether ``random_part`` completes a key this store holds, active or revoked (by its keyed hash)."""
+        digest = self.digest(f"sk_{self.environment}_{random_part}")
+        return digest in self._by_hash or digest in self._revoked
 
     def revoked(self, secret: str) -> ApiKey | None:
         """The revoked key this secret belonged to, if any (for explaining a refusal, never to admit)."""

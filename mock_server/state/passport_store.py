@@ -123,7 +123,8 @@ class PassportStore:
         gtin14 = normalise(gtin)
         data = data or {}
         check_data(data)
-        # One transaction: a product created here is kept only with its passport.
+        # One transaction: a product created here is kept only with its passport, and both appear
+        # in memory only once the file holds both.
         with self._lock, self._changes.transaction():
             product = self._products.find_by_gtin(org_id, gtin14)
             if product is None:
@@ -142,10 +143,12 @@ class PassportStore:
             else:
                 passport = self._merged(self._by_id[current_id], data)
                 created = False
-            self._by_id[passport.id] = passport
-            self._by_product[product.id] = passport.id
-            self._changes.put(self.TABLE, passport.row())
+            self._changes.commit(self.TABLE, passport.row, lambda: self._add(passport))
             return passport, created
+
+    def _add(self, passport: Passport) -> None:
+        self._by_id[passport.id] = passport
+        self._by_product[passport.product_id] = passport.id
 
     def get(self, org_id: str, passport_id: str) -> Passport:
         """The organisation's passport with this id.
@@ -220,5 +223,4 @@ class PassportStore:
                     created,
                     updated,
                 )
-                self._by_id[passport.id] = passport
-                self._by_product[passport.product_id] = passport.id
+                self._add(passport)

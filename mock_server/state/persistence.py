@@ -7,16 +7,16 @@ Which records are kept is listed by hand in ``State.records()``.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
 from pathlib import Path
 
-from .database import META, SQLITE_MAGIC, Database, create_private_file
+from .database import META, SQLITE_MAGIC, Database, StorageFailed, create_private_file
 from .json_state import read_json_state, restore_json_state
 from .key_store import ApiKeyStore
-from .state import State
+from .owner_lock import HeldElsewhere, OwnerLock
+from .state import COOKIE_PREFIX, SESSIONS, State
 
 FORMAT = "eulabel-mock-state"
 VERSION = 2  # version 1 was a JSON file, migrated on first start
@@ -35,6 +35,23 @@ def open_state_file(state: State, path: str | os.PathLike[str]) -> Database:
     :raise StateFileError: the file exists but cannot be used; it is left as it was.
     """
     path = Path(path)
+    try:
+        owner = OwnerLock(path)
+    except HeldElsewhere as exc:
+        raise StateFileError(f"state file {path} is in use: {exc}; stop it or choose another file") from None
+    except OSError as exc:
+        raise StateFileError(f"cannot lock state file {path}: {exc.strerror}") from None
+    try:
+        db = _open(state, path)
+    except BaseException:
+        owner.release()
+        raise
+    db.owner = owner
+    _attach(state, db)
+    return db
+
+
+def _open(state: State, path: Path) -> Database:
     head = _head(path)
     if head is None:
         try:
@@ -55,7 +72,6 @@ def open_state_file(state: State, path: str | os.PathLike[str]) -> Database:
     except BaseException:
         db.close()
         raise
-    _attach(state, db)
     return db
 
 
@@ -88,7 +104,6 @@ def _build(state: State, path: Path) -> None:
             db.create(records)
             with db.transaction():
                 db.put(META, [("format", FORMAT), ("version", VERSION), ("pepper", state.pepper)])
-                db.put(META, [("rng", _rng_state(state))])
                 for table, store in records.items():
                     db.put(table, store.rows())
         finally:
@@ -133,16 +148,19 @@ def _restore(state: State, db: Database) -> None:
         with state.lock:
             state.pepper = bytes(meta["pepper"])
             state.reset()  # rebuilds the stores with the saved pepper
-            if meta.get("rng") is not None and state.config.get("SEED") is not None:
-                version, internal, gauss = json.loads(meta["rng"])
-                state.rng.setstate((version, tuple(internal), gauss))
+            state.reseed()
             records = state.records()
             db.create(records)
             for table, store in records.items():
                 if table.name in existing:
-                    store.load(db.rows(table))
+                    rows = db.rows(table)
+                    store.load(rows)
+                    if table is SESSIONS and any(str(row[0]).startswith(COOKIE_PREFIX) for row in rows):
+                        db.rewrite(SESSIONS, store.rows())  # an older file kept the cookies themselves
                 else:  # a store this file predates keeps its fixtures, and the file gains its table
                     db.put(table, store.rows())
+            if "rng" in meta:  # older files kept a seeded generator's state, which predicted secrets
+                db.forget_meta("rng")
     except StateFileError:
         raise
     except Exception as exc:
@@ -150,22 +168,16 @@ def _restore(state: State, db: Database) -> None:
 
 
 def _attach(state: State, db: Database) -> None:
-    if state.config.get("SEED") is not None:
-        # A seeded mock continues its id sequence after a restart: the generator is saved with each change.
-        db.before_commit = lambda: db.put(META, [("rng", _rng_state(state))])
     state.changes.sink = db
-
-
-def _rng_state(state: State) -> str | None:
-    if state.config.get("SEED") is None:
-        return None
-    return json.dumps(state.rng.getstate())
 
 
 def flush_used(state: State, db: Database) -> None:
     """Write the keys' ``lastUsedAt``, which authenticating keeps in memory only (a read must not write)."""
     with state.lock:
-        db.put(ApiKeyStore.TABLE, state.keys.used_rows())
+        try:
+            db.put(ApiKeyStore.TABLE, state.keys.used_rows())
+        except StorageFailed:  # logged with its cause; the keys themselves are all in the file
+            log.warning("the keys' last use (lastUsedAt) since the start could not be written to %s", db.path)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -93,8 +93,7 @@ class ProductStore:
                 brand=brand,
                 sku=sku,
             )
-            self._add(product)
-            self._changes.put(self.TABLE, product.row())
+            self._changes.commit(self.TABLE, product.row, lambda: self._add(product))
             return product
 
     def _add(self, product: Product) -> None:
