@@ -16,7 +16,7 @@ import requests
 from .client import Api, Created
 from .responses import body_of, describe
 from .shapes import code_ok, parse_error
-from .target import ENV_SESSION, Target, serve_in_thread
+from .target import ENV_SESSION, Target
 
 pytestmark = pytest.mark.destructive
 HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
@@ -41,14 +41,13 @@ def burst(target: Target, api: Api) -> Iterator[Burst]:
             pytest.skip(f"need {ENV_SESSION} to create the keys the rate-limit checks use")
         yield from _burst(api, target.session, target.rate_limit_burst or _derived_burst(api, target.session))
         return
-    from mock_server import create_app
+    from .local import start_mock
 
-    app = create_app({"RATE_LIMIT": f"{MOCK_LIMIT}/60"})
-    url, stop = serve_in_thread(app)
-    local = Api(Target(root=url, foreign=False, app=app), max_requests=200)
+    local_target, stop = start_mock({}, {"RATE_LIMIT": f"{MOCK_LIMIT}/60"})
+    local = Api(local_target, max_requests=200)
     try:
-        minted = local.request("POST", "/_mock/sessions", json={})
-        yield from _burst(local, minted.json()["session"], MOCK_LIMIT * 3)
+        assert local_target.session is not None
+        yield from _burst(local, local_target.session, MOCK_LIMIT * 3)
     finally:
         local.cleanup()
         stop()

@@ -112,21 +112,14 @@ def stateful_target(target: Target) -> Iterator[tuple[Target, Any]]:
             pytest.skip(f"set {ENV_SESSION} to run the stateful key workflow")
         yield target, None
         return
-    from mock_server import create_app
-    from mock_server.api.routing import state_of
+    from . import local
 
-    from .target import serve_in_thread
-
-    app = create_app()
-    url, stop = serve_in_thread(app)
-    own = Target(root=url, foreign=False, app=app, run_prefix=target.run_prefix)
-    own.session = Api(own).request("POST", "/_mock/sessions", json={"organizationId": "org_contract"}).json()["session"]
-    session = own.session
+    own, stop = local.start_mock({"run_prefix": target.run_prefix})
+    own.session = local.mint_session(own, "org_contract")
 
     def reset() -> None:
-        state_of(app).reset()
-        state_of(app).add_organization("org_contract")
-        state_of(app).add_session("org_contract", session)
+        local.reset(own)
+        own.session = local.mint_session(own, "org_contract")
 
     try:
         yield own, reset
