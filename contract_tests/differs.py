@@ -12,6 +12,7 @@ from typing import NoReturn
 
 CONTRADICTIONS = {
     3: "a missing required field: 400 bad_request (error guide) or 422 validation_error (every example)",
+    4: "pagination: page/perPage and limit/offset default to 20, the cursor form of GET /products to 25",
     6: "POST /v1/passports for a GTIN with no product: creates it (one call, Gen-2) or not_found (C49)",
     7: "GTIN-12: accepted (GTIN guide) or not (the products body table lists 8, 13 and 14)",
     9: "X-RateLimit headers: on every response (older text) or in a note (newer text)",

@@ -12,7 +12,7 @@ from .client import KEY_SCOPES, KEYS, Api
 from .fixtures import MakeKey
 from .redact import ENV_PREFIX
 from .responses import describe, dumps
-from .shapes import matches, revealed, strings
+from .shapes import environment_of, matches, revealed, strings
 from .target import Target
 
 pytestmark = pytest.mark.destructive
@@ -24,6 +24,25 @@ def test_created_key_starts_with_documented_prefix_and_authenticates(api: Api, m
     assert created.secret and ENV_PREFIX.match(created.secret)
     resp = api.use(created.secret)
     assert resp.status_code == 200, f"the new key does not authenticate: {describe(resp)}"
+
+
+@pytest.mark.claim("C3")
+@pytest.mark.claim("C4")
+def test_key_prefix_matches_the_targets_environment(api: Api, target: Target, make_key: MakeKey) -> None:
+    """sk_test_ for the sandbox, sk_live_ for production: as --environment says, else as the key's own
+    fields say (environment, livemode, mode); every key of one organisation has the same environment."""
+    keys = [make_key(["products:read"], label="env"), make_key(["products:write"], label="env")]
+    for created in keys:
+        said = environment_of(created.body)
+        wanted = target.environment or said
+        assert created.secret is not None
+        prefix = created.secret[: created.secret.index("_", 3) + 1]
+        if wanted is not None:
+            assert prefix == f"sk_{wanted}_", f"a key of the {wanted} environment starts with {prefix}" + (
+                f" (its own fields say {said!r})" if said else " (--environment)"
+            )
+    prefixes = {k.secret[:8] for k in keys if k.secret}
+    assert len(prefixes) == 1, f"keys of one organisation and environment start differently: {sorted(prefixes)}"
 
 
 @pytest.mark.claim("C5")
