@@ -46,7 +46,8 @@ class Revocation:
         with self._lock:
             self.waited += time.monotonic() - start
             if self.broken is None and time.monotonic() >= deadline:
-                self.broken = f"{what} {self.window:g}s after the revocation"
+                status = getattr(result, "status_code", None)
+                self.broken = what.format(status=status) + f", {self.window:g}s after the revocation"
         return result, False
 
     def revoked_key_status(self, send: Callable[[], Any], since: float, what: str) -> Any:

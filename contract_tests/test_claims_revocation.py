@@ -22,7 +22,9 @@ pytestmark = pytest.mark.destructive
 
 def _dies(api: Api, revocation: Revocation, secret: str | None, since: float) -> int:
     """The status a revoked key gets once revocation took effect (or when the window ran out)."""
-    resp = revocation.revoked_key_status(lambda: api.use(secret), since, "GET /v1/products still accepts a revoked key")
+    resp = revocation.revoked_key_status(
+        lambda: api.use(secret), since, "GET /v1/products answers {status} to a revoked key"
+    )
     return int(resp.status_code)
 
 
