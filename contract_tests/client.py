@@ -52,7 +52,6 @@ class Api:
 
     def __post_init__(self) -> None:
         self.http = requests.Session()
-        self.http.verify = self.target.verify
         self._lock = threading.Lock()
         self._serial = 0
 
@@ -86,6 +85,8 @@ class Api:
             "params": params,
             "timeout": 15,
             "allow_redirects": False,
+            # Per request: a Session's verify loses to REQUESTS_CA_BUNDLE when that is set.
+            "verify": self.target.verify,
         }
         if json is not _UNSET:
             kwargs["json"] = json
@@ -194,7 +195,10 @@ class Api:
                 continue
             try:
                 resp = self.http.delete(
-                    self.target.url(f"{KEYS}/{created.id}"), cookies={SESSION_COOKIE: created.session}, timeout=10
+                    self.target.url(f"{KEYS}/{created.id}"),
+                    cookies={SESSION_COOKIE: created.session},
+                    timeout=10,
+                    verify=self.target.verify,
                 )
             except requests.RequestException:
                 continue

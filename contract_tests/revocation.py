@@ -47,7 +47,7 @@ class Revocation:
             self.waited += time.monotonic() - start
             if self.broken is None and time.monotonic() >= deadline:
                 status = getattr(result, "status_code", None)
-                self.broken = what.format(status=status) + f", {self.window:g}s after the revocation"
+                self.broken = what.replace("{status}", str(status)) + f", {self.window:g}s after the revocation"
         return result, False
 
     def revoked_key_status(self, send: Callable[[], Any], since: float, what: str) -> Any:

@@ -17,7 +17,7 @@ import pytest
 from .client import KEY_SCOPES, KEYS, SAFE_METHODS, SESSION_COOKIE, Api, Created
 from .differs import differs
 from .redact import SECRET
-from .retry import transient_pause
+from .retry import MAX_RETRIES, TRANSIENT, transient_pause
 from .shapes import find_id, find_secret
 from .target import ENV_API_KEY, ENV_SESSION, Target
 
@@ -164,10 +164,23 @@ class SchemaRun:
             attempt += 1
 
     def check(self, case: Any, documented: bool = True) -> None:
-        """Send ``case`` (unless this run must not) and validate the answer."""
+        """Send ``case`` (unless this run must not) and validate the answer. A failure that only a transient
+        5xx caused (in a request schemathesis sends itself, e.g. its probe without credentials) is tried
+        again, as the docs tell clients to (C36), and counted; what stays wrong fails."""
         self.need(case)
         if not self.prepare(case):
             return
+        for attempt in range(MAX_RETRIES + 1):
+            try:
+                self._check_once(case, documented)
+                return
+            except Exception as exc:  # schemathesis raises its own failure groups
+                if attempt == MAX_RETRIES or not caused_by_transient_5xx(exc):
+                    raise
+                self.api.count_transient()
+                time.sleep(0.1 * 2**attempt)
+
+    def _check_once(self, case: Any, documented: bool) -> None:
         response = self.call(case)
         leaked = self.after(case, response)
         assert leaked is None, f"the full key {leaked} was shown again after its create response (C12)"
@@ -182,6 +195,18 @@ class SchemaRun:
             case.validate_response(response, additional_checks=[undeclared_method_is_not_served_anonymously])
             return
         case.validate_response(response)
+
+
+_TRANSIENT_TEXT = re.compile(r"\b(?:got|received|returned) `?(?:" + "|".join(map(str, sorted(TRANSIENT))) + r")\b")
+
+
+def caused_by_transient_5xx(exc: BaseException) -> bool:
+    """Whether every failure in ``exc`` is a transient 5xx answer (by status, or as its message names it)."""
+    failures = list(getattr(exc, "exceptions", None) or [exc])
+    return all(
+        getattr(f, "status_code", None) in TRANSIENT or _TRANSIENT_TEXT.search(str(getattr(f, "message", f)))
+        for f in failures
+    )
 
 
 def undeclared_method_is_not_served_anonymously(ctx: Any, response: Any, case: Any) -> bool | None:

@@ -158,7 +158,7 @@ def test_revoked_key_is_401_within_the_window_on_every_protected_operation(
     resp = revocation.revoked_key_status(
         lambda: send(api, op, created.secret, org1, target.run_prefix),
         at,
-        f"{op.label} answers {{status}} to a revoked key",
+        op.label + " answers {status} to a revoked key",
     )
     assert resp.status_code == 401, (
         f"{op.label} still answers {resp.status_code} to a key revoked "

@@ -9,7 +9,6 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from .middleware import Middleware, body_json, flat_error, json_response, set_json
-from .servers import DocsMinimal
 
 PRODUCTS, PASSPORTS = "/v1/products", "/v1/passports"
 
@@ -89,13 +88,19 @@ class ProductListBareArray(_Rewrite):  # C37
         return (status, data["data"]) if request.path == PRODUCTS and "data" in data else None
 
 
-class CursorHasMoreText(DocsMinimal):  # C38: the cursor variant, with hasMore as text
-    def product_list(self, request: Request, body: bytes) -> Response:
-        response = super().product_list(request, body)
+class CursorHasMoreText:  # C38: the cursor form of the reference server, with hasMore as text
+    def __init__(self, app: Any) -> None:
+        from .reference.app import Reference
+        from .reference.switches import Switches
+
+        self.app = Reference(Switches(paging="cursor"))  # the mock pages another way; ``app`` is not used
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        response = Response.from_app(self.app, environ, buffered=True)
         data = body_json(response)
         if isinstance(data, dict) and "hasMore" in data:
             set_json(response, {**data, "hasMore": "yes" if data["hasMore"] else "no"})
-        return response
+        return response(environ, start_response)
 
 
 class ProductsWriteUnchecked(Middleware):  # C39
