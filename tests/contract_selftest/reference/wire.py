@@ -31,7 +31,7 @@ class Wire:
         request = Request(environ)
         if self.switches.shed_load and self._shedding():
             body = {"error": "service_unavailable", "message": "Busy; try again.", "status": 503}
-            retry = "1" if self._rng.random() < 0.2 else "0"
+            retry = "1" if self._rng.random() < 0.1 else "0"
             response = Response(json.dumps(body), 503, {"Content-Type": "application/json", "Retry-After": retry})
         else:
             response = Response.from_app(self.app, environ, buffered=True)
