@@ -11,13 +11,22 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from .app import Reference
 from .switches import Switches
 
 SHED = 1 / 40  # share of requests a loaded gateway answers with 503
+
+
+class _KeepAlive(WSGIRequestHandler):
+    """HTTP/1.1, so a client keeps its connection (and its TLS session) across requests."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Quiet: a run sends thousands of requests."""
 
 
 class Wire:
@@ -70,7 +79,7 @@ def serve(switches: Switches, workdir: Path) -> tuple[str, Callable[[], None], s
 
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         cert.configure_cert(context)
-    server = make_server("127.0.0.1", 0, app, threaded=True, ssl_context=context)
+    server = make_server("127.0.0.1", 0, app, threaded=True, ssl_context=context, request_handler=_KeepAlive)
     thread = threading.Thread(target=server.serve_forever, name="reference-server", daemon=True)
     thread.start()
 
