@@ -23,6 +23,7 @@ from .recorder import Recorder, reason_of
 from .redact import redact
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+READ_ONLY = "read-only run (creates, changes and revokes nothing)"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,7 +59,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             dropped.append(item)
         elif options.read_only and item.get_closest_marker("destructive") is not None:
             dropped.append(item)
-            run_of(config).deselected[item.nodeid] = (claims, "read-only run (creates, changes and revokes nothing)")
+            run_of(config).deselected[item.nodeid] = (claims, READ_ONLY)
         else:
             kept.append(item)
     if dropped:
@@ -72,7 +73,9 @@ def pytest_deselected(items: list[pytest.Item]) -> None:
         if not in_contract_suite(item):
             continue
         claims = [m.args[0] for m in item.iter_markers("claim")]
-        run_of(item.config).deselected.setdefault(item.nodeid, (claims, "deselected (-k or -m)"))
+        run = run_of(item.config)
+        why = READ_ONLY if run.options.read_only and item.get_closest_marker("destructive") else "deselected (-k or -m)"
+        run.deselected.setdefault(item.nodeid, (claims, why))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

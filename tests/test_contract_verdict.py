@@ -31,9 +31,12 @@ def test_the_console_ends_with_the_verdict_and_the_reports_written(
     assert run.report["status"] == "pass" and run.report["verdict"] == last[0].split(": ", 1)[1]
 
 
-def test_a_read_only_run_names_every_claim_no_check_ran_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("read_only", [["--read-only"], ["-m", "not destructive"]], ids=["option", "marker"])
+def test_a_read_only_run_names_every_claim_no_check_ran_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], read_only: list[str]
+) -> None:
     with served_reference(Switches(), tmp_path) as (url, args):
-        run = run_suite(url, tmp_path, capsys, "--read-only", "--documented-only", *args)
+        run = run_suite(url, tmp_path, capsys, *read_only, "--documented-only", *args)
     verdict = run.report["verdict"]
     named = {c for group in run.report["not_run"] for c in group["claims"]}
     read_only = next(g for g in run.report["not_run"] if g["reason"].startswith("read-only run"))
