@@ -1,4 +1,5 @@
-"""The documented claims (docs: C1..C54), and those that cannot be checked over HTTP, with the reason."""
+"""The documented claims of the docs notes, those that cannot be checked over HTTP (with the reason), and the
+texts of the markers that cite them: the one place the claim range is written."""
 
 from __future__ import annotations
 
@@ -67,3 +68,17 @@ NOT_CHECKED: dict[str, str] = {
     "C53": "no inbound-webhook endpoint in openapi.yaml",
     "C54": "the resolver is not under /v1",
 }
+
+
+def claim_range() -> str:
+    """``C1..C54``: the first and last claim ids, as markers and messages show them."""
+    ids = list(CLAIMS)
+    return f"{ids[0]}..{ids[-1]}"
+
+
+MARKERS = (
+    f"claim(id): the documented claim ({claim_range()}) a check verifies",
+    "assumption: checks a choice of this project's spec where the docs are silent",
+    "mock_only: needs the mock (its control plane at /_mock); skipped against other targets",
+    "destructive: creates or revokes things on the target (deselected by --read-only)",
+)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,10 +12,14 @@ import requests
 from requests.structures import CaseInsensitiveDict
 
 from .documented import KEY_SCOPES
+from .records import Created, Leak
 from .redact import mask, redact
 from .responses import body_of, describe
+from .retry import retry_after, transient_pause
 from .shapes import find_id, find_secret, list_items, matches, parse_error
 from .target import Target
+
+__all__ = ["KEY_SCOPES", "KEYS", "SAFE_METHODS", "SESSION_COOKIE", "Api", "BudgetExceeded", "Created", "Leak"]
 
 SESSION_COOKIE = "eulabel_session"
 KEYS = "/v1/auth/api-keys"
@@ -34,32 +37,6 @@ class UnsafeInReadOnlyRun(RuntimeError):
     """A read-only run tried to send a method that may change the target."""
 
 
-@dataclass(slots=True)
-class Created:
-    """A key this run created. ``secret`` stays in memory only; every rendering masks it."""
-
-    status: int
-    body: Any
-    id: str | None
-    secret: str | None
-    name: str
-    session: str
-    scopes: list[str]
-    # Header names are case-insensitive (HTTP/2 and many servers send them in lower case).
-    headers: Mapping[str, str] = field(default_factory=CaseInsensitiveDict)
-    revoked_at: float | None = None
-
-    def __repr__(self) -> str:
-        shown = mask(self.secret) if self.secret else None
-        return f"Created(id={self.id!r}, name={self.name!r}, secret={shown!r}, status={self.status})"
-
-
-@dataclass(slots=True)
-class Leak:
-    secret_mask: str
-    where: str
-
-
 @dataclass
 class Api:
     target: Target
@@ -71,6 +48,7 @@ class Api:
     shapes: Counter[str] = field(default_factory=Counter)
     created: list[Created] = field(default_factory=list)
     saw_429: bool = False
+    transient: int = 0  # 5xx answers a retry cured or that were sent again (C36)
 
     def __post_init__(self) -> None:
         self.http = requests.Session()
@@ -93,7 +71,8 @@ class Api:
         retry_429: bool = True,
         expect_secret: bool = False,
     ) -> requests.Response:
-        """One request; 429 answers with a ``Retry-After`` are waited out (bounded) unless ``retry_429`` is off."""
+        """One request; sent again (bounded, C36) after a transient 5xx, and after a 429 with ``Retry-After``
+        unless ``retry_429`` is off."""
         if self.target.read_only and method.upper() not in SAFE_METHODS:
             raise UnsafeInReadOnlyRun(f"{method} {path}: a read-only run sends only GET and HEAD")
         hdrs = dict(headers or {})
@@ -106,28 +85,41 @@ class Api:
             "params": params,
             "timeout": 15,
             "allow_redirects": False,
+            # Per request: a Session's verify loses to REQUESTS_CA_BUNDLE when that is set.
+            "verify": self.target.verify,
         }
         if json is not _UNSET:
             kwargs["json"] = json
         elif data is not None:
             kwargs["data"] = data
-        waited = 0.0
+        waited, attempt = 0.0, 0
         while True:
-            with self._lock:
-                if self.sent >= self.max_requests:
-                    raise BudgetExceeded(f"request budget of {self.max_requests} exhausted (--max-requests)")
-                self.sent += 1
+            self.spend()
             resp = self.http.request(method, self.target.url(path), **kwargs)
             if resp.status_code == 429:
                 self.saw_429 = True
-            wait = _retry_after(resp)
-            polite = retry_429 and resp.status_code == 429 and wait is not None
-            if not polite or wait is None or waited + wait > self.max_retry_wait:
+            pause = transient_pause(resp.status_code, resp.headers.get("Retry-After"), attempt)
+            if pause is None and retry_429 and resp.status_code == 429:
+                pause = retry_after(resp.headers.get("Retry-After"))
+            if pause is None or waited + pause > self.max_retry_wait:
                 break
-            time.sleep(wait)
-            waited += wait
+            if resp.status_code >= 500:
+                self.count_transient()
+            time.sleep(pause)
+            waited, attempt = waited + pause, attempt + 1
         self.observe(resp, expect_secret=expect_secret)
         return resp
+
+    def spend(self) -> None:
+        """Count one request against ``--max-requests``."""
+        with self._lock:
+            if self.sent >= self.max_requests:
+                raise BudgetExceeded(f"request budget of {self.max_requests} exhausted (--max-requests)")
+            self.sent += 1
+
+    def count_transient(self) -> None:
+        with self._lock:
+            self.transient += 1
 
     def observe(self, resp: requests.Response, expect_secret: bool = False) -> None:
         """Record the error shape, and any known secret shown again (C12)."""
@@ -193,19 +185,6 @@ class Api:
     def use(self, key: str | None, path: str = "/v1/products", **kw: Any) -> requests.Response:
         return self.request("GET", path, key=key, **kw)
 
-    def wait_for_status(
-        self, key: str | None, status: int, window: float, path: str = "/v1/products"
-    ) -> requests.Response:
-        """Poll until ``key`` gets ``status`` or ``window`` seconds pass ("within seconds", C16)."""
-        deadline = time.monotonic() + window
-        delay = 0.1
-        while True:
-            resp = self.use(key, path)
-            if resp.status_code == status or time.monotonic() >= deadline:
-                return resp
-            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
-            delay = min(delay * 2, 1.0)
-
     def cleanup(self) -> int:
         """Revoke every key this run created and has not revoked; touches nothing else."""
         done = 0
@@ -216,7 +195,10 @@ class Api:
                 continue
             try:
                 resp = self.http.delete(
-                    self.target.url(f"{KEYS}/{created.id}"), cookies={SESSION_COOKIE: created.session}, timeout=10
+                    self.target.url(f"{KEYS}/{created.id}"),
+                    cookies={SESSION_COOKIE: created.session},
+                    timeout=10,
+                    verify=self.target.verify,
                 )
             except requests.RequestException:
                 continue
@@ -224,13 +206,3 @@ class Api:
                 created.revoked_at = time.monotonic()
                 done += 1
         return done
-
-
-def _retry_after(resp: requests.Response) -> float | None:
-    value = resp.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None

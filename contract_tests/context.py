@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .revocation import Revocation
+
 if TYPE_CHECKING:
     from .client import Api
     from .target import Target
@@ -27,6 +29,8 @@ class Options:
     rate_limit_burst: int
     max_requests: int | None
     claims_report: str | None
+    environment: str | None = None
+    ca_bundle: str | None = None
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Options:
@@ -41,11 +45,18 @@ class Options:
             rate_limit_burst=int(config.getoption("--rate-limit-burst")),
             max_requests=config.getoption("--max-requests"),
             claims_report=config.getoption("--claims-report"),
+            environment=config.getoption("--environment"),
+            ca_bundle=config.getoption("--ca-bundle"),
         )
 
     @property
     def foreign(self) -> bool:
         return bool(self.base_url)
+
+    @property
+    def verify(self) -> bool | str:
+        """What requests verifies HTTPS with: the --ca-bundle, else its default (REQUESTS_CA_BUNDLE or the system's)."""
+        return self.ca_bundle or True
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
@@ -71,6 +82,26 @@ class Run:
     api: Api | None = None
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     finalizers: list[Callable[[], None]] = field(default_factory=list)
+    revocation: Revocation = field(init=False)
+    written: list[str] = field(default_factory=list)  # paths of the reports this run wrote
+    deselected: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # nodeid -> (claims, why)
+    _mock_plane: str | None = None  # "" once a usable control plane was found, else why not
+
+    def __post_init__(self) -> None:
+        self.revocation = Revocation(self.options.revocation_window)
+
+    def mock_plane_missing(self) -> str | None:
+        """None when the target is a mock whose control plane (/_mock) this run may use; else why not."""
+        if not self.options.foreign:
+            return None
+        if self._mock_plane is None:
+            from .local import has_control_plane
+            from .target import Target, normalise_base_url
+
+            assert self.options.base_url is not None
+            probe = Target(normalise_base_url(self.options.base_url), True, verify=self.options.verify)
+            self._mock_plane = has_control_plane(probe) or ""
+        return self._mock_plane or None
 
     @property
     def prefix(self) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from .client import Api, Created
 from .context import Run, run_of
-from .responses import describe_created
+from .revocation import Revocation
 from .target import ENV_API_KEY, ENV_SESSION, ENV_SESSION_2, Target, credentials_from_env, normalise_base_url
 
 MakeKey = Callable[..., Created]
@@ -35,6 +35,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         "rate_limit_burst": opts.rate_limit_burst,
         "run_prefix": run.prefix,
         "read_only": opts.read_only,
+        "environment": opts.environment,
     }
     if opts.base_url:
         tgt = Target(
@@ -42,6 +43,8 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
             foreign=True,
             **credentials_from_env(),  # type: ignore[arg-type]
             **common,
+            verify=opts.verify,
+            mock_plane=run.mock_plane_missing() is None,
         )
         yield from _serve(run, tgt, _budget(request.config))
         return
@@ -70,6 +73,12 @@ def api(request: pytest.FixtureRequest, target: Target) -> Api:
     api = run_of(request.config).api
     assert api is not None
     return api
+
+
+@pytest.fixture(scope="session")
+def revocation(request: pytest.FixtureRequest) -> Revocation:
+    """What this run learned about revocation so far (C16); every check that waits for one uses it."""
+    return run_of(request.config).revocation
 
 
 @pytest.fixture
@@ -101,9 +110,9 @@ def make_key(api: Api, session: str) -> MakeKey:
 
     def make(scopes: list[str] | None = None, label: str = "key", on: str | None = None) -> Created:
         created = api.create_key(on or session, scopes, label)
-        assert 200 <= created.status < 300, f"creating a key failed: {describe_created(created)}"
+        assert 200 <= created.status < 300, f"creating a key failed: {created.describe()}"
         assert created.secret, "the create response holds no sk_test_/sk_live_ string (C3, C12)"
-        assert created.id, f"no key id found in the create response: {describe_created(created)}"
+        assert created.id, f"no key id found in the create response: {created.describe()}"
         return created
 
     return make

@@ -1,15 +1,15 @@
-"""The claims report: a headline that names what was not checked, per-claim counts, markdown or JSON."""
+"""The claims report: the verdict, what was not checked and why, per-claim counts; markdown or JSON."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from importlib import metadata
 from typing import Any
 
 from .claims import CLAIMS, NOT_CHECKED
-from .context import Outcome, Run
+from .context import Run
 from .coverage import CAUGHT
+from .verdict import NO_CHECK, checks_text, claim_ranges, headline, not_run, status
 
 
 def suite_version() -> str:
@@ -19,90 +19,55 @@ def suite_version() -> str:
         return "unknown"
 
 
-def claim_ranges(claims: Iterable[str]) -> str:
-    """``C32, C33, C34, C35, C38`` -> ``C32–C35, C38``."""
-    numbers = sorted({int(c[1:]) for c in claims})
-    parts: list[str] = []
-    start = prev = None
-    for n in [*numbers, None]:
-        if n is not None and prev is not None and n == prev + 1:
-            prev = n
-            continue
-        if start is not None:
-            parts.append(f"C{start}" if start == prev else f"C{start}–C{prev}")
-        start = prev = n
-    return ", ".join(parts)
-
-
-def not_run(outcomes: list[Outcome]) -> list[tuple[str, list[str], int]]:
-    """Documented checks that were skipped, grouped by reason: (reason, claims, how many checks)."""
-    groups: dict[str, tuple[set[str], int]] = {}
-    for o in outcomes:
-        if o.assumption or o.outcome != "skipped":
-            continue
-        claims, count = groups.get(o.reason, (set(), 0))
-        groups[o.reason] = (claims | set(o.claims), count + 1)
-    return sorted(
-        ((r, sorted(c, key=lambda x: int(x[1:])), n) for r, (c, n) in groups.items()),
-        key=lambda g: int(g[1][0][1:]) if g[1] else 0,
-    )
-
-
-def headline(outcomes: list[Outcome]) -> str:
-    documented = [o for o in outcomes if o.claims and not o.assumption]
-    failed = [o for o in documented if o.outcome == "failed"]
-    ran = [o for o in documented if o.outcome in ("passed", "failed")]
-    skipped = not_run(outcomes)
-    if failed:
-        verdict = f"FAIL ({len(failed)} of {_checks(len(ran))} failed"
-        return verdict + (f"; {_checks(sum(n for _, _, n in skipped))} not run)" if skipped else ")")
-    if not ran:
-        return "NOT CHECKED (no documented check ran)"
-    if not skipped:
-        return f"PASS ({_checks(len(ran))})"
-    total = sum(n for _, _, n in skipped)
-    reasons = "; ".join(f"{claim_ranges(claims)}: {reason}" for reason, claims, _ in skipped)
-    return f"PASS with {_checks(total)} not run ({reasons}); {_checks(len(ran))} passed"
-
-
-def _checks(n: int) -> str:
-    return f"{n} check" if n == 1 else f"{n} checks"
-
-
 def _summary(run: Run) -> dict[str, Any]:
     outcomes = list(run.outcomes.values())
     assumptions = [o for o in outcomes if o.assumption]
     api = run.api
+    transient = api.transient if api is not None else 0
     return {
+        "status": status(run),
+        "verdict": headline(run),
         "run_id": run.run_id,
         "started": run.started.isoformat().replace("+00:00", "Z"),
         "target": run.target.root if run.target is not None and run.target.foreign else "in-process mock",
         "suite_version": suite_version(),
         "options": run.options.as_dict(),
-        "verdict": headline(outcomes),
         "error_shapes": dict(api.shapes) if api is not None else {},
         "requests_sent": api.sent if api is not None else 0,
+        "transient_5xx": transient,
+        "target_unstable": f"target unstable: {transient} transient 5xx" if transient else None,
+        "revocation": run.revocation.as_dict(),
         "secrets_reshown": len(api.leaks) if api is not None else 0,
-        "not_run": [{"claims": c, "checks": n, "reason": r} for r, c, n in not_run(outcomes)],
+        "not_run": [{"claims": c, "checks": n, "reason": r} for r, c, n in not_run(run)],
+        "not_checkable": dict(NOT_CHECKED),
+        "differs": [
+            {"nodeid": o.nodeid, "claims": o.claims, "reason": o.reason}
+            for o in outcomes
+            if o.outcome == "differs" and not o.assumption
+        ],
         "assumptions": {
             k: sum(1 for o in assumptions if o.outcome == k) for k in ("passed", "failed", "differs", "skipped")
         },
     }
 
 
-def _per_claim(outcomes: list[Outcome]) -> dict[str, dict[str, Any]]:
+def _per_claim(run: Run) -> dict[str, dict[str, Any]]:
+    outcomes = list(run.outcomes.values())
+    left_out = {c: why for claims, why in run.deselected.values() for c in claims}
     table: dict[str, dict[str, Any]] = {}
     for claim, text in CLAIMS.items():
         tests = [o for o in outcomes if claim in o.claims and not o.assumption]
-        counts = {k: sum(1 for o in tests if o.outcome == k) for k in ("passed", "failed", "skipped")}
+        counts = {
+            k: sum(1 for o in tests if o.outcome == k) for k in ("passed", "failed", "differs", "skipped", "error")
+        }
         if not tests:
-            note = NOT_CHECKED.get(claim, "no check selected in this run")
+            note = NOT_CHECKED.get(claim, left_out.get(claim, NO_CHECK))
         else:
             notes = [f"{o.nodeid.split('::')[-1]}: {o.reason}" for o in tests if o.outcome != "passed" and o.reason]
             note = "; ".join(notes[:3])
         table[claim] = {
             "what": text,
-            "checked": counts["passed"] + counts["failed"],
+            "checked": counts["passed"] + counts["failed"] + counts["differs"],
             **counts,
             "notes": note,
             "caught_breakages": list(CAUGHT.get(claim, ())),
@@ -114,7 +79,7 @@ def render_json(run: Run) -> str:
     outcomes = list(run.outcomes.values())
     data = {
         **_summary(run),
-        "claims": _per_claim(outcomes),
+        "claims": _per_claim(run),
         "checks": [
             {
                 "nodeid": o.nodeid,
@@ -139,6 +104,7 @@ def render_markdown(run: Run) -> str:
     lines = [
         "# Contract claims report",
         "",
+        f"- Status: **{s['status']}**",
         f"- Documented claims verdict: **{s['verdict']}**",
         f"- Run id: `{s['run_id']}` (the name prefix of everything this run created)",
         f"- Started: {s['started']}",
@@ -151,24 +117,36 @@ def render_markdown(run: Run) -> str:
         f"{a['differs']} differ; these test our spec's choices, not the docs: on another server a difference "
         "is reported, not failed)",
         f"- Requests sent by claim and model checks: {s['requests_sent']}; secrets re-shown: {s['secrets_reshown']}",
+        f"- Revocation (C16): {_revocation(s['revocation'])}",
     ]
+    if s["target_unstable"]:
+        lines.append(
+            f"- {s['target_unstable']} (sent again as the docs tell clients to, C36; only what stayed wrong failed)"
+        )
     if s["not_run"]:
-        lines += ["", "## Checks not run", ""]
-        lines += [f"- {claim_ranges(g['claims'])}: {_checks(g['checks'])}, {g['reason']}" for g in s["not_run"]]
+        lines += ["", "## Claims not checked, and checks not run", ""]
+        lines += [
+            f"- {claim_ranges(g['claims']) or '(claims checked by other checks)'}: {g['reason']}"
+            + (f" ({checks_text(g['checks'])})" if g["checks"] else "")
+            for g in s["not_run"]
+        ]
+    if s["differs"]:
+        lines += ["", "## Where the target takes another reading the docs allow", ""]
+        lines += [f"- `{d['nodeid'].split('::')[-1]}` ({', '.join(d['claims'])}): {d['reason']}" for d in s["differs"]]
     lines += [
         "",
         "## Documented claims",
         "",
         "Coverage: the broken servers of the suite's self-test that its checks of the claim catch.",
         "",
-        "| claim | what | checked | passed | failed | skipped | coverage | notes |",
-        "|---|---|---|---|---|---|---|---|",
+        "| claim | what | checked | passed | failed | differs | skipped | coverage | notes |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for claim, row in _per_claim(outcomes).items():
+    for claim, row in _per_claim(run).items():
         covered = ", ".join(row["caught_breakages"]) or ("not checkable" if claim in NOT_CHECKED else "none")
         lines.append(
-            f"| {claim} | {row['what']} | {row['checked']} | {row['passed']} | {row['failed']} | "
-            f"{row['skipped']} | {covered} | {row['notes']} |"
+            f"| {claim} | {row['what']} | {row['checked']} | {row['passed']} | {row['failed']} | {row['differs']} | "
+            f"{row['skipped'] + row['error']} | {covered} | {row['notes']} |"
         )
     lines += [
         "",
@@ -178,11 +156,21 @@ def render_markdown(run: Run) -> str:
         "|---|---|---|",
     ]
     lines += [f"| {o.nodeid.split('::')[-1]} | {o.outcome} | {o.reason} |" for o in outcomes if o.assumption]
-    failed = [o for o in outcomes if o.outcome == "failed"]
+    failed = [o for o in outcomes if o.outcome in ("failed", "error")]
     if failed:
         lines += ["", "## Failures", ""]
         lines += [f"- `{o.nodeid}` ({', '.join(o.claims) or 'assumption'}): {o.reason}" for o in failed]
     return "\n".join(lines) + "\n"
+
+
+def _revocation(r: dict[str, Any]) -> str:
+    if not r["holds"]:
+        return f"does not hold within {r['window_s']:g}s: {r['broken']}"
+    if r["first_delay_s"] is None:
+        return "not observed in this run"
+    return (
+        f"holds; first key took {r['first_delay_s']:g}s (window {r['window_s']:g}s), {r['waited_s']:g}s spent waiting"
+    )
 
 
 def render(run: Run, path: str) -> str:

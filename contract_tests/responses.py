@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json as jsonlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 
 from .redact import redact
-
-if TYPE_CHECKING:
-    from .client import Created
 
 
 def body_of(resp: requests.Response) -> Any:
@@ -33,7 +30,3 @@ def describe(resp: requests.Response) -> str:
 
 def dumps(value: Any) -> str:
     return redact(jsonlib.dumps(value, ensure_ascii=False)[:600])
-
-
-def describe_created(created: Created) -> str:
-    return f"status {created.status}, body {dumps(created.body)}"

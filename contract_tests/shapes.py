@@ -72,6 +72,23 @@ def find_id(body: Any, secret: str | None = None, name: str | None = None) -> st
     return None
 
 
+ENVIRONMENTS = {"test": "test", "sandbox": "test", "live": "live", "production": "live", "prod": "live"}
+
+
+def environment_of(body: Any) -> str | None:
+    """The environment a key object names ("test" or "live"), by any of the usual fields; None if none."""
+    obj = _object(body)
+    if obj is None:
+        return None
+    if isinstance(obj.get("livemode"), bool):
+        return "live" if obj["livemode"] else "test"
+    for name in ("environment", "env", "mode"):
+        value = obj.get(name)
+        if isinstance(value, str) and value.lower() in ENVIRONMENTS:
+            return ENVIRONMENTS[value.lower()]
+    return None
+
+
 def list_items(body: Any) -> list[Any] | None:
     """The items of a list response: a bare array, or the array under any field (known names first)."""
     if isinstance(body, list):
@@ -178,13 +195,12 @@ def _str(value: Any) -> str | None:
 
 
 def expected_codes(status: int, shape: str) -> set[str]:
-    """The documented codes for an HTTP status in the given shape (C27; Gen-1 aliases, docs §11.2)."""
+    """The documented codes for an HTTP status (C27). Either generation's name is accepted in either shape
+    (docs contradiction 2: ``unauthorized``/``authentication_error``, ``conflict``/``duplicate_error``, C42)."""
     if shape == "nested" and status not in NESTED_DOCUMENTED:
         return set()
     codes = {FLAT_CODES[status]} if status in FLAT_CODES else set()
-    if shape == "nested":
-        codes |= NESTED_ALIASES.get(status, set())
-    return codes
+    return codes | NESTED_ALIASES.get(status, set())
 
 
 def code_ok(status: int, err: ErrorBody) -> bool:

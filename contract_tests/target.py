@@ -30,6 +30,9 @@ class Target:
     run_prefix: str = field(default_factory=lambda: f"ct-{uuid.uuid4().hex[:8]}-")
     read_only: bool = False  # send only GET and HEAD
     app: Any = None  # the Flask app when the target is the in-process mock
+    mock_plane: bool = False  # the target is a mock whose control plane (/_mock) this run may use
+    verify: bool | str = True  # TLS: True (the system's CAs or REQUESTS_CA_BUNDLE), or a CA bundle's path
+    environment: str | None = None  # "test" or "live" when known (--environment); C3
 
     def url(self, path: str) -> str:
         return self.root + path

@@ -59,13 +59,9 @@ def test_key_without_the_scope_is_403(api: Api, make_key: MakeKey) -> None:
 @pytest.mark.claim("C21")
 @pytest.mark.destructive
 def test_responses_are_json(api: Api, session: str, make_key: MakeKey) -> None:
+    """Every answer with a body is JSON; a status the docs do not fix may come without one (a 204)."""
     created = make_key(["products:read"])
-    for resp in (
-        api.list_keys(session)[0],
-        api.use(created.secret),
-        api.request("GET", "/v1/products"),
-        api.request("DELETE", f"{KEYS}/does-not-exist", session=session),
-    ):
+    for resp in (api.list_keys(session)[0], api.use(created.secret), api.request("GET", "/v1/products")):
         assert resp.headers.get("Content-Type", "").split(";")[0].strip() == "application/json", describe(resp)
         assert body_of(resp) is not None, describe(resp)
 
@@ -154,12 +150,22 @@ def test_error_codes_follow_the_documented_table(error_samples: list[tuple[int, 
 
 @pytest.mark.destructive
 @pytest.mark.claim("C27")
-def test_unknown_key_id_is_404_not_found(api: Api, session: str) -> None:
+@pytest.mark.claim("C15")
+def test_revoking_an_unknown_key_changes_nothing_and_a_404_says_not_found(
+    api: Api, session: str, make_key: MakeKey
+) -> None:
+    """The docs give no status for an unknown key id (ours is 404, an assumption); a 404 carries not_found."""
+    kept = make_key(["products:read"], label="bystander")
     for key_id in ("key_000000000000000000000000", "00000000-0000-4000-8000-000000000000", "no-such-key"):
         resp = api.request("DELETE", f"{KEYS}/{key_id}", session=session)
-        assert resp.status_code == 404, f"revoking a key that does not exist: {describe(resp)}"
-        err = parse_error(body_of(resp))
-        assert err.code == "not_found", f"404 with code {err.code!r}, documented 'not_found'"
+        assert resp.status_code < 500, f"revoking a key that does not exist: {describe(resp)}"
+        if resp.status_code >= 400:
+            err = parse_error(body_of(resp))
+            assert code_ok(resp.status_code, err), (
+                f"HTTP {resp.status_code} with code {err.code!r}, documented "
+                f"{sorted(expected_codes(resp.status_code, err.shape))}: {describe(resp)}"
+            )
+    assert api.use(kept.secret).status_code == 200, "revoking unknown ids revoked another key"
 
 
 @pytest.mark.destructive
@@ -190,6 +196,18 @@ def test_invalid_values_are_422_naming_the_field(api: Api, session: str, body: d
     assert err.code == "validation_error", dumps(created.body)
     if err.shape == "nested" or err.param is not None:
         assert err.param is not None and err.param.split(".")[0].split("[")[0] == param, dumps(created.body)
+
+
+@pytest.mark.claim("C12")
+@pytest.mark.parametrize("path", ["/v1/products", KEYS])
+def test_a_401_never_echoes_the_presented_key(api: Api, path: str) -> None:
+    """A refused key is not shown back: an answer that repeats it puts a secret in every log it reaches."""
+    presented = _fake_key()
+    resp = api.request("GET", path, key=presented)
+    assert resp.status_code in (401, 403), describe(resp)
+    shown = resp.text + "\n" + "\n".join(f"{k}: {v}" for k, v in resp.headers.items())
+    body = presented.removeprefix("sk_test_")
+    assert body[:16] not in shown, f"the {resp.status_code} repeats the presented key: {describe(resp)}"
 
 
 @pytest.mark.claim("C9")

@@ -12,7 +12,7 @@ from .client import KEY_SCOPES, KEYS, Api
 from .fixtures import MakeKey
 from .redact import ENV_PREFIX
 from .responses import describe, dumps
-from .shapes import matches, revealed, strings
+from .shapes import environment_of, matches, revealed, strings
 from .target import Target
 
 pytestmark = pytest.mark.destructive
@@ -24,6 +24,25 @@ def test_created_key_starts_with_documented_prefix_and_authenticates(api: Api, m
     assert created.secret and ENV_PREFIX.match(created.secret)
     resp = api.use(created.secret)
     assert resp.status_code == 200, f"the new key does not authenticate: {describe(resp)}"
+
+
+@pytest.mark.claim("C3")
+@pytest.mark.claim("C4")
+def test_key_prefix_matches_the_targets_environment(api: Api, target: Target, make_key: MakeKey) -> None:
+    """sk_test_ for the sandbox, sk_live_ for production: as --environment says, else as the key's own
+    fields say (environment, livemode, mode); every key of one organisation has the same environment."""
+    keys = [make_key(["products:read"], label="env"), make_key(["products:write"], label="env")]
+    for created in keys:
+        said = environment_of(created.body)
+        wanted = target.environment or said
+        assert created.secret is not None
+        prefix = created.secret[: created.secret.index("_", 3) + 1]
+        if wanted is not None:
+            assert prefix == f"sk_{wanted}_", f"a key of the {wanted} environment starts with {prefix}" + (
+                f" (its own fields say {said!r})" if said else " (--environment)"
+            )
+    prefixes = {k.secret[:8] for k in keys if k.secret}
+    assert len(prefixes) == 1, f"keys of one organisation and environment start differently: {sorted(prefixes)}"
 
 
 @pytest.mark.claim("C5")
@@ -107,45 +126,6 @@ def test_create_response_with_the_secret_is_not_cacheable(make_key: MakeKey) -> 
     _assert_not_cacheable(make_key(["products:read"], label="cache").headers)
 
 
-@pytest.mark.claim("C12")
-def test_secret_is_never_shown_after_the_create_response(api: Api, session: str, make_key: MakeKey) -> None:
-    created = make_key(["products:read"], label="once")
-    assert created.secret is not None
-    shown = api.secrets[created.secret]
-    start = len(api.leaks)
-    api.list_keys(session)
-    api.use(created.secret)
-    api.use(created.secret, "/v1/auth/api-keys")
-    api.request("POST", "/v1/products", key=created.secret, json={"name": "x", "category": "wine", "gtin": "96385074"})
-    make_key(["products:read"], label="after")
-    for path in (f"{KEYS}/{created.id}",):
-        api.request("GET", path, session=session)
-    revoke = api.revoke(session, created)
-    assert revoke.ok, describe(revoke)
-    api.wait_for_status(created.secret, 401, api.target.revocation_window)
-    api.list_keys(session)
-    leaks = [leak.where for leak in api.leaks[start:] if leak.secret_mask == shown]
-    assert not leaks, f"the full key {shown} was shown again after its create response: {leaks}"
-
-
-@pytest.mark.claim("C13")
-@pytest.mark.claim("C15")
-def test_list_holds_active_keys_and_drops_revoked_ones(api: Api, session: str, make_key: MakeKey) -> None:
-    keep, drop = make_key(["products:read"], label="keep"), make_key(["products:read"], label="drop")
-    assert api.listed(session, keep) is not None and api.listed(session, drop) is not None, (
-        "an active key is missing from the list"
-    )
-    resp = api.revoke(session, drop)
-    assert 200 <= resp.status_code < 300, f"revoke failed (C15): {describe(resp)}"
-    deadline = time.monotonic() + api.target.revocation_window
-    while api.listed(session, drop) is not None:
-        assert time.monotonic() < deadline, (
-            f"the revoked key is still listed {api.target.revocation_window:g}s after revocation"
-        )
-        time.sleep(0.2)
-    assert api.listed(session, keep) is not None, "revoking one key removed another from the list"
-
-
 @pytest.mark.claim("C14")
 @pytest.mark.claim("C12")
 def test_listed_keys_are_masked_to_their_prefix(api: Api, session: str, make_key: MakeKey) -> None:
@@ -167,67 +147,12 @@ def test_listed_keys_are_masked_to_their_prefix(api: Api, session: str, make_key
     assert prefixes, f"no masked prefix ({created.secret[:8]}…) in the listed key: {dumps(item)}"
 
 
-@pytest.mark.claim("C16")
-@pytest.mark.claim("C15")
-def test_revoked_key_is_rejected_within_the_window(api: Api, session: str, make_key: MakeKey) -> None:
-    created = make_key(["products:read"], label="revoke")
-    assert api.use(created.secret).status_code == 200
-    resp = api.revoke(session, created)
-    assert 200 <= resp.status_code < 300, f"revoke failed (C15): {describe(resp)}"
-    after = api.wait_for_status(created.secret, 401, api.target.revocation_window)
-    assert after.status_code == 401, (
-        f"the revoked key still gets {after.status_code} {api.target.revocation_window:g}s after revocation"
-    )
-
-
-_RESTORE_ATTEMPTS = [
-    ("DELETE", "", None),
-    ("PATCH", "", {"revoked": False, "status": "active", "active": True}),
-    ("PUT", "", {"revoked": False, "status": "active", "active": True}),
-    ("POST", "/restore", {}),
-    ("POST", "/reactivate", {}),
-    ("POST", "/unrevoke", {}),
-]
-
-
-@pytest.mark.claim("C17")
-def test_revoked_key_cannot_be_restored(api: Api, session: str, make_key: MakeKey) -> None:
-    created = make_key(["products:read"], label="restore")
-    assert 200 <= api.revoke(session, created).status_code < 300
-    assert api.wait_for_status(created.secret, 401, api.target.revocation_window).status_code == 401, (
-        "the key was never revoked (C16)"
-    )
-    for method, suffix, body in _RESTORE_ATTEMPTS:
-        path = f"{KEYS}/{created.id}{suffix}"
-        if body is not None:
-            api.request(method, path, session=session, json=body)
-        else:
-            api.request(method, path, session=session)
-        use = api.use(created.secret)
-        assert use.status_code == 401, f"after {method} {suffix or '(id)'} the revoked key works again: {describe(use)}"
-    api.create_key(session, ["products:read"], label="restore")  # a namesake must not revive it
-    assert api.use(created.secret).status_code == 401, "the revoked key works again"
-    assert api.listed(session, created) is None, "the revoked key is listed again"
-
-
 @pytest.mark.claim("C18")
 def test_several_keys_work_at_the_same_time(api: Api, make_key: MakeKey) -> None:
     keys = [make_key(["products:read"], label=f"multi{i}") for i in range(3)]
     for created in keys:
         resp = api.use(created.secret)
         assert resp.status_code == 200, f"key {keys.index(created) + 1} of 3 stopped working: {describe(resp)}"
-
-
-@pytest.mark.claim("C19")
-@pytest.mark.claim("C18")
-def test_rotation_has_no_gap_in_access(api: Api, session: str, make_key: MakeKey) -> None:
-    old = make_key(["products:read"], label="old")
-    new = make_key(["products:read"], label="new")
-    assert api.use(old.secret).status_code == 200, "creating a new key disabled the old one"
-    assert api.use(new.secret).status_code == 200, "the new key does not work"
-    assert 200 <= api.revoke(session, old).status_code < 300
-    assert api.use(new.secret).status_code == 200, "revoking the old key disabled the new one"
-    assert api.wait_for_status(old.secret, 401, api.target.revocation_window).status_code == 401
 
 
 @pytest.mark.claim("C4")
@@ -248,10 +173,11 @@ def test_organisations_see_only_their_own_keys(api: Api, session: str, session2:
 def test_an_organisation_cannot_revoke_another_ones_key(
     api: Api, session: str, session2: str, make_key: MakeKey, direction: str
 ) -> None:
+    """The docs give no status for revoking another organisation's key, only that nothing changes for it."""
     owner, other = (session, session2) if direction == "org2-revokes-org1" else (session2, session)
     victim = make_key(["products:read"], label="victim", on=owner)
     resp = api.revoke(other, victim)
-    assert resp.status_code in (403, 404), f"another organisation's revoke was not refused: {describe(resp)}"
-    time.sleep(0 if api.target.revocation_window <= 0 else 0.2)
-    assert api.use(victim.secret).status_code == 200, "another organisation revoked the key"
+    assert resp.status_code < 500, f"another organisation's revoke: {describe(resp)}"
+    time.sleep(0.2)
+    assert api.use(victim.secret).status_code == 200, f"another organisation revoked the key: {describe(resp)}"
     assert api.listed(owner, victim) is not None, "another organisation's revoke removed the key from the list"

@@ -1,4 +1,4 @@
-"""Claim tests for products, GTINs and pagination (C23, C37-C47)."""
+"""Claim tests for products and GTINs (C23, C39-C47); pagination is in ``test_claims_pagination``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from . import gtins
 from .catalogue import create_product as _create
 from .catalogue import served
 from .client import Api
+from .differs import differs
 from .responses import body_of, describe, dumps
-from .shapes import UUID, code_ok, iso_utc, list_items, parse_error
+from .shapes import UUID, code_ok, iso_utc, parse_error
 from .target import ENV_SESSION_2, Target
 
 pytestmark = pytest.mark.destructive
@@ -75,8 +76,10 @@ def test_duplicate_gtin_is_409(api: Api, products: dict[str, str]) -> None:
 @pytest.mark.claim("C43")
 def test_missing_gtin_is_422_naming_gtin(api: Api, products: dict[str, str]) -> None:
     resp = _create(api, products["writer"], gtin=None)
-    assert resp.status_code == 422, describe(resp)
     err = parse_error(body_of(resp))
+    if resp.status_code == 400 and err.code == "bad_request" and err.param in (None, "gtin"):
+        differs(f"a missing gtin gets 400 bad_request: {describe(resp)}", contradiction=3)
+    assert resp.status_code == 422, describe(resp)
     assert err.code == "validation_error", describe(resp)
     if err.shape == "nested" or err.param is not None:
         assert err.param == "gtin", describe(resp)
@@ -88,6 +91,8 @@ def test_documented_gtin_lengths_are_accepted(api: Api, products: dict[str, str]
     gtin = gtins.make(length)
     spaced = f" {gtin[:4]}-{gtin[4:8]} {gtin[8:]} ".replace("  ", " ")
     resp = _create(api, products["writer"], gtin=spaced)
+    if length == 12 and resp.status_code == 422 and _create(api, products["writer"]).status_code == 201:
+        differs(f"GTIN-12 is refused: {describe(resp)}", contradiction=7)
     assert resp.status_code == 201, f"GTIN-{length} {spaced!r}: {describe(resp)}"
     body = body_of(resp)
     assert isinstance(body, dict) and body.get("qrCodeUrl") == QR + gtins.gtin14(gtin), dumps(body)
@@ -113,44 +118,6 @@ def test_wrong_check_digit_is_422_with_the_documented_message(api: Api, products
     assert f"GTIN check digit is invalid. Expected {expected}, got {given}." in message, describe(resp)
 
 
-@pytest.mark.claim("C37")
-@pytest.mark.claim("C47")
-def test_product_list_is_paginated_data(api: Api, reader: str) -> None:
-    resp = api.request("GET", "/v1/products", key=reader)
-    assert resp.status_code == 200, describe(resp)
-    body = body_of(resp)
-    assert isinstance(body, dict) and isinstance(body.get("data"), list), dumps(body)
-    assert isinstance(body.get("pagination"), dict) or "hasMore" in body, f"no pagination: {dumps(body)}"
-    assert len(body["data"]) <= 100
-
-
-def _size_param(api: Api, key: str) -> str:
-    """The page-size parameter of the target's documented pagination variant: perPage or limit (C37, C38)."""
-    body = body_of(api.request("GET", "/v1/products", key=key))
-    pagination = body.get("pagination") if isinstance(body, dict) else None
-    return "perPage" if isinstance(pagination, dict) and "perPage" in pagination else "limit"
-
-
-@pytest.mark.claim("C37")
-def test_page_size_is_capped_at_100(api: Api, reader: str) -> None:
-    size = _size_param(api, reader)
-    one = api.request("GET", "/v1/products", key=reader, params={size: 1})
-    assert one.status_code == 200 and len(list_items(body_of(one)) or []) <= 1, describe(one)
-    big = api.request("GET", "/v1/products", key=reader, params={size: 101})
-    if big.status_code == 200:
-        assert len(list_items(body_of(big)) or []) <= 100, "more than 100 items on one page"
-    else:
-        assert big.status_code in (400, 422), describe(big)
-
-
-@pytest.mark.claim("C38")
-def test_cursor_pagination_when_offered(api: Api, reader: str) -> None:
-    body = body_of(api.request("GET", "/v1/products", key=reader, params={"limit": 1}))
-    if not isinstance(body, dict) or "hasMore" not in body:
-        pytest.skip("not served (the target pages another documented way, C37)")
-    assert isinstance(body["hasMore"], bool), dumps(body)
-
-
 @pytest.mark.claim("C47")
 @pytest.mark.claim("C27")
 def test_product_by_id_is_readable_and_unknown_ids_are_404(api: Api, products: dict[str, str]) -> None:
@@ -171,4 +138,4 @@ def test_products_are_isolated_per_organisation(api: Api, target: Target, produc
     other = api.create_key(target.session2, ["products:read"], label="org2reader")
     assert other.secret
     resp = api.request("GET", f"/v1/products/{created['productId']}", key=other.secret)
-    assert resp.status_code in (403, 404), f"another organisation reads the product: {describe(resp)}"
+    assert 400 <= resp.status_code < 500, f"another organisation reads the product: {describe(resp)}"

@@ -14,9 +14,10 @@ import pytest
 import requests
 
 from .client import Api, Created
+from .differs import differs
 from .responses import body_of, describe
 from .shapes import code_ok, parse_error
-from .target import ENV_SESSION, Target, serve_in_thread
+from .target import ENV_SESSION, Target
 
 pytestmark = pytest.mark.destructive
 HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
@@ -41,14 +42,13 @@ def burst(target: Target, api: Api) -> Iterator[Burst]:
             pytest.skip(f"need {ENV_SESSION} to create the keys the rate-limit checks use")
         yield from _burst(api, target.session, target.rate_limit_burst or _derived_burst(api, target.session))
         return
-    from mock_server import create_app
+    from .local import start_mock
 
-    app = create_app({"RATE_LIMIT": f"{MOCK_LIMIT}/60"})
-    url, stop = serve_in_thread(app)
-    local = Api(Target(root=url, foreign=False, app=app), max_requests=200)
+    local_target, stop = start_mock({}, {"RATE_LIMIT": f"{MOCK_LIMIT}/60"})
+    local = Api(local_target, max_requests=200)
     try:
-        minted = local.request("POST", "/_mock/sessions", json={})
-        yield from _burst(local, minted.json()["session"], MOCK_LIMIT * 3)
+        assert local_target.session is not None
+        yield from _burst(local, local_target.session, MOCK_LIMIT * 3)
     finally:
         local.cleanup()
         stop()
@@ -104,20 +104,38 @@ def test_429_carries_retry_after_seconds(burst: Burst) -> None:
 
 @pytest.mark.claim("C35")
 def test_retry_after_only_on_429(burst: Burst) -> None:
-    with_header = [r for r in burst.before if "Retry-After" in r.headers]
+    # A 503 may carry it too (HTTP gives Retry-After to 503 and redirects; a gateway shedding load sends it):
+    # the docs' header table is about rate limits. burst.before holds what the limit let through.
+    with_header = [r for r in burst.before if "Retry-After" in r.headers and r.status_code != 503]
     assert not with_header, f"Retry-After on a non-429 response: {describe(with_header[0])}"
 
 
 @pytest.mark.claim("C34")
 def test_responses_carry_rate_limit_headers(burst: Burst) -> None:
-    for resp in [*burst.before[:3], burst.limited]:
+    answers = [*burst.before, burst.limited]
+    if not any(h in r.headers for r in answers if r is not None for h in HEADERS):
+        differs("no response carries X-RateLimit headers", contradiction=9)
+    for resp in answers:
         assert resp is not None
         missing = [h for h in HEADERS if h not in resp.headers]
-        assert not missing, f"{resp.status_code} response lacks {missing}"
-        reset = resp.headers["X-RateLimit-Reset"]
+        assert not missing, f"{resp.status_code} response lacks {missing} (the others are sent)"
+        reset = resp.headers["X-RateLimit-Reset"].strip()
         assert reset.isdigit() and int(reset) > time.time() - 60, f"X-RateLimit-Reset is no Unix time: {reset!r}"
-    remaining = [int(r.headers["X-RateLimit-Remaining"]) for r in burst.before]
-    assert remaining == sorted(remaining, reverse=True), f"X-RateLimit-Remaining does not count down: {remaining}"
+
+
+@pytest.mark.claim("C34")
+def test_rate_limit_remaining_counts_down_to_the_429(burst: Burst) -> None:
+    answers = [r for r in [*burst.before, burst.limited] if r is not None]
+    if not all(h in r.headers for r in answers for h in HEADERS):
+        pytest.skip("not applicable (the target sends no complete set of X-RateLimit headers; see the check above)")
+    seen = [(int(r.headers["X-RateLimit-Remaining"]), r.headers["X-RateLimit-Reset"]) for r in answers]
+    allowed = seen[:-1]  # the answers before the 429
+    for (left, window), (after, next_window) in zip(allowed, allowed[1:], strict=False):
+        if window == next_window:
+            assert after < left, f"X-RateLimit-Remaining does not count down within one window: {seen}"
+    limit = int(answers[0].headers["X-RateLimit-Limit"])
+    assert all(0 <= left <= limit for left, _ in seen), f"X-RateLimit-Remaining outside 0..{limit}: {seen}"
+    assert seen[-1][0] == 0, f"the 429 came with X-RateLimit-Remaining {seen[-1][0]}, not 0"
 
 
 @pytest.mark.claim("C32")

@@ -1,7 +1,10 @@
 """Layer (b): a hypothesis state machine that drives the key lifecycle over HTTP against an in-memory model.
 
-Tolerant of what the docs leave open: ids and field names are found by value, any 2xx revokes, and a
-revoked key may keep working for up to ``--revocation-window`` seconds.
+Tolerant of what the docs leave open: ids and field names are found by value, any 2xx revokes, the status of
+a revoke the docs do not describe (again, or of another organisation's key) is not checked, only its effect,
+and a revoked key may keep working for up to ``--revocation-window`` seconds. Waits go through the run's
+``Revocation``: once revocation is seen not to hold, a replay does not wait again, so shrinking a failing
+sequence costs no real time.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from hypothesis.stateful import (
 from .client import KEY_SCOPES, Api, Created
 from .redact import ENV_PREFIX
 from .responses import describe
+from .revocation import Revocation
 from .shapes import matches
 from .target import Target
 
@@ -51,8 +55,13 @@ class Model:
     confirmed_dead: bool = False
 
 
-def machine(api: Api, target: Target, session: str, session2: str | None) -> type[RuleBasedStateMachine]:
+def machine(
+    api: Api, target: Target, revocation: Revocation, session: str, session2: str | None
+) -> type[RuleBasedStateMachine]:
     window = target.revocation_window
+    # Observed before the machine starts (measured now if no check did yet): where revocation does not
+    # hold, the C16 checks say so, and the model leaves revoking out instead of failing, and shrinking, on it.
+    revokes = revocation.broken is None
 
     class KeyLifecycle(RuleBasedStateMachine):
         active = Bundle("active")
@@ -80,6 +89,7 @@ def machine(api: Api, target: Target, session: str, session2: str | None) -> typ
             wanted = 200 if "products:read" in created.scopes else 403
             assert resp.status_code == wanted, f"active key with {created.scopes}: {describe(resp)}"
 
+        @precondition(lambda self: revokes)
         @rule(target=revoked, key_id=consumes(active))
         def revoke(self, key_id: str) -> str:
             entry = self.model[key_id]
@@ -94,9 +104,12 @@ def machine(api: Api, target: Target, session: str, session2: str | None) -> typ
             if entry.confirmed_dead:  # permanent (C17): no grace the second time
                 resp = api.use(entry.created.secret)
             else:
-                left = max(0.0, window - (time.monotonic() - (entry.revoked_at or 0)))
-                resp = api.wait_for_status(entry.created.secret, 401, left)
-            assert resp.status_code == 401, f"revoked key: {describe(resp)}"
+                resp = revocation.revoked_key_status(
+                    lambda: api.use(entry.created.secret),
+                    entry.revoked_at or 0.0,
+                    "GET /v1/products answers {status} to a revoked key",
+                )
+            assert resp.status_code == 401, f"revoked key (C16): {describe(resp)}"
             entry.confirmed_dead = True
 
         @rule(key_id=revoked)
@@ -105,9 +118,7 @@ def machine(api: Api, target: Target, session: str, session2: str | None) -> typ
             resp = api.request("DELETE", f"/v1/auth/api-keys/{key_id}", session=entry.created.session)
             # The docs give no status for revoking a revoked key (ours is 404, checked as an assumption
             # elsewhere): refusing it or treating it as done are both fine; bringing the key back is not.
-            assert resp.status_code in (404, 409, 410) or 200 <= resp.status_code < 300, (
-                f"second revoke: {describe(resp)}"
-            )
+            assert resp.status_code < 500, f"second revoke: {describe(resp)}"
             if entry.confirmed_dead:
                 use = api.use(entry.created.secret)
                 assert use.status_code == 401, f"a second revoke restored the key (C17): {describe(use)}"
@@ -118,7 +129,11 @@ def machine(api: Api, target: Target, session: str, session2: str | None) -> typ
             entry = self.model[key_id]
             other = session2 if entry.created.session == session else session
             resp = api.request("DELETE", f"/v1/auth/api-keys/{key_id}", session=other)
-            assert resp.status_code in (403, 404), f"foreign revoke: {describe(resp)}"
+            # No status is documented for this (C4, C15): only that the key stays as it was.
+            assert resp.status_code < 500, f"foreign revoke: {describe(resp)}"
+            if "products:read" in entry.created.scopes:
+                use = api.use(entry.created.secret)
+                assert use.status_code == 200, f"another organisation revoked the key (C4): {describe(use)}"
 
         @rule()
         def list_matches_model(self) -> None:
@@ -144,6 +159,12 @@ def machine(api: Api, target: Target, session: str, session2: str | None) -> typ
     return KeyLifecycle
 
 
-def test_key_lifecycle_matches_the_model(api: Api, target: Target, session: str) -> None:
-    lifecycle = machine(api, target, session, target.session2)
+def test_key_lifecycle_matches_the_model(api: Api, target: Target, revocation: Revocation, session: str) -> None:
+    if revocation.delay is None and revocation.broken is None:
+        probe = api.create_key(session, ["products:read"], label="model-probe")
+        assert probe.secret and 200 <= api.revoke(session, probe).status_code < 300, "cannot revoke a key (C15)"
+        revocation.revoked_key_status(
+            lambda: api.use(probe.secret), time.monotonic(), "GET /v1/products answers {status} to a revoked key"
+        )
+    lifecycle = machine(api, target, revocation, session, target.session2)
     run_state_machine_as_test(lifecycle, settings=settings(settings.default, deadline=None, database=None))

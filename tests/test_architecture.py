@@ -8,6 +8,13 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "mock_server"
+CONTRACT = PACKAGE.parent / "contract_tests"
+# All the contract suite takes from the mock (ARCHITECTURE.md, "The contract suite"): create_app, to start
+# the mock as its default target, and the one function that finds keys in any encoding, to mask reports.
+CONTRACT_MAY_IMPORT = {
+    "local.py": {"mock_server", "mock_server.create_app"},
+    "redact.py": {"mock_server.redaction", "mock_server.redaction.mask_secrets"},
+}
 
 # What each layer may import from mock_server (besides itself). The leaves import nothing of it.
 ALLOWED: dict[str, set[str]] = {
@@ -32,9 +39,9 @@ def layer_of(path: Path) -> str:
     return relative.parts[0] if len(relative.parts) > 1 else relative.stem
 
 
-def imported_modules(path: Path) -> set[str]:
+def imported_modules(path: Path, root: Path = PACKAGE) -> set[str]:
     """Absolute names of the modules ``path`` imports, relative imports resolved against its package."""
-    package = ["mock_server", *path.relative_to(PACKAGE).parent.parts]
+    package = [root.name, *path.relative_to(root).parent.parts]
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -80,8 +87,8 @@ def test_every_module_belongs_to_a_layer_or_is_an_entry_point() -> None:
 
 def test_no_module_is_over_250_lines() -> None:
     long = {
-        str(p.relative_to(PACKAGE)): n
-        for p in PACKAGE.rglob("*.py")
+        str(p.relative_to(PACKAGE.parent)): n
+        for p in [*PACKAGE.rglob("*.py"), *CONTRACT.glob("*.py")]
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 250
     }
     assert not long, f"split these modules: {long}"
@@ -92,3 +99,53 @@ def test_the_layer_check_sees_a_violation() -> None:
     names = imported_modules(PACKAGE / "state" / "state.py")
     assert "mock_server.errors" in names
     assert "mock_server.state.key_store" in names
+
+
+@pytest.mark.parametrize("path", sorted(CONTRACT.glob("*.py")), ids=lambda p: p.name)
+def test_contract_suite_takes_from_the_mock_only_what_starts_it(path: Path) -> None:
+    reached = {n for n in imported_modules(path, CONTRACT) if n.split(".")[0] == "mock_server"}
+    extra = sorted(reached - CONTRACT_MAY_IMPORT.get(path.name, set()))
+    assert not extra, f"contract_tests/{path.name} imports {extra} from the mock (ARCHITECTURE.md: the contract suite)"
+
+
+def _contract_import_graph() -> dict[str, set[str]]:
+    modules = {p.stem for p in CONTRACT.glob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for path in CONTRACT.glob("*.py"):
+        names = imported_modules(path, CONTRACT)
+        graph[path.stem] = {
+            n.split(".")[1] for n in names if n.startswith("contract_tests.") and n.split(".")[1] in modules
+        } - {path.stem}
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_contract_suite_modules_import_without_a_cycle() -> None:
+    cycle = _cycle(_contract_import_graph())
+    assert cycle is None, f"import cycle in contract_tests: {' -> '.join(cycle or [])}"
+
+
+def test_the_cycle_check_sees_a_cycle() -> None:
+    assert _cycle({"client": {"responses"}, "responses": {"client"}}) == ["client", "responses", "client"]
+    assert "responses" in _contract_import_graph()["client"]

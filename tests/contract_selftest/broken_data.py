@@ -9,7 +9,6 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from .middleware import Middleware, body_json, flat_error, json_response, set_json
-from .servers import DocsMinimal
 
 PRODUCTS, PASSPORTS = "/v1/products", "/v1/passports"
 
@@ -89,13 +88,19 @@ class ProductListBareArray(_Rewrite):  # C37
         return (status, data["data"]) if request.path == PRODUCTS and "data" in data else None
 
 
-class CursorHasMoreText(DocsMinimal):  # C38: the cursor variant, with hasMore as text
-    def product_list(self, request: Request, body: bytes) -> Response:
-        response = super().product_list(request, body)
+class CursorHasMoreText:  # C38: the cursor form of the reference server, with hasMore as text
+    def __init__(self, app: Any) -> None:
+        from .reference.app import Reference
+        from .reference.switches import Switches
+
+        self.app = Reference(Switches(paging="cursor"))  # the mock pages another way; ``app`` is not used
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        response = Response.from_app(self.app, environ, buffered=True)
         data = body_json(response)
         if isinstance(data, dict) and "hasMore" in data:
             set_json(response, {**data, "hasMore": "yes" if data["hasMore"] else "no"})
-        return response
+        return response(environ, start_response)
 
 
 class ProductsWriteUnchecked(Middleware):  # C39
@@ -152,20 +157,43 @@ class DuplicateAs422(_Rewrite):  # C42
         return (422, {**data, "error": "validation_error", "status": 422}) if status == 409 else None
 
 
-class MissingGtin400(Middleware):  # C43
+class MissingGtinNamesAnotherField(Middleware):  # C43: a missing gtin is a 422 that names another field
     def handle(self, request: Request, body: bytes) -> Response:
         sent = _payload(body)
         if request.method == "POST" and request.path == PRODUCTS and isinstance(sent, dict) and "gtin" not in sent:
-            return flat_error(400, "bad_request", "Missing required fields.")
+            return flat_error(422, "validation_error", "name is required", "name")
         return self.forward(request, body)
 
 
-class Gtin12Refused(Middleware):  # C44
+class GtinSeparatorsNotStripped(Middleware):  # C44: spaces and dashes inside a GTIN are refused, not stripped
     def handle(self, request: Request, body: bytes) -> Response:
         sent = _payload(body)
         gtin = sent.get("gtin") if isinstance(sent, dict) else None
-        if request.method == "POST" and isinstance(gtin, str) and len(re.sub(r"[\s-]", "", gtin)) == 12:
-            return flat_error(422, "validation_error", "GTIN must be 8, 13 or 14 digits.", "gtin")
+        if request.method == "POST" and isinstance(gtin, str) and re.search(r"[\s-]", gtin.strip()):
+            return flat_error(422, "validation_error", "GTIN must hold digits only.", "gtin")
+        return self.forward(request, body)
+
+
+class DefaultPageOfTen(Middleware):  # C37: a page holds 10 items unless the client asks for another size
+    def handle(self, request: Request, body: bytes) -> Response:
+        if request.method == "GET" and request.path == PRODUCTS and "limit" not in request.args:
+            query = "&".join(filter(None, [request.query_string.decode("latin-1"), "limit=10"]))
+            return self.forward(request, body, query=query)
+        return self.forward(request, body)
+
+
+class PageSizeNotCapped(Middleware):  # C37: a page size over 100 is served in full
+    def handle(self, request: Request, body: bytes) -> Response:
+        asked = request.args.get("limit", "")
+        if request.method == "GET" and request.path == PRODUCTS and asked.isdigit() and int(asked) > 100:
+            items: list[Any] = []
+            while len(items) < int(asked):
+                page = body_json(self.forward(request, b"", query=f"limit=100&offset={len(items)}"))
+                items += page["data"]
+                if not page["data"]:
+                    break
+            pagination = {"total": len(items), "limit": int(asked), "offset": 0}
+            return json_response(200, {"data": items[: int(asked)], "pagination": pagination})
         return self.forward(request, body)
 
 

@@ -92,11 +92,11 @@ class ValidationAs400(Middleware):  # C29: invalid values are 400 bad_request, n
         return response
 
 
-class UnknownIdWrongStatus(Middleware):  # C27
+class UnknownIdWrongCode(Middleware):  # C27: a 404 whose code is not not_found
     def handle(self, request: Request, body: bytes) -> Response:
         response = self.forward(request, body)
         if revoke_id(request) and response.status_code == 404:
-            return flat_error(400, "bad_request", "Bad key id.")
+            return flat_error(404, "key_missing", "No such key.")
         return response
 
 
@@ -167,4 +167,16 @@ class NoResetHeader(RateLimited):  # C34
 class MissingRetryAfter(RateLimited):  # C35
     def change(self, response: Response) -> Response:
         response.headers.pop("Retry-After", None)
+        return response
+
+
+class RemainingNeverDecreases(RateLimited):  # C34: X-RateLimit-Remaining stays at the limit
+    def change(self, response: Response) -> Response:
+        response.headers["X-RateLimit-Remaining"] = str(self.limit)
+        return response
+
+
+class RetryAfterEverywhere(RateLimited):  # C35: Retry-After on every answer, not only on a 429
+    def change(self, response: Response) -> Response:
+        response.headers.setdefault("Retry-After", "60")
         return response

@@ -1,4 +1,4 @@
-"""Servers that break one documented rule of the format of key responses each (C3, C21, C22)."""
+"""Servers that break one documented rule of the format of key responses each (C3, C12, C21, C22)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 from werkzeug.wrappers import Request, Response
 
-from .middleware import KEYS, Middleware, bearer, is_list
+from .middleware import KEYS, Middleware, bearer, body_json, is_list, set_json
 
 
 class ListAsText(Middleware):  # C21
@@ -37,4 +37,28 @@ class OtherKeyPrefix(Middleware):  # C3: keys start with ek_test_, not sk_test_
     def _out(response: Response) -> Response:
         if response.data:
             response.set_data(re.sub(r"\bsk_(test|live)_", r"ek_\1_", response.get_data(True)))
+        return response
+
+
+class LivePrefixOnTestKeys(Middleware):  # C3: keys of the test environment start with sk_live_
+    def handle(self, request: Request, body: bytes) -> Response:
+        token = bearer(request)
+        if token and token.startswith("sk_live_"):
+            headers = {"Authorization": "Bearer sk_test_" + token[len("sk_live_") :]}
+            return self._out(self.forward(request, body, headers=headers))
+        return self._out(self.forward(request, body))
+
+    @staticmethod
+    def _out(response: Response) -> Response:
+        if response.data:
+            response.set_data(re.sub(r"\bsk_test_", "sk_live_", response.get_data(True)))
+        return response
+
+
+class UnauthorizedEchoesKey(Middleware):  # C12: a 401 repeats the key it refused
+    def handle(self, request: Request, body: bytes) -> Response:
+        response = self.forward(request, body)
+        token = bearer(request)
+        if response.status_code == 401 and token:
+            set_json(response, {**body_json(response), "message": f"Invalid API key: {token}"})
         return response

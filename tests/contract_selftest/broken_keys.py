@@ -67,9 +67,11 @@ class CreateCacheable(Middleware):  # C12
         return response
 
 
-class RevokeIgnored(Middleware):  # C16
+class RevokeIgnored(Middleware):  # C16: a revoke of one's own key answers as if done, and nothing happens
     def handle(self, request: Request, body: bytes) -> Response:
-        if revoke_id(request) and request.cookies.get(SESSION):
+        key_id = revoke_id(request)
+        org = self.state.session_org(request.cookies.get(SESSION, ""))
+        if key_id and org and any(k.id == key_id for k in self.state.keys.list(org)):
             return Response(status=204)
         return self.forward(request, body)
 
@@ -89,6 +91,15 @@ class RevokedWorksOnOneOperation(Middleware):  # C16: enforced everywhere but on
         if _creates_key(request, response):
             org = self.state.session_org(request.cookies.get(SESSION, "")) or ""
             self.orgs[body_json(response)["id"]] = {"org": org}
+        return response
+
+
+class RevokedKeyGets403(Middleware):  # C16: a revoked key gets 403, not 401
+    def handle(self, request: Request, body: bytes) -> Response:
+        response = self.forward(request, body)
+        token = bearer(request)
+        if response.status_code == 401 and token and self.revoked(token):
+            return flat_error(403, "forbidden", "This key was revoked.")
         return response
 
 

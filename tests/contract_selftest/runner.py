@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from hypothesis import settings
 
 FULL_KEY = re.compile(r"sk_(?:test|live)_[A-Za-z0-9]{16,}")
 SESSIONS = {"EULABEL_SESSION": "sess_quinta_demo", "EULABEL_SESSION_2": "sess_textil_demo"}
+TRACKED = (*SESSIONS, "EULABEL_API_KEY", "EULABEL_MOCK_CONTROL_TOKEN")  # set only as a run asks
 
 
 @dataclass
@@ -48,6 +51,19 @@ class SuiteRun:
             assert not FULL_KEY.search(text), f"a full key leaked into the {where}"
 
 
+@contextmanager
+def served_reference(switches: Any, tmp: Path) -> Iterator[tuple[str, list[str]]]:
+    """The reference server with ``switches``: its ``/v1`` URL and the options the suite needs for it."""
+    from .reference.wire import serve
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    url, stop, ca = serve(switches, tmp)
+    try:
+        yield url + "/v1", ([f"--ca-bundle={ca}"] if ca else [])
+    finally:
+        stop()
+
+
 def run_suite(
     url: str,
     tmp: Path,
@@ -59,9 +75,12 @@ def run_suite(
     """``pytest --pyargs contract_tests[.module …] --base-url url *args`` in this process."""
     tmp.mkdir(parents=True, exist_ok=True)
     report, junit = tmp / "claims.json", tmp / "junit.xml"
-    saved = {k: os.environ.get(k) for k in (*SESSIONS, "EULABEL_API_KEY")}
+    wanted = env if env is not None else SESSIONS
+    saved = {k: os.environ.get(k) for k in {*TRACKED, *wanted}}
     profile = settings.get_current_profile_name()
-    os.environ.update(env if env is not None else SESSIONS)
+    for name in TRACKED:
+        os.environ.pop(name, None)
+    os.environ.update(wanted)
     try:
         targets = [f"contract_tests.{m.removesuffix('.py')}" for m in modules] or ["contract_tests"]
         code = pytest.main(
