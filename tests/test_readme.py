@@ -61,7 +61,7 @@ WALKTHROUGH = "README.md"  # the curl walkthrough whose every answer is checked
 
 def test_every_fenced_block_is_tagged_with_a_known_kind() -> None:
     found = blocks()
-    untagged = [block.document for block in found if block.kind not in KINDS]
+    untagged = [block.name for block in found if block.kind not in KINDS]
     assert found and not untagged, f"blocks without a known <!-- readme: KIND --> tag in {untagged}"
     assert {block.kind for block in found} >= KINDS  # every kind is used, so no runner is dead
 
