@@ -88,9 +88,23 @@ def test_ci_script_runs_the_checks_and_exactly_the_readme_test_command() -> None
         'step "mypy" mypy',
     ):
         assert check in script
-    assert "CHECKED=(mock_server contract_tests tests)" in script
+    assert "CHECKED=(mock_server contract_tests tests bench st)" in script
     mypy = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]["mypy"]
-    assert mypy["files"] == ["mock_server", "contract_tests", "tests"]
+    assert mypy["files"][:5] == ["mock_server", "contract_tests", "tests", "bench", "st"]
+
+
+def test_every_bench_script_is_linted_and_type_checked() -> None:
+    # A script without the .py suffix is skipped by a directory walk: each is named in the config.
+    tool = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]
+    scripts = sorted(
+        f"bench/{p.name}"
+        for p in (REPO / "bench").iterdir()
+        if p.suffix != ".py" and p.is_file() and p.read_bytes().startswith(b"#!/usr/bin/env python")
+    )
+    assert scripts, "no bench script found: the check would pass vacuously"
+    assert sorted(tool["ruff"]["extend-include"]) == scripts
+    assert sorted(set(tool["mypy"]["files"]) - {"mock_server", "contract_tests", "tests", "bench", "st"}) == scripts
+    assert tool["mypy"]["scripts_are_modules"] is True
 
 
 @pytest.fixture(scope="module")
