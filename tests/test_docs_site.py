@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from mkdocs_hooks import expand_includes, headings_down, listed_pages, rewrite_links
-from tests.documentation import of_kind, pages, text
-from tests.environments import REPO, derived_venv
-from tests.test_install_docs import checkout_copy, run_block
+from tests.support.documentation import of_kind, pages, text
+from tests.support.environments import REPO, checkout_copy, derived_venv, run_block
 
 
 @pytest.mark.parametrize(

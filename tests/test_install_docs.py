@@ -1,6 +1,6 @@
 """The install blocks of the README and of docs/install.md, run as written, offline.
 
-Each installs into a throw-away virtualenv (tests/environments.py) what a QA machine or CI runner
+Each installs into a throw-away virtualenv (tests/support/environments.py) what a QA machine or CI runner
 would get: the dependencies come from the running environment, never from a network, and the build
 backend too (``PIP_NO_BUILD_ISOLATION=0`` means "do not isolate the build"). Each builds or installs
 a package, so all are in the slow tier.
@@ -8,61 +8,25 @@ a package, so all are in the slow tier.
 
 from __future__ import annotations
 
-import os
 import shutil
-import site
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.documentation import of_kind
-from tests.environments import OFFLINE, REPO, clean_env, derived_venv, site_packages
+from tests.support.documentation import of_kind
+from tests.support.environments import (
+    REPO,
+    RUNNING,
+    checkout_copy,
+    clean_env,
+    derived_venv,
+    run_block,
+    venv_without_this_package,
+)
 
 pytestmark = pytest.mark.slow
-RUNNING = Path(sys.executable).parent
-
-
-def checkout_copy(directory: Path) -> Path:
-    """The checkout as a reader has it, without what tests and tools leave in it."""
-    ignored = shutil.ignore_patterns(".git", "site", "dist", "build", "reports", ".*cache*", "__pycache__", ".venv")
-    shutil.copytree(REPO, directory, ignore=ignored)
-    return directory
-
-
-def venv_without_this_package(directory: Path) -> Path:
-    """A virtualenv with the running environment's packages but not eulabel-mock; returns its python.
-
-    derived_venv shows pip the running environment's editable eulabel-mock, so an install by name
-    would be "already satisfied" and install nothing. Here the running environment's packages are
-    linked one by one into a directory of their own, leaving out this package's.
-    """
-    python = derived_venv(directory, pip_command=True)
-    others = directory / "running-packages"
-    others.mkdir()
-    for packages in map(Path, site.getsitepackages()):
-        for entry in packages.iterdir():
-            if entry.name.lower().startswith(("eulabel_mock", "_eulabel_mock")) or (others / entry.name).exists():
-                continue
-            (others / entry.name).symlink_to(entry)
-    (site_packages(python) / "_running_environment.pth").write_text(f"{others}\n")
-    return python
-
-
-def run_block(code: str, cwd: Path, bin_dir: Path, **env: str) -> None:
-    """``code`` under bash in ``cwd``, its ``python`` and ``pip`` those of ``bin_dir``."""
-    environment = clean_env(
-        PATH=f"{bin_dir}{os.pathsep}{RUNNING}{os.pathsep}{os.environ['PATH']}",
-        PIP_NO_BUILD_ISOLATION="0",
-        **OFFLINE,
-        **env,
-    )
-    proc = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", code], cwd=cwd, env=environment, capture_output=True, text=True, timeout=600
-    )
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
 
 
 def installed_location(python: Path, module: str) -> Path:

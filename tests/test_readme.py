@@ -1,5 +1,5 @@
 """Every fenced block of README.md and of the pages under docs/ runs: each is tagged
-``<!-- readme: KIND -->`` naming how (tests/documentation.py finds them). The README stays a front door.
+``<!-- readme: KIND -->`` naming how (tests/support/documentation.py finds them). The README stays a front door.
 
 Blocks that build environments (the virtualenv, installs, the site) run in tests/test_install_docs.py
 and tests/test_docs_site.py, in the slow tier.
@@ -24,10 +24,11 @@ import pytest
 import yaml
 
 from mock_server import EulabelMock
-from tests.documentation import Block, blocks, blocks_of_kind, of_kind, pages, text
-from tests.environments import OFFLINE, REPO, clean_env, derived_venv
+from tests.support.documentation import FULL_KEY, Block, blocks, blocks_of_kind, of_kind, pages, text
+from tests.support.environments import OFFLINE, REPO, clean_env, derived_venv
+from tests.support.fresh_project import run_pytest
 
-__all__ = ["FULL_KEY", "of_kind"]  # tests/test_st_run.py and others read blocks through here
+__all__ = ["FULL_KEY", "of_kind"]  # read through here by tests written before tests/support/documentation.py
 
 # Kinds a page may use, each run by a test below or in the files the module docstring names.
 KINDS = {
@@ -53,7 +54,6 @@ KINDS = {
     "index-install",
     "synopsis",
 }
-FULL_KEY = re.compile(r"sk_(test|live)_[A-Za-z0-9]{20,}")
 CONTRACT_SUITE = REPO / "contract_tests" / "conftest.py"
 README_LINES = 250
 WALKTHROUGH = "README.md"  # the curl walkthrough whose every answer is checked
@@ -129,9 +129,23 @@ def test_ci_script_runs_the_checks_and_exactly_the_readme_test_command() -> None
         'step "mypy" mypy',
     ):
         assert check in script
-    assert "CHECKED=(mock_server contract_tests tests)" in script
+    assert "CHECKED=(mock_server contract_tests tests bench st mkdocs_hooks.py)" in script
     mypy = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]["mypy"]
-    assert mypy["files"] == ["mock_server", "contract_tests", "tests"]
+    assert mypy["files"][:5] == ["mock_server", "contract_tests", "tests", "bench", "st"]
+
+
+def test_every_bench_script_is_linted_and_type_checked() -> None:
+    # A script without the .py suffix is skipped by a directory walk: each is named in the config.
+    tool = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]
+    scripts = sorted(
+        f"bench/{p.name}"
+        for p in (REPO / "bench").iterdir()
+        if p.suffix != ".py" and p.is_file() and p.read_bytes().startswith(b"#!/usr/bin/env python")
+    )
+    assert scripts, "no bench script found: the check would pass vacuously"
+    assert sorted(tool["ruff"]["extend-include"]) == scripts
+    assert sorted(set(tool["mypy"]["files"]) - {"mock_server", "contract_tests", "tests", "bench", "st"}) == scripts
+    assert tool["mypy"]["scripts_are_modules"] is True
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +163,7 @@ def editable_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv / "bin" / "python"
 
 
+@pytest.mark.slow  # runs the README's install
 def test_install_command_gives_an_editable_package_with_its_command(editable_python: Path, tmp_path: Path) -> None:
     proc = subprocess.run(
         [str(editable_python), "-c", "import mock_server; print(mock_server.__file__)"],
@@ -176,6 +191,7 @@ def start_block(command: str, python: Path, cwd: Path) -> tuple[subprocess.Popen
     return proc, proc.stdout.readline()
 
 
+@pytest.mark.slow  # installs the package from a wheel
 @pytest.mark.parametrize("index", range(2))
 def test_serve_commands_print_the_ready_line_and_stop_cleanly(
     installed_python: Path, tmp_path: Path, index: int
@@ -246,44 +262,26 @@ def pytest_projects() -> list[str]:
     return sorted({block.document for block in blocks_of_kind("pytest-file")})
 
 
+@pytest.mark.slow  # installs the package from a wheel
 @pytest.mark.parametrize("document", pytest_projects())
 def test_pytest_samples_pass_in_a_fresh_project(installed_python: Path, tmp_path: Path, document: str) -> None:
     samples = [block for block in blocks() if block.document == document]
     test_files = [block.code for block in samples if block.kind == "pytest-file"]
-    for index, code in enumerate(test_files):
-        (tmp_path / f"test_sample_{index}.py").write_text(code)
     conftests = [block.code for block in samples if block.kind == "pytest-conftest"]
-    (tmp_path / "conftest.py").write_text("\n\n".join(conftests))
-    proc = subprocess.run(
-        [str(installed_python), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=tmp_path,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    files = {f"test_sample_{index}.py": code for index, code in enumerate(test_files)}
+    proc = run_pytest(tmp_path, files={**files, "conftest.py": "\n\n".join(conftests)}, python=installed_python)
     assert proc.returncode == 0, proc.stdout[-3000:]
     defined = sum(code.count("\ndef test_") + code.startswith("def test_") for code in test_files)
     assert f"{defined} passed" in proc.stdout, proc.stdout[-3000:]
 
 
-def pytest_help() -> str:
-    """What ``pytest --help`` lists with this package installed: its plugin's options included."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "--help", "-p", "no:cacheprovider"],
-        cwd=REPO,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return proc.stdout
-
-
-def test_synopsis_blocks_use_only_options_pytest_knows() -> None:
-    # pytest's help shows one spelling of options that differ only by dashes (--junitxml, --junit-xml).
-    known = {option.replace("-", "") for option in re.findall(r"(?<![\w-])--[a-z][\w-]*", pytest_help())}
+@pytest.mark.slow  # pytest --help in a subprocess loads every plugin: seconds
+def test_synopsis_blocks_use_only_options_pytest_knows(tmp_path: Path) -> None:
+    # What `pytest --help` lists with this package installed, its plugin's options included; it shows
+    # one spelling of options that differ only by dashes (--junitxml, --junit-xml).
+    help_text = run_pytest(tmp_path, "--help").stdout
+    known = {option.replace("-", "") for option in re.findall(r"(?<![\w-])--[a-z][\w-]*", help_text)}
+    assert "--base-url" in help_text
     for block in blocks_of_kind("synopsis"):
         subprocess.run(["bash", "-n", "-c", block.code], check=True)  # it parses as shell
         used = re.findall(r"(?<![\w-])--[a-z][\w-]*", block.code)
@@ -349,6 +347,7 @@ def stop(pid: int) -> None:
     os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.slow  # installs the package from a wheel
 def test_ci_job_starts_the_mock_and_exports_its_url(installed_python: Path, tmp_path: Path) -> None:
     base_url, pid = run_start_step(installed_python, tmp_path)
     try:

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from mkdocs_hooks import included
-from tests.environments import REPO
+from tests.support.environments import REPO
 
 DOCS = REPO / "docs"
 BLOCK = re.compile(r"^(?P<indent>[ ]*)```(?P<lang>\S*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.S | re.M)
 TAG = re.compile(r"<!-- readme: (?P<kind>[a-z-]+) -->\s*$")
+FULL_KEY = re.compile(r"sk_(test|live)_[A-Za-z0-9]{20,}")  # a secret no block may print
 
 
 class Block(NamedTuple):
