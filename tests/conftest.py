@@ -67,7 +67,7 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     """A run that includes these tests uses every core (pytest-xdist), unless ``-n`` is given.
 
     Not an ``addopts`` entry in pyproject.toml: that would also split the contract suite when it runs
-    on its own (``pytest contract_tests --base-url ...``, the README's CI and QA commands), and its
+    on its own (``pytest contract_tests --base-url ...``, the CI and QA commands of docs/), and its
     claims report must see every response of the run in one process. This hook only exists when
     pytest loads this directory's conftest, i.e. when the run includes ``tests/``.
     """

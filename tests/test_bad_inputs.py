@@ -43,7 +43,7 @@ def test_bad_input_gets_its_documented_json_error(mock: Target, secrets: dict[st
     answer = mock.send(case, authorization(case, secrets))
     status, code = case.on.get(mock.name, (case.status, case.code))
     assert FAKE_KEY[12:].encode() not in answer.body
-    if code is None:  # a bare answer of the server's own HTTP layer (README, "Serving")
+    if code is None:  # a bare answer of the server's own HTTP layer (docs/serving.md)
         assert (answer.status, answer.body) == (status, b""), answer
         return
     assert answer.content_type == "application/json", answer

@@ -132,8 +132,8 @@ def test_help_documents_the_exit_codes() -> None:
     assert "0  stopped cleanly" in proc.stdout and "2  bad configuration" in proc.stdout
 
 
-def test_readme_documents_the_same_exit_codes() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "| `0` | stopped cleanly" in readme
-    assert "| `2` | bad configuration" in readme
-    assert "anything else is a bug" in readme
+def test_the_options_page_documents_the_same_exit_codes() -> None:
+    page = (REPO / "docs" / "options.md").read_text(encoding="utf-8")
+    assert "| `0` | stopped cleanly" in page
+    assert "| `2` | bad configuration" in page
+    assert "anything else is a bug" in page

@@ -1,8 +1,8 @@
 """The contract suite runs from the installed package, with no checkout and no project configuration.
 
-The package registers its own options and markers (entry point ``contract_tests.plugin``), so the README's
-QA form ``pytest --pyargs contract_tests --base-url URL`` works in an empty directory, and naming the plugin
-again with ``-p`` does not register its options twice.
+The package registers its own options and markers (entry point ``contract_tests.plugin``), so the QA
+form of docs/qa.md, ``pytest --pyargs contract_tests --base-url URL``, works in an empty directory, and
+naming the plugin again with ``-p`` does not register its options twice.
 """
 
 from __future__ import annotations

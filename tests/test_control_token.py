@@ -1,6 +1,7 @@
-"""An optional control-plane token, a warning when exposed without one, and no demo sessions (issue 10, item 9).
+"""An optional control-plane token, a warning when exposed without one, and no demo sessions .
 
-The docs have no control plane; these are this project's choices, documented in the README.
+The docs have no control plane; these are this project's choices, documented in docs/options.md and
+docs/control-plane.md.
 """
 
 from __future__ import annotations

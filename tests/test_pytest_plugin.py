@@ -187,9 +187,9 @@ def test_a_bad_fixture_setting_value_names_the_key(tmp_path: Path) -> None:
         EulabelMock({"REVOCATION_DELAY": -5})
 
 
-def test_readme_lists_every_fixture_setting() -> None:
+def test_the_integrator_page_lists_every_fixture_setting() -> None:
     from mock_server.app import DEFAULTS
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    listed = set(re.findall(r"^   \| `([A-Z_]+)` \|", readme, re.M))
+    page = (REPO / "docs" / "integrator.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^   \| `([A-Z_]+)` \|", page, re.M))
     assert listed == set(DEFAULTS)

@@ -1,7 +1,7 @@
 """--state FILE as an SQLite database: crash safety, JSON migration, file mode, and what writes.
 
-The docs say nothing about a state file (it is the mock's own feature); the README's Persistence
-section is the spec these tests check.
+The docs say nothing about a state file (it is the mock's own feature); docs/persistence.md
+is the spec these tests check.
 """
 
 from __future__ import annotations
