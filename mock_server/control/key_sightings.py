@@ -105,7 +105,8 @@ def _base64_texts(run: str) -> list[str]:
     texts = []
     for skip in range(4):  # the run may start with characters of the text before it
         part = plain[skip:]
-        part = part[: len(part) - len(part) % 4]
+        part = part[: len(part) - 1] if len(part) % 4 == 1 else part
+        part += "=" * (-len(part) % 4)  # a cut end still decodes, so a key at the end keeps its last characters
         try:
             texts.append(base64.b64decode(part, validate=True).decode("latin-1"))
         except (binascii.Error, ValueError):
