@@ -63,7 +63,7 @@ def test_a_client_that_resends_a_422_gets_a_c36_finding_naming_the_calls(app: Fl
     assert (found["claim"], found["rule"], found["keyId"]) == ("C36", "retried_client_error", client.key_id)
     assert found["count"] == 5 and found["entries"] == [2, 3, 4, 5, 6]  # entry 1 created the key
     assert found["prefix"].startswith("sk_test_") and len(found["prefix"]) == 12
-    assert "4 more time(s)" in found["message"] and "429 and 5xx" in found["fix"]
+    assert "sent 4 more times unchanged" in found["message"] and "429 and 5xx" in found["fix"]
 
 
 def test_a_client_that_calls_on_after_a_429_gets_a_c35_finding(app: Flask) -> None:

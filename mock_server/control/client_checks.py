@@ -54,8 +54,13 @@ def epoch(entry: dict[str, Any]) -> float:
     return datetime.fromisoformat(str(entry["time"]).replace("Z", "+00:00")).timestamp()
 
 
-def finding(claim: str, rule: str, key_id: str | None, facts: Facts, shown: list[dict[str, Any]], message: str,
-            **extra: Any) -> dict[str, Any]:  # fmt: skip
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def finding(
+    claim: str, rule: str, key_id: str | None, facts: Facts, shown: list[dict[str, Any]], message: str, **extra: Any
+) -> dict[str, Any]:
     known = facts(key_id) if key_id else None
     return {
         "claim": claim,
@@ -109,7 +114,7 @@ def _close(runs: dict[str, list[dict[str, Any]]], key_id: str | None, facts: Fac
             first = run[0]
             message = (
                 f"{first['method']} {first['path']} answered {first['status']} was sent "
-                f"{len(run) - 1} more time(s) unchanged."
+                f"{plural(len(run) - 1, 'more time')} unchanged."
             )
             out.append(finding("C36", "retried_client_error", key_id, facts, run, message))
     runs.clear()
@@ -139,7 +144,7 @@ def retry_after_ignored(entries: list[dict[str, Any]], facts: Facts) -> list[dic
 
 def _close_early(run: list[dict[str, Any]], wait: float, key_id: str | None, facts: Facts, out: list[Any]) -> None:
     if len(run) > 1:
-        message = f"{len(run) - 1} call(s) within the Retry-After of a 429 ({wait:g} s)."
+        message = f"{plural(len(run) - 1, 'call')} within the Retry-After of a 429 ({wait:g} s)."
         out.append(finding("C35", "retry_after_ignored", key_id, facts, run, message, retryAfter=wait))
 
 
@@ -156,10 +161,10 @@ def keys_outside_authorization(entries: list[dict[str, Any]], facts: Facts) -> l
             key_id,
             facts,
             shown,
-            f"A key was sent in the {where} in {len(shown)} request(s).",
+            f"A key was sent in {_place(where)} in {plural(len(shown), 'request')}.",
             prefix=prefix,
             sentIn=where,
-        )  # fmt: skip
+        )
         for (key_id, prefix, where), shown in groups.items()
     ]
 
@@ -184,6 +189,6 @@ def bodies_not_json(entries: list[dict[str, Any]], facts: Facts) -> list[dict[st
                 shown.append(e)
                 types.add(mimetype or "no Content-Type")
         if shown:
-            message = f"{len(shown)} request body(ies) sent as {', '.join(sorted(types))}."
+            message = f"{plural(len(shown), 'request body', 'request bodies')} sent as {', '.join(sorted(types))}."
             out.append(finding("C21", "body_not_json", key_id, facts, shown, message))
     return out

@@ -98,6 +98,7 @@ class Journal:
             entries = [e for e in self._entries if e["keyId"] == key_id]
         return [
             {
+                "id": e["id"],
                 "epoch": e["time"],
                 "method": e["method"],
                 "path": e["path"],

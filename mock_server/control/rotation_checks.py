@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .client_checks import Facts, OrgKeys, by_key, epoch, finding
+from .client_checks import Facts, OrgKeys, by_key, epoch, finding, plural
 
 
 def used_after_revocation(entries: list[dict[str, Any]], facts: Facts) -> list[dict[str, Any]]:
@@ -15,7 +15,7 @@ def used_after_revocation(entries: list[dict[str, Any]], facts: Facts) -> list[d
         shown = [e for e in calls if (e["reason"] or {}).get("code") == "key_revoked"]
         if key_id and shown:
             span = epoch(shown[-1]) - epoch(shown[0])
-            message = f"{len(shown)} call(s) after the key's revocation took effect, over {span:g} s."
+            message = f"{plural(len(shown), 'call')} after the key's revocation took effect, over {span:g} s."
             out.append(
                 finding(
                     "C16",
@@ -27,7 +27,7 @@ def used_after_revocation(entries: list[dict[str, Any]], facts: Facts) -> list[d
                     firstCall=shown[0]["time"],
                     lastCall=shown[-1]["time"],
                     spanSeconds=span,
-                )  # fmt: skip
+                )
             )
     return out
 
@@ -65,6 +65,6 @@ def rotation_gaps(entries: list[dict[str, Any]], facts: Facts, org_keys: OrgKeys
                     newKeyId=first["keyId"],
                     newPrefix=new.prefix if new else None,
                     gapSeconds=gap,
-                )  # fmt: skip
+                )
             )
     return out
