@@ -50,7 +50,7 @@ class ClientFindings:
 
 def describe(found: list[dict[str, Any]]) -> str:
     """The findings as a test failure message: one line each, then its fix."""
-    lines = [f"the client broke what the docs ask of clients ({len(found)} finding(s)):"]
+    lines = [f"the client broke what the docs ask of clients ({len(found)} finding{'' if len(found) == 1 else 's'}):"]
     for f in found:
         key = f"{f['keyId']} ({f['prefix']}…)" if f["keyId"] else f"unknown key {f['prefix']}…"
         key = key if f["prefix"] else "no key"
