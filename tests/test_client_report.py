@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.clients import DATA_SCOPES, QUINTA, KeyClient, json_of, key_client, leaks, wine
+from tests.test_redaction_encodings import ENCODINGS, PLACES, decodings, send
 
 GTIN = "4006381333931"  # not among the fixtures' products
 
@@ -232,3 +233,17 @@ def test_the_report_says_how_much_of_the_journal_it_read(app: Flask) -> None:
     key_client(app).get("/v1/products")
     body = json_of(app.test_client().get("/_mock/client-report"))
     assert (body["checked"], body["omitted"], body["journalSize"], body["data"]) == (2, 0, 1000, [])
+
+
+@pytest.mark.parametrize("where", PLACES)
+@pytest.mark.parametrize("name", ENCODINGS)
+def test_a_key_is_recognised_in_every_encoding_and_place_and_never_reported(app: Flask, where: str, name: str) -> None:
+    client, secret = keyed(app)
+    encoded = ENCODINGS[name](secret)
+    if where == "json body" and "\\u" not in encoded:
+        encoded = encoded.replace("\\", "\\\\")
+    send(app, where, encoded)
+    found = [f for f in report(app) if f["claim"] == "C2"]
+    assert [(f["keyId"], f["prefix"]) for f in found] == [(client.key_id, secret[:12])]
+    text = json.dumps(app.test_client().get("/_mock/client-report").get_json())
+    assert not any(secret[12:] in variant for variant in decodings(text)), "the report holds the secret"

@@ -83,14 +83,10 @@ def sightings(
 
 def _candidates(text: str) -> list[str]:
     """The keys in ``text``, literal or percent-, JSON- or base64-encoded, with a canonical prefix."""
-    levels = [text]
-    for _ in range(_DECODE_ROUNDS):
-        decoded = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), unquote(levels[-1]))
-        if decoded == levels[-1]:
-            break
-        levels.append(decoded)
+    levels = _decodings(text)
     for run in _BASE64_RUN.findall(" ".join(levels)):
-        levels.extend(_base64_texts(run))
+        for decoded in _base64_texts(run):
+            levels.extend(_decodings(decoded))  # base64 of a percent-encoded key, say
     out: list[str] = []
     for level in levels:
         for match in _KEY.finditer(level):
@@ -98,6 +94,17 @@ def _candidates(text: str) -> list[str]:
             if secret not in out:
                 out.append(secret)
     return out
+
+
+def _decodings(text: str) -> list[str]:
+    """``text`` and what each round of percent and JSON-escape decoding makes of it."""
+    levels = [text]
+    for _ in range(_DECODE_ROUNDS):
+        decoded = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), unquote(levels[-1]))
+        if decoded == levels[-1]:
+            break
+        levels.append(decoded)
+    return levels
 
 
 def _base64_texts(run: str) -> list[str]:
