@@ -247,3 +247,15 @@ def test_a_key_is_recognised_in_every_encoding_and_place_and_never_reported(app:
     assert [(f["keyId"], f["prefix"]) for f in found] == [(client.key_id, secret[:12])]
     text = json.dumps(app.test_client().get("/_mock/client-report").get_json())
     assert not any(secret[12:] in variant for variant in decodings(text)), "the report holds the secret"
+
+
+@pytest.mark.parametrize("config", [{"CONTROL_TOKEN": "t0ken-for-the-tests-here"}])
+def test_the_report_is_guarded_like_every_other_control_plane_call(app: Flask) -> None:
+    client = app.test_client()
+    assert client.get("/_mock/client-report").status_code == 401
+    assert (
+        client.get("/_mock/client-report", headers={"X-Eulabel-Mock-Token": "t0ken-for-the-tests-here"}).status_code
+        == 200
+    )
+    cross = {"X-Eulabel-Mock-Token": "t0ken-for-the-tests-here", "Sec-Fetch-Site": "cross-site"}
+    assert client.get("/_mock/client-report", headers=cross).status_code == 403
