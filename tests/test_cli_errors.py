@@ -7,8 +7,6 @@ so the table covers each kind of setting both ways.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -16,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from mock_server.cli import EXIT_STATUS
-from tests.environments import REPO, clean_env
+from tests.support.cli import run_cli
+from tests.support.environments import REPO
 
 
 @dataclass(frozen=True)
@@ -91,17 +90,6 @@ CASES = {
         says=("{tmp}/seed/products.json",),
     ),
 }
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mock_server", *args],
-        env=clean_env(**(env or {})),
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from mock_server.testing import EulabelMock
-from tests.browser import FULL_KEY, close_secret, create_key, key_row, shows_a_full_key, sign_in
+from tests.support.browser import FULL_KEY, close_secret, create_key, key_row, shows_a_full_key, sign_in
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PLACEHOLDER = "sk_test_" + "•" * 32

@@ -10,7 +10,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -20,11 +19,10 @@ import pytest
 import yaml
 
 from mock_server import EulabelMock
-from tests.environments import OFFLINE, REPO, clean_env, derived_venv
+from tests.support.environments import OFFLINE, REPO, clean_env, derived_venv
+from tests.support.fresh_project import run_pytest
+from tests.support.readme import FULL_KEY, blocks, of_kind
 
-README = (REPO / "README.md").read_text(encoding="utf-8")
-BLOCK = re.compile(r"^(?P<indent>[ ]*)```(?P<lang>\S*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.S | re.M)
-TAG = re.compile(r"<!-- readme: (?P<kind>[a-z-]+) -->\s*$")
 KINDS = {
     "install",
     "serve",
@@ -40,22 +38,7 @@ KINDS = {
     "control-schema",
     "st-run",
 }
-FULL_KEY = re.compile(r"sk_(test|live)_[A-Za-z0-9]{20,}")
 CONTRACT_SUITE = REPO / "contract_tests" / "conftest.py"
-
-
-def blocks() -> list[tuple[str, str]]:
-    """(kind, code) for every fenced block, in order; an untagged block gets the kind ''."""
-    found = []
-    for match in BLOCK.finditer(README):
-        before = README[: match.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
-        tag = TAG.match(before)
-        found.append((tag.group("kind") if tag else "", textwrap.dedent(match.group("body"))))
-    return found
-
-
-def of_kind(kind: str) -> list[str]:
-    return [code for k, code in blocks() if k == kind]
 
 
 def test_every_fenced_block_is_tagged_with_a_known_kind() -> None:
@@ -105,9 +88,23 @@ def test_ci_script_runs_the_checks_and_exactly_the_readme_test_command() -> None
         'step "mypy" mypy',
     ):
         assert check in script
-    assert "CHECKED=(mock_server contract_tests tests)" in script
+    assert "CHECKED=(mock_server contract_tests tests bench st)" in script
     mypy = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]["mypy"]
-    assert mypy["files"] == ["mock_server", "contract_tests", "tests"]
+    assert mypy["files"][:5] == ["mock_server", "contract_tests", "tests", "bench", "st"]
+
+
+def test_every_bench_script_is_linted_and_type_checked() -> None:
+    # A script without the .py suffix is skipped by a directory walk: each is named in the config.
+    tool = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]
+    scripts = sorted(
+        f"bench/{p.name}"
+        for p in (REPO / "bench").iterdir()
+        if p.suffix != ".py" and p.is_file() and p.read_bytes().startswith(b"#!/usr/bin/env python")
+    )
+    assert scripts, "no bench script found: the check would pass vacuously"
+    assert sorted(tool["ruff"]["extend-include"]) == scripts
+    assert sorted(set(tool["mypy"]["files"]) - {"mock_server", "contract_tests", "tests", "bench", "st"}) == scripts
+    assert tool["mypy"]["scripts_are_modules"] is True
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +122,7 @@ def editable_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv / "bin" / "python"
 
 
+@pytest.mark.slow  # runs the README's install
 def test_install_command_gives_an_editable_package_with_its_command(editable_python: Path, tmp_path: Path) -> None:
     proc = subprocess.run(
         [str(editable_python), "-c", "import mock_server; print(mock_server.__file__)"],
@@ -152,6 +150,7 @@ def start_block(command: str, python: Path, cwd: Path) -> tuple[subprocess.Popen
     return proc, proc.stdout.readline()
 
 
+@pytest.mark.slow  # installs the package from a wheel
 @pytest.mark.parametrize("index", range(2))
 def test_serve_commands_print_the_ready_line_and_stop_cleanly(
     installed_python: Path, tmp_path: Path, index: int
@@ -216,19 +215,11 @@ def test_python_requests_sample_runs(eulabel_mock: EulabelMock, tmp_path: Path) 
     assert [e["status"] for e in eulabel_mock.journal()] == [201, 200, 204, 401]
 
 
+@pytest.mark.slow  # installs the package from a wheel
 def test_fixture_samples_pass_in_a_fresh_project(installed_python: Path, tmp_path: Path) -> None:
     [test_file] = of_kind("pytest-file")
     [conftest] = of_kind("pytest-conftest")
-    (tmp_path / "test_client.py").write_text(test_file)
-    (tmp_path / "conftest.py").write_text(conftest)
-    proc = subprocess.run(
-        [str(installed_python), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=tmp_path,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = run_pytest(tmp_path, files={"test_client.py": test_file, "conftest.py": conftest}, python=installed_python)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "3 passed" in proc.stdout
 
@@ -290,6 +281,7 @@ def stop(pid: int) -> None:
     os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.slow  # installs the package from a wheel
 def test_ci_job_starts_the_mock_and_exports_its_url(installed_python: Path, tmp_path: Path) -> None:
     base_url, pid = run_start_step(installed_python, tmp_path)
     try:

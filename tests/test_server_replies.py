@@ -16,8 +16,7 @@ import pytest
 
 from mock_server.serving.limits import Limits
 from mock_server.serving.server import SERVERS
-
-from .served import Mock, Reply, raw_exchange, read_reply, running
+from tests.support.served import Mock, Reply, raw_exchange, read_reply, running
 
 LIMITS = Limits()
 

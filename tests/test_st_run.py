@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.environments import REPO, clean_env
-from tests.served import running
-from tests.test_readme import FULL_KEY, of_kind
+from tests.support.environments import REPO, clean_env
+from tests.support.readme import FULL_KEY, of_kind
+from tests.support.served import running
 
 pytestmark = pytest.mark.slow
 PHASES = ("Examples", "Coverage", "Fuzzing", "Stateful")

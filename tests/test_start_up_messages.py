@@ -12,9 +12,9 @@ import pytest
 from mock_server import create_app
 from mock_server.cli import demo_sessions_warning, main
 from mock_server.settings import SETTINGS, ConfigError, Setting
-from tests.environments import REPO
-from tests.served import running
-from tests.test_cli_errors import run_cli
+from tests.support.cli import run_cli
+from tests.support.environments import REPO
+from tests.support.served import running
 
 REJECTED = "shortsecret"  # a control token too short to be accepted: still never printed
 
