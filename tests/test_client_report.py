@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.clients import DATA_SCOPES, QUINTA, KeyClient, json_of, key_client, leaks, wine
-from tests.test_redaction_encodings import ENCODINGS, PLACES, decodings, send
+from tests.support.clients import DATA_SCOPES, QUINTA, KeyClient, json_of, key_client, leaks, wine
+from tests.support.key_encodings import ENCODINGS, PLACES, decodings, send
 
 GTIN = "4006381333931"  # not among the fixtures' products
 

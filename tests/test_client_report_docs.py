@@ -13,8 +13,8 @@ import pytest
 
 from mock_server import EulabelMock
 from mock_server.testing import MockError
-from tests.clients import leaks
-from tests.environments import REPO, clean_env
+from tests.support.clients import leaks
+from tests.support.environments import REPO, clean_env
 
 PAGE = (REPO / "docs" / "client-report.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"^(?P<indent>[ ]*)```(?P<lang>\S*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.S | re.M)

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from mock_server.testing import EulabelMock
-from tests.browser import close_secret, create_key, key_row, shows_a_full_key
+from tests.support.browser import close_secret, create_key, key_row, shows_a_full_key
 
 pytestmark = pytest.mark.mock_only
 
