@@ -14,7 +14,7 @@ from .api.request import Request, refuse_malformed_length
 from .api.responses import register_error_handlers
 from .api.routing import EXTENSION, add_routes, state_of
 from .api.spec import load_spec, operations
-from .control import endpoints
+from .control import client_report, endpoints
 from .control.faults import FaultInjector
 from .control.journal import JournalRecorder
 from .control.plane import EXTENSION as CONTROL_EXTENSION
@@ -88,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["CONTROL_PLANE"]:
         plane = app.extensions[CONTROL_EXTENSION] = ControlPlane(app.config)
         app.register_blueprint(endpoints.bp)
+        app.register_blueprint(client_report.bp)
         dashboard.install(app)  # the page reads usage from the journal, so it comes with the control plane
     app.wsgi_app = _pipeline(app, state, plane)  # type: ignore[method-assign,assignment]
     return app

@@ -25,6 +25,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .api.auth import SESSION_COOKIE
 from .app import close_state, create_app
+from .client_findings import ClientFindings
 from .control.access import TOKEN_HEADER
 from .errors import http_error, render
 from .redaction import mask_secrets
@@ -78,7 +79,7 @@ class _QuietHandler(WSGIRequestHandler):
         self.close_connection = True
 
 
-class MockClient:
+class MockClient(ClientFindings):
     """Helpers over the API and control plane of a mock that is already running at ``base_url``."""
 
     def __init__(self, base_url: str, session: Session | None = None, control_token: str | None = None) -> None:
@@ -240,9 +241,8 @@ class EulabelMock(MockClient):
 
 
 def _reply(status: int, headers: Any, raw: bytes) -> Reply:
-    body: Any = raw.decode("utf-8", "replace")
-    if raw and headers.get_content_type() == "application/json":
-        body = json.loads(raw)
+    json_body = raw and headers.get_content_type() == "application/json"
+    body: Any = json.loads(raw) if json_body else raw.decode("utf-8", "replace")
     return Reply(status, dict(headers.items()), body if raw else None)
 
 

@@ -13,7 +13,6 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..api.auth import KEY_ID
 from ..errors import REASON
 from ..key_forms import mask_key_parts
 from ..log_text import all_plain, escape_controls, escape_values
@@ -24,6 +23,7 @@ from ..state.clock import iso
 from . import CONTROL_PREFIX
 from .faults import FAULT_ID
 from .journal_limits import BODY_LIMIT, MEMORY_LIMIT, READ_LIMIT, TEXT_LIMIT, cut, keep_body, kept_headers
+from .key_sightings import presented_key, sightings
 
 if TYPE_CHECKING:
     from ..state.state import State
@@ -98,6 +98,7 @@ class Journal:
             entries = [e for e in self._entries if e["keyId"] == key_id]
         return [
             {
+                "id": e["id"],
                 "epoch": e["time"],
                 "method": e["method"],
                 "path": e["path"],
@@ -130,6 +131,7 @@ def _render(entry: dict[str, Any]) -> dict[str, Any]:
         "durationMs": entry["durationMs"],
         "fault": entry["fault"],
         "keyId": entry["keyId"],
+        "keyElsewhere": entry["keyElsewhere"],
         "reason": _masked(entry["reason"]),
         "request": {"headers": join_headers(request_headers), "body": _body(request_body, request_type)},
         "response": {"headers": join_headers(response_headers), "body": _body(response_body, response_type)},
@@ -170,6 +172,7 @@ class JournalRecorder:
         names = fold("\n".join([method, *(name for name, _ in request_headers)]))
         plain = plain_values(request_headers)  # the values kept as sent: credentials go whole
         hint = any_may_hold_secret([path, query, names, *plain, *plain_values(response_headers)])
+        elsewhere = sightings(path, query, request_headers, plain, request_body, hint, self._state.keys)
         if hint:
             path, query, method = mask_secrets(path), mask_secrets(query), mask_folded(method)
             request_headers = [(mask_folded(name), value) for name, value in request_headers]
@@ -182,11 +185,7 @@ class JournalRecorder:
         kept_response_headers, response_size = kept_headers(response_headers, hint)
         path, query = cut(path, TEXT_LIMIT), cut(query, TEXT_LIMIT)
         request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
-        response_type = None
-        for name, value in response_headers:
-            if name.lower() == "content-type":
-                response_type = _mimetype(value)
-                break
+        response_type = next((_mimetype(v) for n, v in response_headers if n.lower() == "content-type"), None)
         size = len(path) + len(query) + request_size + response_size + 200
         size += min(len(request_body), BODY_LIMIT) if request_body else 0
         size += min(len(body), BODY_LIMIT)
@@ -208,7 +207,8 @@ class JournalRecorder:
                 "status": code,
                 "durationMs": round((time.perf_counter() - started) * 1000, 3),
                 "fault": fault,
-                "keyId": environ.get(KEY_ID),
+                "keyId": presented_key(environ, self._state.keys),
+                "keyElsewhere": elsewhere,
                 "reason": reason,
                 "request": (kept_request_headers, keep_body(request_body, request_type), request_type),
                 "response": (kept_response_headers, keep_body(body, response_type), response_type),
