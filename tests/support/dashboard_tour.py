@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_server.testing import EulabelMock, Session
-from tests.support.browser import create_key, key_row, session_cookie
+from tests.support.browser import change_cookies, create_key, key_row, session_cookie
 
 
 @dataclass
@@ -60,7 +60,7 @@ def keys_page(page: Any, tour: Tour) -> None:
 
 def signed_out(page: Any, tour: Tour, error: bool = False) -> None:
     cookie = session_cookie(page.context)
-    page.context.clear_cookies()
+    change_cookies(page)
     try:
         page.goto(f"{tour.base_url}/dashboard")
         if error:  # an organisation the page does not offer: the page comes back with the error
