@@ -9,7 +9,6 @@ documents for that answer.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response
@@ -22,7 +21,7 @@ from ..state.clock import iso
 from ..state.state import State
 from .faults import Fault
 from .plane import plane_of
-from .replay_calls import Call, documented_body, keys_before, request_args
+from .replay_calls import Call, documented_body, keys_before, request_args, seconds
 from .replay_names import Names
 from .replay_prelude import PRELUDE
 
@@ -72,7 +71,7 @@ def export(
         )
         body(f"    ids[{name + '_id'!r}], ids[{name!r}] = {created}")
         body(f"    ids[{name + '_prefix'!r}] = ids[{name!r}][:12]")
-        if key.revoked_at is not None and calls and key.revoked_at <= _seconds(calls[0].time):
+        if key.revoked_at is not None and calls and key.revoked_at <= seconds(calls[0].time):
             body(f"    mock.freeze({iso(key.revoked_at)!r})")
             body(f"    mock.revoke(ids[{name + '_id'!r}], session=sessions[{key.org_id!r}])")
     frozen = None
@@ -112,10 +111,6 @@ def _fault(fault: Fault | None, call: Call, names: Names) -> str:
     if fault.disconnect:
         return 'mock.add_fault("drop_after_commit", disconnect=True, times=1)'
     return f'mock.add_fault("drop_after_commit", status={fault.status}, times=1)'
-
-
-def _seconds(text: str) -> float:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
 def settings_line(config: Any) -> str:

@@ -6,11 +6,11 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ..api.strict import contracts
 from ..state.api_key import ApiKey
-from ..state.clock import iso
 from ..state.state import State
 from .replay_names import Names
 
@@ -47,6 +47,7 @@ class Call:
     body_type: str | None
     answer: Any
     operation: str | None
+    duration: float  # seconds, from arrival to answer
     org: str | None = None
 
     @classmethod
@@ -66,6 +67,7 @@ class Call:
             body_type=content_type.split(";")[0].strip().lower() if content_type else None,
             answer=entry["response"]["body"],
             operation=operation_of(entry["method"], entry["path"]),
+            duration=entry["durationMs"] / 1000,
         )
 
     @property
@@ -79,10 +81,15 @@ class Call:
 
 
 def keys_before(calls: list[Call], state: State) -> list[ApiKey]:
-    """Keys the calls name that were made before the first of them, oldest first; sets each session call's org."""
+    """Keys the calls name that were made before the first of them, oldest first; sets each session call's org.
+
+    A create whose answer was a fault made a key no answer showed: the key made while it ran is its own.
+    """
     by_id = {key.id: key for org in list(state.organizations) for key in state.keys.all(org)}
-    made_here = {c.answer.get("id") for c in calls if c.operation == "createApiKey" and isinstance(c.answer, dict)}
-    start = calls[0].time if calls else ""
+    creates = [c for c in calls if c.operation == "createApiKey"]
+    made_here = {c.answer.get("id") for c in creates if isinstance(c.answer, dict)}
+    unseen = [(seconds(c.time) - c.duration - 0.001, seconds(c.time) + 0.001) for c in creates if c.fault]
+    start = seconds(calls[0].time) if calls else 0.0
     earlier: dict[str, ApiKey] = {}
     for call in calls:
         for key_id in call.key_ids():
@@ -91,13 +98,20 @@ def keys_before(calls: list[Call], state: State) -> list[ApiKey]:
                 continue
             if call.operation in _SESSION_OPERATIONS and call.org is None:
                 call.org = key.org_id
-            if key_id not in made_here and _iso_before(key.created_at, start):
-                earlier.setdefault(key_id, key)
+            if key_id in made_here or key_id in earlier or key.created_at > start:
+                continue
+            window = next((w for w in unseen if w[0] <= key.created_at <= w[1]), None)
+            if window is not None:
+                unseen.remove(window)
+                made_here.add(key_id)
+            else:
+                earlier[key_id] = key
     return sorted(earlier.values(), key=lambda key: key.created_at)
 
 
-def _iso_before(epoch: float, iso_time: str) -> bool:
-    return iso(epoch) < iso_time
+def seconds(text: str) -> float:
+    """Unix seconds of a journal time (ISO 8601, UTC)."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
 def request_args(call: Call, names: Names, default_org: str) -> str:
