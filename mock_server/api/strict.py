@@ -124,7 +124,7 @@ def install(app: Flask) -> None:
 def _violation(fmt: str, operation_id: str, status: int, violation: Violation) -> Response:
     message = mask_secrets(
         f"The mock's {status} answer to {operation_id} breaks openapi.yaml at {violation.pointer or '/'}: "
-        f"{violation.message}. This is a defect of the mock or of the spec; please report it."
+        f"{violation.message.rstrip('.')}. This is a defect of the mock or of the spec; please report it."
     )
     log.error("%s: %s", CODE, message)
     request.environ[REASON] = {"code": CODE, "operation": operation_id, "pointer": violation.pointer, "status": status}
