@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -18,8 +16,8 @@ import pytest
 
 from mock_server import EulabelMock
 from mock_server.testing import MockClient
-from tests.environments import clean_env
-from tests.test_redaction_encodings import ENCODINGS, decodings
+from tests.support.fresh_project import run_pytest
+from tests.support.key_encodings import ENCODINGS, decodings
 
 WINE = {"name": "Vinho", "category": "wine", "gtin": "4006381333931"}
 
@@ -143,25 +141,14 @@ def test_the_export_is_a_python_file_to_save(eulabel_mock: EulabelMock) -> None:
     compile(reply.body, "test_replay.py", "exec")
 
 
-def run_in_fresh_project(tmp_path: Path, source: str, config: dict[str, Any]) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "test_replay.py").write_text(source, encoding="utf-8")
-    (tmp_path / "conftest.py").write_text(
-        textwrap.dedent(f"""
+def conftest(config: dict[str, Any]) -> str:
+    return textwrap.dedent(f"""
         import pytest
 
         @pytest.fixture(scope="session")
         def eulabel_mock_config():
             return {json.dumps(config)}
         """)
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"],
-        cwd=tmp_path,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.slow
@@ -170,7 +157,8 @@ def test_an_export_runs_in_a_fresh_project(
     tmp_path: Path, exported: tuple[str, list[str], int], config: dict[str, Any], outcome: str
 ) -> None:
     source, _, first_refusal = exported
-    proc = run_in_fresh_project(tmp_path, source, config)
+    files = {"test_replay.py": source, "conftest.py": conftest(config)}
+    proc = run_pytest(tmp_path, "-p", "no:xdist", files=files, timeout=120)
     assert outcome in proc.stdout, proc.stdout[-3000:] + proc.stderr[-2000:]
     if config:
         assert f"call {first_refusal} (POST /v1/products): the body differs at /error" in proc.stdout

@@ -19,7 +19,7 @@ from mock_server.api.responses import json_response
 from mock_server.api.routing import Call
 from mock_server.cli import app_config, options
 from mock_server.control.plane import plane_of
-from tests.clients import QUINTA, Dashboard, json_of, leaks
+from tests.support.clients import QUINTA, Dashboard, json_of, leaks
 
 Broken = Callable[[Call], Response]
 

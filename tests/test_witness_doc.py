@@ -14,10 +14,10 @@ from mock_server import EulabelMock
 from mock_server.api import products
 from mock_server.api.responses import json_response
 from mock_server.api.routing import Call
-from tests.environments import REPO
+from tests.support.environments import REPO
 
 PAGE = (REPO / "docs" / "witness.md").read_text(encoding="utf-8")
-EXAMPLES = re.findall(r"<!-- witness: pytest -->\n```python\n(.*?)^```", PAGE, re.S | re.M)
+EXAMPLES = re.findall(r"<!-- readme: pytest-file -->\n```python\n(.*?)^```", PAGE, re.S | re.M)
 
 
 def test_the_page_has_its_examples() -> None:
@@ -34,7 +34,7 @@ def test_each_example_passes(code: str, eulabel_mock: EulabelMock, tmp_path: Pat
 
 
 def test_the_violation_shown_is_what_the_mock_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    [shown] = re.findall(r"```json\n(.*?)^```", PAGE, re.S | re.M)
+    [shown] = re.findall(r"^`(\{\"error\": \"mock_contract_violation\".*?\})`$", PAGE, re.M)
 
     def bad_gtin(call: Call) -> Any:
         product = call.state.products.get(call.org_id, call.path_params["productId"]).to_json()
