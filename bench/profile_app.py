@@ -73,10 +73,11 @@ def caller(app: Any, make_env: Callable[[], dict[str, Any]], expect: int) -> Cal
     return call
 
 
-def cases(keys: int = 0, products: int = 0) -> dict[str, Call]:
+def cases(keys: int = 0, products: int = 0, strict: bool = False) -> dict[str, Call]:
+    """The served cases; ``strict`` checks every answer against openapi.yaml (off, as ``eulabel-mock`` serves)."""
     from mock_server.state.gtin import check_digit
 
-    app = create_app({"SEED": 1, "RATE_LIMIT": BENCH_RATE_LIMIT})
+    app = create_app({"SEED": 1, "RATE_LIMIT": BENCH_RATE_LIMIT, "STRICT": strict})
     state = state_of(app)
     for i in range(keys):
         state.keys.create("org_quinta", f"filler {i}", ["products:read"])
@@ -88,7 +89,7 @@ def cases(keys: int = 0, products: int = 0) -> dict[str, Call]:
     bare.add_url_rule("/", "hello", lambda: {"hello": "world"})
     body = json.dumps({"name": "profile", "scopes": ["products:read"]}).encode()
     # Its own state, so created keys do not grow the listed org; no seed: secrets come from the OS as by default.
-    writer = create_app({"RATE_LIMIT": BENCH_RATE_LIMIT})
+    writer = create_app({"RATE_LIMIT": BENCH_RATE_LIMIT, "STRICT": strict})
     return {
         "products": caller(app, environ("GET", "/v1/products", {"Authorization": f"Bearer {secret}"}), 200),
         "create_key": caller(
@@ -128,9 +129,10 @@ def main() -> int:
     p.add_argument("-n", type=int, default=2000, help="calls per timing round (best of 5)")
     p.add_argument("--keys", type=int, default=0, help="filler keys in org_quinta (listed by list_keys)")
     p.add_argument("--products", type=int, default=0, help="extra products in org_quinta")
+    p.add_argument("--strict", action="store_true", help="check every answer against openapi.yaml")
     p.add_argument("--profile", choices=("products", "create_key", "bare_flask", "products_100", "list_keys"))
     a = p.parse_args()
-    all_cases = cases(a.keys, a.products)
+    all_cases = cases(a.keys, a.products, a.strict)
     if a.profile:
         from pyinstrument import Profiler
 

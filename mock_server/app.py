@@ -14,6 +14,7 @@ from .api.request import Request, refuse_malformed_length
 from .api.responses import register_error_handlers
 from .api.routing import EXTENSION, add_routes, state_of
 from .api.spec import load_spec, operations
+from .api.strict import install as install_strict
 from .control import client_report, endpoints
 from .control.faults import FaultInjector
 from .control.journal import JournalRecorder
@@ -56,6 +57,7 @@ DEFAULTS: dict[str, Any] = {
     "JOURNAL_SIZE": 1000,  # requests the /_mock/journal keeps; 0 records none
     "STATE_FILE": None,  # path: keep the state across restarts (default: memory only)
     "ALLOWED_HOSTS": (),  # host names served besides loopback names and IP addresses (serving/host_names.py)
+    "STRICT": True,  # check every answer against openapi.yaml (api/strict.py); the command line's default is off
 }
 
 
@@ -80,6 +82,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.before_request(lambda: _check_request(request.environ, app.config["ALLOWED_HOSTS"]))
     add_routes(app, operations(load_spec()), {**api_keys.HANDLERS, **products.HANDLERS, **passports.HANDLERS})
+    if app.config["STRICT"]:
+        install_strict(app)  # after the routes' own hooks: it sees the answer as it leaves Flask
 
     if app.config["STATE_FILE"]:
         # From here on the stores write each change to the file as it happens: no request layer.

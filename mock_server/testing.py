@@ -1,11 +1,6 @@
-"""Run the mock on a free port in a background thread, with helpers over its API and control plane.
-
-::
-
-    with EulabelMock() as mock:
-        key_id, secret = mock.create_key(scopes=["products:read"])
-
-``MockClient(base_url)`` offers the same helpers for a mock started elsewhere (e.g. ``eulabel-mock``).
+"""Run the mock on a free port in a background thread (``with EulabelMock() as mock: mock.create_key()``),
+with helpers over its API and control plane. ``MockClient(base_url)`` offers the same helpers for a mock
+started elsewhere (e.g. ``eulabel-mock``).
 """
 
 from __future__ import annotations
@@ -160,11 +155,14 @@ class MockClient(ClientFindings):
         self, method: str | None = None, path: str | None = None, status: int | None = None, limit: int | None = None
     ) -> list[dict[str, Any]]:
         """Recorded API calls, oldest first (credentials redacted); filters as in GET /_mock/journal."""
-        params = {
-            k: v for k, v in {"method": method, "path": path, "status": status, "limit": limit}.items() if v is not None
-        }
+        params = _given(method=method, path=path, status=status, limit=limit)
         query = "?" + urllib.parse.urlencode(params) if params else ""
         return list(self._expect(self.request("GET", "/_mock/journal" + query), 200, "journal")["data"])
+
+    def journal_test(self, **filters: Any) -> str:
+        """The recorded calls as a pytest module that replays them (GET /_mock/journal?format=pytest)."""
+        query = urllib.parse.urlencode({**_given(**filters), "format": "pytest"})
+        return str(self._expect(self.request("GET", "/_mock/journal?" + query), 200, "journal export"))
 
     def clear_journal(self) -> None:
         self._expect(self.request("DELETE", "/_mock/journal"), 204, "clear journal")
@@ -186,11 +184,7 @@ class MockClient(ClientFindings):
         self, action: str, path: str | None = None, method: str | None = None, **params: Any
     ) -> dict[str, Any]:
         """Add a fault rule (see POST /_mock/faults); e.g. ``add_fault("status", "/v1/products", status=503)``."""
-        body = {"action": action, **params}
-        if path is not None:
-            body["path"] = path
-        if method is not None:
-            body["method"] = method
+        body = {"action": action, **params, **_given(path=path, method=method)}
         return dict(self._expect(self.request("POST", "/_mock/faults", body), 201, "add fault"))
 
     def faults(self) -> list[dict[str, Any]]:
@@ -244,6 +238,10 @@ def _reply(status: int, headers: Any, raw: bytes) -> Reply:
     json_body = raw and headers.get_content_type() == "application/json"
     body: Any = json.loads(raw) if json_body else raw.decode("utf-8", "replace")
     return Reply(status, dict(headers.items()), body if raw else None)
+
+
+def _given(**params: Any) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if v is not None}
 
 
 def _safe(body: Any) -> str:

@@ -13,6 +13,7 @@ from ..state.clock import iso
 from .access import refuse_browser_forgery, require_token
 from .bodies import checked_body, checked_query, schema
 from .faults import parse_rule
+from .journal_export import replay_module
 from .plane import plane_of
 
 bp = Blueprint("mock_control", __name__, url_prefix="/_mock")
@@ -152,6 +153,8 @@ def list_journal() -> Response:
         limit=limit,
         key_id=filters.get("keyId"),
     )
+    if filters.get("format") == "pytest":
+        return replay_module(current_app, entries, omitted)
     return json_response({"data": entries, "size": journal.size, "omitted": omitted})
 
 

@@ -21,6 +21,7 @@ ACTIONS = ("latency", "status", "drop_after_commit")
 FAULT_ERRORS: dict[int, type[ApiError]] = {429: RateLimited, 500: ApiError, 503: ServiceUnavailable}
 KEY_CREATION = ("POST", "/v1/auth/api-keys")
 MAX_LATENCY_MS = 60_000
+ADDED_KEPT = 1000
 FAULT_ID = "eulabel_mock.fault_id"  # environ key: the rule applied to this request, for the journal
 _DECIDED = "eulabel_mock.fault_decided"  # environ key: the rule delay_for fired (or None) for this request
 
@@ -71,6 +72,9 @@ class FaultRules:
 
     def __init__(self, seed: int | None) -> None:
         self._rules: list[Fault] = []
+        # Every rule added, removed or used up ones too, so a journal entry's faultId still says what
+        # it did (the journal's export replays it); bounded like the journal.
+        self._added: dict[str, Fault] = {}
         self._ids = itertools.count(1)
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
@@ -82,7 +86,15 @@ class FaultRules:
         with self._lock:
             fault.id = f"fault_{next(self._ids)}"
             self._rules.append(fault)
+            self._added[fault.id] = fault
+            if len(self._added) > ADDED_KEPT:
+                del self._added[next(iter(self._added))]
             return fault
+
+    def added(self, fault_id: str) -> Fault | None:
+        """The rule with this id, as it was added, even once removed or used up (the newest 1,000)."""
+        with self._lock:
+            return self._added.get(fault_id)
 
     def rules(self) -> list[Fault]:
         with self._lock:
