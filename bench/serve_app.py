@@ -44,7 +44,7 @@ def rss_bytes() -> int:
 
 def mock_app(keys: int, products: int) -> tuple[Any, dict[str, Any]]:
     from mock_server import create_app
-    from mock_server.api.routing import state_of
+    from mock_server.handle import handle_of
     from mock_server.state.gtin import check_digit
 
     def gtin(n: int) -> str:
@@ -52,7 +52,7 @@ def mock_app(keys: int, products: int) -> tuple[Any, dict[str, Any]]:
         return first13 + str(check_digit(first13))
 
     app = create_app({"SEED": 1, "RATE_LIMIT": BENCH_RATE_LIMIT})
-    state = state_of(app)
+    state = handle_of(app).state
     facts: dict[str, Any] = {}
     gc.collect()
     before = rss_bytes()

@@ -38,11 +38,11 @@ def seed(path: str, keys: int, small: bool) -> None:
     from contextlib import nullcontext
 
     from mock_server import create_app
-    from mock_server.api.routing import state_of
     from mock_server.app import flush_state
+    from mock_server.handle import handle_of
 
     app = create_app({"STATE_FILE": path, "RATE_LIMIT": RATE})
-    state = state_of(app)
+    state = handle_of(app).state
     changes = getattr(state, "changes", None)  # absent before the database: that version saves at flush
     with changes.transaction() if changes is not None else nullcontext():
         for i in range(keys):

@@ -21,17 +21,33 @@ ALLOWED: dict[str, set[str]] = {
     "json_limits": set(),
     "log_text": set(),
     "key_forms": set(),
+    "passage": set(),
     "errors": {"redaction", "json_limits"},
     "redaction": {"json_limits", "key_forms"},
     "state": {"errors", "redaction", "json_limits"},
-    "serving": {"errors", "redaction", "json_limits", "log_text"},
-    "api": {"errors", "redaction", "json_limits", "state"},
-    "control": {"errors", "redaction", "json_limits", "key_forms", "log_text", "state", "api", "serving"},
+    "handle": {"errors", "redaction", "json_limits", "state"},
+    "serving": {"errors", "redaction", "json_limits", "log_text", "passage"},
+    "api": {"errors", "redaction", "json_limits", "passage", "state", "handle"},
+    "control": {
+        *("errors", "redaction", "json_limits", "key_forms", "log_text", "passage"),
+        *("state", "handle", "api", "serving"),
+    },
     "settings": {"errors", "redaction", "json_limits", "state", "serving"},
-    "dashboard": {"errors", "redaction", "json_limits", "state", "api", "control"},
+    "dashboard": {"errors", "redaction", "json_limits", "state", "handle", "api", "control"},
 }
 # Layers that stay free of the web framework, so their rules can be tested without HTTP.
-NO_FLASK = {"json_limits", "log_text", "key_forms", "errors", "redaction", "state", "serving", "settings"}
+NO_FLASK = {
+    "json_limits",
+    "log_text",
+    "key_forms",
+    "passage",
+    "errors",
+    "redaction",
+    "state",
+    "handle",
+    "serving",
+    "settings",
+}
 
 
 def layer_of(path: Path) -> str:

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
+from mock_server.passage import KEY
 from mock_server.serving.asgi import WsgiOverAsgi
 from mock_server.serving.inline_wsgi import Delay, InlineWsgi
-from mock_server.serving.limits import ARRIVED, Limits
+from mock_server.serving.limits import Limits
 from mock_server.serving.rsgi import WsgiOverRsgi
 
 from .granian_fakes import STALL, Answer, Body, asgi_request, rsgi_request
@@ -145,7 +146,7 @@ def test_latency_is_asked_for_before_the_app_runs_on_the_same_environ(kind: str)
 
     _one(kind, app, Request("GET"), delay=delay)
     assert len(asked) == 1 and ran[0] is asked[0]  # what the fault rule decided travels with the request
-    assert isinstance(ran[0][ARRIVED], float)
+    assert isinstance(ran[0][KEY].arrived, float)
 
 
 @pytest.mark.parametrize("kind", ADAPTERS)

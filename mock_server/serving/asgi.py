@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from ..passage import KEY, Passage
 from .inline_wsgi import (
     BASE_ENVIRON,
     CUT_PAUSE,
@@ -27,7 +28,6 @@ from .inline_wsgi import (
     declared_length,
     refusal,
 )
-from .limits import ARRIVED
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -73,7 +73,7 @@ class WsgiOverAsgi(InlineWsgi):
         except Gone:
             return
         environ = self._environ(scope, body)
-        environ[ARRIVED] = arrived
+        environ[KEY] = Passage(arrived)
         if self._delay is not None:
             seconds = self._delay(environ)
             if seconds > 0:
