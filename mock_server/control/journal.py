@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
-import json
 import threading
 from collections import deque
 from typing import Any
 
-from ..redaction import join_headers, mask_secrets, redact_body
+from ..redaction import join_headers, redact_body
 from ..state.clock import iso
 from .journal_limits import MEMORY_LIMIT, READ_LIMIT, plain_body
 
@@ -85,19 +84,10 @@ class Journal:
                 "method": e["method"],
                 "path": e["path"],
                 "status": e["status"],
-                "reason": _masked(e["reason"]),
+                "reason": e["reason"],
             }
             for e in entries
         ]
-
-
-def _masked(reason: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A reason with anything shaped like a key cut to its prefix (reasons hold flat JSON values)."""
-    if reason is None:
-        return None
-    text = json.dumps(reason)
-    masked = mask_secrets(text)
-    return reason if masked == text else dict(json.loads(masked))
 
 
 def _render(entry: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +103,7 @@ def _render(entry: dict[str, Any]) -> dict[str, Any]:
         "durationMs": entry["durationMs"],
         "fault": entry["fault"],
         "keyId": entry["keyId"],
-        "reason": _masked(entry["reason"]),
+        "reason": entry["reason"],
         "request": {"headers": join_headers(request_headers), "body": _body(request_body, request_type)},
         # A response body kept as bytes was made by the mock and holds no key (the recorder masked
         # the one that does, a created key's), so it is read, not searched.

@@ -8,7 +8,7 @@ holds the decision):
 - the response's headers and body are made by the mock, which never writes a key there except
   in one answer, a created key's (the request's passage says ``shows_secret``): that body is
   masked, the others are kept as made, with no search;
-- the refusal's reason quotes what the client sent, so it is masked when read.
+- the refusal's reason quotes what the client sent, so it is masked before it is kept.
 """
 
 from __future__ import annotations
@@ -134,7 +134,9 @@ class Recorder:
             reason = passage.reason
             if reason is None:
                 reason = {"code": "fault", "faultId": fault} if fault is not None else {"code": "unexplained"}
-            reason = escape_values(reason)  # refusals quote what the client sent (an Origin, a field name)
+            # Refusals quote what the client sent (an Origin, a field name): masked as it was sent,
+            # then escaped (escaping first would double a JSON escape's backslash and hide the key).
+            reason = escape_values(_masked_values(reason))
         return {
             "size": size,
             "time": self._state.clock.now(),
@@ -153,6 +155,11 @@ class Recorder:
                 response_type,
             ),
         }
+
+
+def _masked_values(reason: dict[str, Any]) -> dict[str, Any]:
+    """A reason (flat JSON values) with anything shaped like a key cut to its prefix."""
+    return {mask_secrets(k): mask_secrets(v) if isinstance(v, str) else v for k, v in reason.items()}
 
 
 def _read_body(environ: dict[str, Any], limit: int | None) -> bytes | None:
