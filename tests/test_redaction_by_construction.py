@@ -24,8 +24,10 @@ from mock_server import create_app
 from tests.clients import QUINTA, Dashboard, json_of
 from tests.test_redaction_encodings import ENCODINGS, decodings
 
-PLACES = ("nowhere", "path", "query name", "query value", "header", "cookie")
-PLACES += ("json value", "json name", "text body", "bearer")
+PLACES = [
+    *("nowhere", "path", "query name", "query value", "header", "cookie"),
+    *("json value", "json name", "text body", "bearer"),
+]
 PATHS = ("/v1/products", "/v1/products/{}", "/v1/auth/api-keys", "/v1/auth/api-keys/{}", "/v1/passports", "/v1/{}")
 
 
