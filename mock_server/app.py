@@ -65,7 +65,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(settings.app_config(config, DEFAULTS, also_allowed=app.config))
     if app.config["FIXTURES"] is None:
         app.config["FIXTURES"] = str(default_fixtures())
-    handle = attach(app, Handle(State(app.config), app.config))
+    # With a state file the stores are built once, by restoring it (with its pepper), not twice.
+    handle = attach(app, Handle(State(app.config, build=not app.config["STATE_FILE"]), app.config))
     # Every answer is a documented JSON error or a served route: no automatic OPTIONS (a 405 with
     # Allow instead) and no redirect from //v1//products to /v1/products (a 404 instead).
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False

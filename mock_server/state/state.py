@@ -38,14 +38,22 @@ COOKIE_PREFIX = "sess_"
 class State:
     """Organisations, sessions, keys, products, passports and rate-limit counters of one mock instance."""
 
-    def __init__(self, config: Mapping[str, Any]) -> None:
+    def __init__(self, config: Mapping[str, Any], build: bool = True) -> None:
+        """``build`` False leaves the stores to whoever restores the state (``persistence``), so
+        that a start from a state file loads the fixtures once, with the file's pepper."""
         self.lock = threading.RLock()
         self.config = config
         # The pepper outlives resets so that nothing keyed by it goes stale between tests.
         self.pepper = secrets.token_bytes(32)
         # Outlives resets too: the state file (if any) stays attached while the stores are rebuilt.
         self.changes = ChangeLog()
-        self._build()
+        if build:
+            self._build()
+
+    @property
+    def built(self) -> bool:
+        """Whether the stores exist (``State(config, build=False)`` leaves them to a restore)."""
+        return "keys" in vars(self)
 
     def records(self) -> dict[Table, Records]:
         """Everything the state file keeps, by table. Listed by hand: a new store must be added here
