@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import ipaddress
 import logging
 import os
@@ -157,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = create_app(app_config(values))
     except (OSError, ValueError) as exc:
         return _fail(f"cannot start: {exc}", warnings)
+    # What start-up built (the spec, the compiled schemas, a restored state of any size) lives as long
+    # as the process: moved out of the collector's reach, a full collection no longer walks it, so a
+    # request's cost does not grow with the state kept (BENCHMARKS.md, "State at scale").
+    gc.freeze()
     state = handle_of(app).state
     sessions = [(org.id, org.sessions[0]) for org in state.organizations.values() if org.sessions]
     host, port = values.get("host", "127.0.0.1"), values.get("port", 8080)

@@ -6,6 +6,7 @@ here when the environment asks for it, and per request when the server reports i
 
 from __future__ import annotations
 
+import gc
 import os
 
 from .app import create_app
@@ -16,3 +17,4 @@ refuse_multiple_workers(os.environ)
 # The variables, checked as eulabel-mock checks them. Only here does the process model depend on
 # someone else's server, which says in each request's environ whether it runs several processes.
 app = one_process_only(create_app(app_config(options([]))))
+gc.freeze()  # as eulabel-mock does: what start-up built is never collected, so collections skip it
