@@ -1,8 +1,7 @@
 """Serving the app in one process (the state is in memory) on a real HTTP server.
 
 Two servers are offered. granian (the default) parses HTTP in Rust and runs the app on one
-asyncio thread through ``rsgi.WsgiOverRsgi`` (granian's own interface; ``asgi.WsgiOverAsgi`` does
-the same over ASGI, slower, and is kept for comparison in ``bench/``): bodies are read without
+asyncio thread through ``rsgi.WsgiOverRsgi`` (granian's own interface): bodies are read without
 holding a thread, injected latency is an ``asyncio.sleep``, and there is no GIL hand-over between
 busy threads. waitress is
 pure Python and the fallback: when granian is missing or fails to start, one warning is logged
@@ -19,8 +18,7 @@ import socket
 import threading
 from collections.abc import Callable
 
-from .asgi import WsgiOverAsgi
-from .inline_wsgi import Delay, InlineWsgi
+from .inline_wsgi import Delay
 from .limits import Limits
 from .rsgi import WsgiOverRsgi
 from .waitress_server import serve_waitress
@@ -29,8 +27,6 @@ from .wsgi_run import WsgiApp
 SERVERS = ("granian", "waitress")
 DEFAULT_SERVER = "granian"
 DEFAULT_THREADS = 8  # waitress: threads running the app; granian runs it on one event-loop thread
-# How granian hands requests to the app: RSGI by default (BENCHMARKS.md, section 3).
-ADAPTERS: dict[str, type[InlineWsgi]] = {"rsgi": WsgiOverRsgi, "asgi": WsgiOverAsgi}
 
 OnReady = Callable[[str], None]
 log = logging.getLogger("eulabel_mock")
@@ -51,13 +47,11 @@ def serve(
     error_format: str = "flat",
     limits: Limits | None = None,
     delay: Delay | None = None,
-    adapter: str = "rsgi",
 ) -> None:
     """Bind (port 0 picks a free one), report the bound URL, serve until SIGINT or SIGTERM.
 
     ``delay`` says how long to hold a request before the app runs it (injected latency); granian
-    waits it out without a thread, waitress leaves the app to sleep on its thread. ``adapter``
-    names the interface granian serves the app through (``ADAPTERS``).
+    waits it out without a thread, waitress leaves the app to sleep on its thread.
 
     :raise OSError: the address cannot be bound.
     :raise ValueError: an unknown server name.
@@ -76,7 +70,7 @@ def serve(
         try:
             from .granian_embed import serve_granian
 
-            serve_granian(ADAPTERS[adapter](app, error_format, limits, delay), host, port, ready, limits)
+            serve_granian(WsgiOverRsgi(app, error_format, limits, delay), host, port, ready, limits)
             return
         except OSError:
             raise  # the address, not the server: waitress could not bind it either
