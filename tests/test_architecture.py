@@ -13,7 +13,10 @@ CONTRACT = PACKAGE.parent / "contract_tests"
 # All the contract suite takes from the mock (ARCHITECTURE.md, "The contract suite"): create_app, to start
 # the mock as its default target, and the one function that finds keys in any encoding, to mask reports.
 CONTRACT_MAY_IMPORT = {
-    "local.py": {"mock_server", "mock_server.create_app"},
+    "local.py": {
+        *("mock_server", "mock_server.create_app"),
+        *("mock_server.testing", "mock_server.testing.serve_mock"),
+    },
     "redact.py": {"mock_server.redaction", "mock_server.redaction.mask_secrets"},
 }
 

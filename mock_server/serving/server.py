@@ -21,7 +21,7 @@ from collections.abc import Callable
 from .inline_wsgi import Delay
 from .limits import Limits
 from .rsgi import WsgiOverRsgi
-from .waitress_server import serve_waitress
+from .waitress_server import serve_waitress, start_waitress
 from .wsgi_run import WsgiApp
 
 SERVERS = ("granian", "waitress")
@@ -83,6 +83,30 @@ def serve(
     except ImportError as exc:
         raise ServerUnavailable(f"waitress cannot be imported ({exc}); reinstall eulabel-mock") from None
     serve_waitress(app, host, port, ready, threads or DEFAULT_THREADS, limits, error_format)
+
+
+def serve_in_thread(
+    app: WsgiApp,
+    host: str = "127.0.0.1",
+    *,
+    error_format: str = "flat",
+    limits: Limits | None = None,
+    threads: int = DEFAULT_THREADS,
+) -> tuple[str, Callable[[], None]]:
+    """Serve ``app`` on a free port from a thread of this process, with the limits ``eulabel-mock``
+    applies (``limits``), until the returned function is called; returns the URL and that function.
+
+    waitress, as ``eulabel-mock --server waitress`` runs it: granian's embedded server wants the
+    main thread (it installs signal handlers), and a test process's main thread runs the tests.
+
+    :raise ServerUnavailable: waitress cannot be imported.
+    """
+    try:
+        import waitress  # noqa: F401
+    except ImportError as exc:
+        raise ServerUnavailable(f"waitress cannot be imported ({exc}); reinstall eulabel-mock") from None
+    bound, _, stop = start_waitress(app, bind_address(host), 0, threads, limits or Limits(), error_format)
+    return base_url(host, bound), stop
 
 
 def bind_address(host: str) -> str:
