@@ -14,7 +14,7 @@ from .api.request import Request, refuse_malformed_length
 from .api.responses import register_error_handlers
 from .api.routing import add_routes
 from .api.spec import load_spec, operations
-from .control import endpoints
+from .control import client_report, endpoints
 from .control.faults import FaultInjector
 from .control.plane import ControlPlane
 from .control.recorder import Recorder
@@ -81,6 +81,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["CONTROL_PLANE"]:
         handle.plane = ControlPlane(app.config)
         app.register_blueprint(endpoints.bp)
+        app.register_blueprint(client_report.bp)
         dashboard.install(app)  # the page reads usage from the journal, so it comes with the control plane
     app.wsgi_app = _pipeline(app, handle)  # type: ignore[method-assign,assignment]
     return app

@@ -24,6 +24,7 @@ from flask import Flask
 
 from .api.auth import SESSION_COOKIE
 from .app import close_state, create_app
+from .client_findings import ClientFindings, MockError, Reply
 from .control.access import TOKEN_HEADER
 from .redaction import mask_secrets
 from .serving.limits import Limits
@@ -50,18 +51,7 @@ class Session:
         return f"{SESSION_COOKIE}={self.cookie}"
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    status: int
-    headers: Mapping[str, str]
-    body: Any
-
-
-class MockError(AssertionError):
-    """A helper call got an answer it did not expect; the message never includes a secret."""
-
-
-class MockClient:
+class MockClient(ClientFindings):
     """Helpers over the API and control plane of a mock that is already running at ``base_url``."""
 
     def __init__(self, base_url: str, session: Session | None = None, control_token: str | None = None) -> None:
@@ -223,9 +213,8 @@ def serve_mock(app: Flask, host: str = "127.0.0.1") -> tuple[str, Callable[[], N
 
 
 def _reply(status: int, headers: Any, raw: bytes) -> Reply:
-    body: Any = raw.decode("utf-8", "replace")
-    if raw and headers.get_content_type() == "application/json":
-        body = json.loads(raw)
+    json_body = raw and headers.get_content_type() == "application/json"
+    body: Any = json.loads(raw) if json_body else raw.decode("utf-8", "replace")
     return Reply(status, dict(headers.items()), body if raw else None)
 
 

@@ -15,8 +15,7 @@ from mock_server.passage import KEY
 from mock_server.serving.inline_wsgi import Delay, InlineWsgi
 from mock_server.serving.limits import Limits
 from mock_server.serving.rsgi import WsgiOverRsgi
-
-from .granian_fakes import STALL, Answer, Body, rsgi_request
+from tests.support.granian_fakes import STALL, Answer, Body, rsgi_request
 
 ADAPTERS = ("rsgi",)  # one adapter; the claims stay written per adapter
 CLASSES: dict[str, type[InlineWsgi]] = {"rsgi": WsgiOverRsgi}

@@ -17,7 +17,7 @@ from mock_server.control.journal import Journal
 from mock_server.control.journal_limits import BODY_LIMIT, HEADER_VALUE_LIMIT, HEADERS_LIMIT, MORE, TEXT_LIMIT
 from mock_server.control.recorder import _header_name
 from mock_server.redaction import _header_kind
-from tests.clients import json_of
+from tests.support.clients import json_of
 
 BIG = "v" * 60_000
 

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from mock_server import create_app
 from mock_server.serving.one_process import configured_workers, one_process_only
-from tests.clients import json_of
+from tests.support.clients import json_of
 
 
 @pytest.fixture

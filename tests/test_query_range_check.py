@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from mock_server import create_app
 from mock_server.api.spec import load_spec, operations
-from tests.clients import Dashboard
+from tests.support.clients import Dashboard
 
 LIST_PRODUCTS = next(op for op in operations(load_spec()) if op.operation_id == "listProducts")
 VALUES = st.one_of(st.integers(-3, 1_000_000_002), st.sampled_from(["", "x", "1.5", "01", "-0", " 1", "1e3"]))

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mock_server import create_app
-from tests.clients import QUINTA, Dashboard, json_of
-from tests.test_redaction_encodings import ENCODINGS, decodings
+from tests.support.clients import QUINTA, Dashboard, json_of
+from tests.support.key_encodings import ENCODINGS, decodings
 
 PLACES = [
     *("nowhere", "path", "query name", "query value", "header", "cookie"),

@@ -80,6 +80,7 @@ class Journal:
             entries = [e for e in self._entries if e["keyId"] == key_id]
         return [
             {
+                "id": e["id"],
                 "epoch": e["time"],
                 "method": e["method"],
                 "path": e["path"],
@@ -103,6 +104,7 @@ def _render(entry: dict[str, Any]) -> dict[str, Any]:
         "durationMs": entry["durationMs"],
         "fault": entry["fault"],
         "keyId": entry["keyId"],
+        "keyElsewhere": entry["keyElsewhere"],
         "reason": entry["reason"],
         "request": {"headers": join_headers(request_headers), "body": _body(request_body, request_type)},
         # A response body kept as bytes was made by the mock and holds no key (the recorder masked

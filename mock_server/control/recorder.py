@@ -29,6 +29,7 @@ from ..serving.wsgi_run import WsgiApp, run_to_completion
 from . import CONTROL_PREFIX
 from .journal import Journal
 from .journal_limits import BODY_LIMIT, TEXT_LIMIT, cut, keep_body, keep_made_body, kept_headers
+from .key_sightings import presented_key, sightings
 
 if TYPE_CHECKING:
     from ..state.state import State
@@ -106,6 +107,7 @@ class Recorder:
         names = fold("\n".join([method, *(name for name, _ in request_headers)]))
         plain = plain_values(request_headers)  # the values kept as sent: credentials go whole
         hint = any_may_hold_secret([path, query, names, *plain])
+        elsewhere = sightings(path, query, request_headers, plain, request_body, hint, self._state.keys)
         if hint:
             path, query, method = mask_secrets(path), mask_secrets(query), mask_folded(method)
             request_headers = [(mask_folded(name), value) for name, value in request_headers]
@@ -146,7 +148,8 @@ class Recorder:
             "status": code,
             "durationMs": round((time.perf_counter() - passage.arrived) * 1000, 3),
             "fault": fault,
-            "keyId": passage.key_id,
+            "keyId": presented_key(environ, passage.key_id, self._state.keys),
+            "keyElsewhere": elsewhere,
             "reason": reason,
             "request": (kept_request_headers, keep_body(request_body, request_type), request_type),
             "response": (

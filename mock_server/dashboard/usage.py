@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, request
 
 from ..api.auth import session_org
 from ..api.responses import json_response
+from ..control.client_report import client_report
 from ..handle import handle_of
 from ..state.clock import iso
 from ..state.key_store import ApiKey
@@ -102,6 +103,7 @@ def _usage(key: ApiKey, calls: list[dict[str, Any]], now: float) -> dict[str, An
     buckets = [{"start": iso(since + i * BUCKET), "calls": n, "refused": r} for i, (n, r) in enumerate(totals)]
     recent = [
         {
+            "id": c["id"],
             "time": iso(c["epoch"]),
             "method": c["method"],
             "path": c["path"],
@@ -145,4 +147,6 @@ def key_usage(key_id: str) -> Response:
     key = state.keys.get_any(org_id, key_id)
     journal = handle_of(current_app).plane.journal
     body = _usage(key, journal.of_key(key.id), state.clock.now())
-    return secure(json_response({**body, "journalSize": journal.size}))
+    # What the docs ask of clients, for this key (as the old one of a rotation, or its successor).
+    found = [f for f in client_report(current_app)["data"] if key.id in (f["keyId"], f.get("newKeyId"))]
+    return secure(json_response({**body, "clientFindings": found, "journalSize": journal.size}))

@@ -42,7 +42,7 @@ def serve_granian(app: WsgiOverRsgi, host: str, port: int, on_ready: Callable[[i
         address=host,
         port=bound,
         interface=Interfaces.RSGI,
-        http=HTTPModes.http1,  # as a client of the real API speaks; see README, "Run"
+        http=HTTPModes.http1,  # as a client of the real API speaks; see docs/serving.md
         websockets=False,
         backlog=BACKLOG,
         runtime_threads=1,  # one Rust I/O thread is plenty for a local mock
