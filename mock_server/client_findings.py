@@ -11,10 +11,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from .testing import Reply
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One answer of the mock, its body parsed when it is JSON (``testing.MockClient.request``)."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: Any
+
+
+class MockError(AssertionError):
+    """A helper call got an answer it did not expect; the message never includes a secret."""
 
 
 class ClientFindings:
@@ -41,8 +53,6 @@ class ClientFindings:
 
         A finding names a key by its id and listed prefix; no secret is in the message.
         """
-        from .testing import MockError
-
         found = self.client_findings(*claims)
         if found:
             raise MockError(describe(found))

@@ -18,7 +18,7 @@ from mock_server.api import api_keys, products
 from mock_server.api.responses import json_response
 from mock_server.api.routing import Call
 from mock_server.cli import app_config, options
-from mock_server.control.plane import plane_of
+from mock_server.handle import handle_of
 from tests.support.clients import QUINTA, Dashboard, json_of, leaks
 
 Broken = Callable[[Call], Response]
@@ -66,7 +66,7 @@ def test_the_journal_records_why_the_answer_was_refused(monkeypatch: pytest.Monk
     app = broken_app(monkeypatch, products, "getProduct", product_with(qrCodeUrl=None))
     secret, product_id = first_product(Dashboard(app))
     get_product(app, secret, product_id)
-    entries, _ = plane_of(app).journal.query(path="/v1/products/*")
+    entries, _ = handle_of(app).plane.journal.query(path="/v1/products/*")
     assert entries[-1]["status"] == 500
     assert entries[-1]["reason"] == {
         "code": "mock_contract_violation",
@@ -110,7 +110,7 @@ def test_a_broken_create_answer_never_shows_the_secret(monkeypatch: pytest.Monke
     r = Dashboard(app).create_key()
     assert r.status_code == 500
     assert not leaks(shown[0], r.get_data(as_text=True)), "the violation shows the secret"
-    entries, _ = plane_of(app).journal.query()
+    entries, _ = handle_of(app).plane.journal.query()
     assert not leaks(shown[0], json.dumps(entries)), "the journal shows the secret"
 
 

@@ -19,7 +19,8 @@ from flask import Flask, Response, request
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from ..errors import ENCODER, REASON, error_body
+from ..errors import ENCODER, error_body
+from ..passage import passage_of
 from ..redaction import mask_secrets
 from .spec import HTTP_METHODS, inline, load_spec
 from .validation import describe
@@ -127,7 +128,8 @@ def _violation(fmt: str, operation_id: str, status: int, violation: Violation) -
         f"{violation.message.rstrip('.')}. This is a defect of the mock or of the spec; please report it."
     )
     log.error("%s: %s", CODE, message)
-    request.environ[REASON] = {"code": CODE, "operation": operation_id, "pointer": violation.pointer, "status": status}
+    reason = {"code": CODE, "operation": operation_id, "pointer": violation.pointer, "status": status}
+    passage_of(request.environ).reason = reason
     body = error_body(fmt, 500, CODE, message)
     (body["error"] if fmt == "nested" else body).update(operation=operation_id, pointer=violation.pointer)
     return Response(ENCODER.encode(body), 500, content_type="application/json")

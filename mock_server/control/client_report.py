@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app
 
 from ..api.responses import json_response
-from ..api.routing import state_of
+from ..handle import handle_of
 from ..state.key_store import ApiKey
 from .access import refuse_browser_forgery, require_token
 from .client_checks import (
@@ -23,7 +23,6 @@ from .client_checks import (
     retried_client_errors,
     retry_after_ignored,
 )
-from .plane import plane_of
 from .rotation_checks import rotation_gaps, used_after_revocation
 
 bp = Blueprint("mock_client_report", __name__, url_prefix="/_mock")
@@ -49,8 +48,8 @@ def _facts(key: ApiKey) -> KeyFacts:
 
 def client_report(app: Flask) -> dict[str, Any]:
     """The findings over every journal entry one read returns, and how many older ones it left out."""
-    journal = plane_of(app).journal
-    keys = state_of(app).keys
+    handle = handle_of(app)
+    journal, keys = handle.plane.journal, handle.state.keys
     entries, omitted = journal.query()
 
     def facts(key_id: str) -> KeyFacts | None:

@@ -14,13 +14,12 @@ from typing import Any
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
-from ..api.routing import state_of
 from ..api.strict import contracts
+from ..handle import handle_of
 from ..redaction import mask_secrets
 from ..state.clock import iso
 from ..state.state import State
 from .faults import Fault
-from .plane import plane_of
 from .replay_calls import Call, documented_body, keys_before, request_args, seconds
 from .replay_names import Names
 from .replay_prelude import PRELUDE
@@ -131,7 +130,8 @@ def replay_module(app: Flask, entries: list[dict[str, Any]], omitted: int) -> Re
             return None
         return endpoint if endpoint in known else None
 
-    faults = plane_of(app).faults
-    source = export(entries, omitted, state_of(app), faults.added, operation_of, settings_line(app.config))
+    handle = handle_of(app)
+    faults = handle.plane.faults
+    source = export(entries, omitted, handle.state, faults.added, operation_of, settings_line(app.config))
     headers = {"Content-Disposition": 'attachment; filename="test_replay.py"', "Cache-Control": "no-store"}
     return Response(source, 200, headers=headers, content_type="text/x-python; charset=utf-8")

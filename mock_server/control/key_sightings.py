@@ -14,7 +14,6 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from ..api.auth import KEY_ID
 from ..log_text import escape_controls
 from ..redaction import any_may_hold_secret, mask_folded, may_hold_secret
 
@@ -30,10 +29,9 @@ _DECODE_ROUNDS = 4
 _NAME_LIMIT = 100
 
 
-def presented_key(environ: dict[str, Any], keys: ApiKeyStore) -> str | None:
+def presented_key(environ: dict[str, Any], key_id: str | None, keys: ApiKeyStore) -> str | None:
     """The id of the key the request authenticated with, or, for a request answered before the view
     ran (a fault, say), of the key its ``Authorization: Bearer`` header names, active or revoked."""
-    key_id: str | None = environ.get(KEY_ID)
     header = environ.get("HTTP_AUTHORIZATION")
     if key_id is not None or not header:
         return key_id
