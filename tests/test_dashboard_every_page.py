@@ -37,6 +37,9 @@ def show(toured: tuple[Any, Tour], state: str, width: str) -> Any:
     page, tour = toured
     page.set_viewport_size(WIDTHS[width])
     STATES[state](page, tour)
+    # A state reached by a click (a form posted, a page that comes back) is judged once its styles
+    # have loaded: its DOM can be found before then on a loaded machine.
+    page.wait_for_load_state("load")
     return page
 
 
