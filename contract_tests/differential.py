@@ -20,7 +20,6 @@ from .client import Api
 from .context import Run, run_of
 from .divergence import Differences, Divergence
 from .lockstep import Lockstep, Side
-from .product_steps import prepare
 from .steps import KINDS
 from .target import ENV_SESSION, Target
 
@@ -64,16 +63,13 @@ def lockstep(
     def start(record: Differences | None = None) -> Lockstep:
         if record is None:
             run.differences.examples += 1
-        pair = Lockstep(
+        return Lockstep(
             target=Side("target", api, theirs, run.revocation, run.listing),
             mock=Side("mock", oracle, ours),
             differences=record or run.differences,
             kinds=KINDS,
             strict=run.options.strict_assumptions,
         )
-        for side in pair.sides:
-            prepare(side)
-        return pair
 
     return start
 

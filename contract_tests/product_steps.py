@@ -12,9 +12,9 @@ from typing import Any
 import requests
 
 from . import gtins
-from .client import KEY_SCOPES
+from .client import KEY_SCOPES, KEYS
 from .lockstep import Facts, Lockstep, ProductPlan, Side
-from .responses import body_of
+from .responses import body_of, dumps
 from .shapes import UUID, iso_utc, list_items, parse_error
 
 Outcome = tuple[str | None, dict[str, Facts]]
@@ -26,12 +26,28 @@ assert all(scope in KEY_SCOPES for scopes in ROLES.values() for scope in scopes)
 NOTHING = "not made on this side"
 
 
-def prepare(side: Side) -> None:
-    """The keys product and passport steps use, made before any step (so every step's key is younger)."""
-    for org in side.sessions:
-        for role, scopes in ROLES.items():
-            made = side.api.create_key(side.sessions[org], scopes, label=f"diff-{role}")
-            side.service[org, role] = made.secret if 200 <= made.status < 300 else None
+def service_keys(ls: Lockstep, step: dict[str, Any]) -> Outcome:
+    """The first step of every sequence: the keys product and passport steps use, per organisation, so every
+    key a later step makes is younger. Each must work when made (C11), and the first still after the second
+    (C18)."""
+
+    def works(side: Side, secret: str | None) -> int | str:
+        return side.send("GET", "/v1/products", key=secret).status_code if secret else NOTHING
+
+    def run(side: Side) -> Facts:
+        facts: Facts = {}
+        for org in sorted(side.sessions):
+            for role, scopes in ROLES.items():
+                made = side.api.create_key(side.sessions[org], scopes, label=f"diff-{role}")
+                side.exchanges.append(f"POST {KEYS} -> {made.status} {dumps(made.body)}")
+                side.service[org, role] = made.secret if 200 <= made.status < 300 else None
+                facts[f"organisation {org}, {role} key: status"] = (made.status, "C30")
+                facts[f"organisation {org}, {role} key works when made"] = (works(side, made.secret), "C11")
+            writer = side.service[org, "writer"]
+            facts[f"organisation {org}, writer key works after the next is made"] = (works(side, writer), "C18")
+        return facts
+
+    return None, ls.each(run)
 
 
 def key(side: Side, org: int, role: str) -> str | None:
@@ -132,7 +148,8 @@ def list_products(ls: Lockstep, step: dict[str, Any]) -> Outcome:
 
     def run(side: Side) -> Facts:
         resp = side.send("GET", "/v1/products", key=key(side, org, "reader"), params={"limit": 100})
-        items = list_items(body_of(resp)) or []
+        body = body_of(resp)
+        items = list_items(body) or []
         seen = {str(i.get("productId") or i.get("id")) for i in items if isinstance(i, dict)}
 
         def found(want: Callable[[ProductPlan], bool]) -> list[str]:
@@ -141,6 +158,7 @@ def list_products(ls: Lockstep, step: dict[str, Any]) -> Outcome:
         full = len(items) >= 100  # ours may be on a later page of a busy organisation
         return {
             "status": status_fact(resp.status_code, "C37", if_401),
+            "a list envelope (data)": (isinstance(body, dict) and isinstance(body.get("data"), list), "C37"),
             "its products listed": (None if full else found(lambda p: p.org == org), "C37"),
             "another organisation's products listed": (found(lambda p: p.org != org), "C4"),
         }
@@ -149,6 +167,7 @@ def list_products(ls: Lockstep, step: dict[str, Any]) -> Outcome:
 
 
 KINDS: dict[str, Callable[[Lockstep, dict[str, Any]], Outcome]] = {
+    "service_keys": service_keys,
     "create_product": create_product,
     "duplicate_product": duplicate_product,
     "read_product": read_product,

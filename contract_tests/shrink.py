@@ -49,6 +49,8 @@ def shrink(start: Start, found: Divergence, budget: int = 40) -> Divergence:
         progress = False
         steps = best.steps
         for i in range(len(steps) - 1):
+            if steps[i]["do"] == "service_keys":  # every sequence starts with it
+                continue
             candidate = steps[:i] + steps[i + 1 :]
             if not coherent(candidate):
                 continue
