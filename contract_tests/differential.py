@@ -20,7 +20,7 @@ from .client import Api
 from .context import Run, run_of
 from .divergence import Differences, Divergence
 from .lockstep import Lockstep, Side
-from .steps import KINDS
+from .step_kinds import KINDS
 from .target import ENV_SESSION, Target
 
 # Every claim a step tags a fact with (steps.py, product_steps.py).

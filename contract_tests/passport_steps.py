@@ -40,6 +40,14 @@ def _passport_claim(parts: list[str]) -> str | None:
     return "C51" if {"ingredients", "rest"} <= set(parts) else None
 
 
+def _readable(side: Side, org: int, pid: str | None) -> Facts:
+    """A passport is read with a key that has products:read only (C47), right after each submission."""
+    if pid is None:
+        return {}
+    resp = side.send("GET", f"/v1/passports/{pid}", key=key(side, org, "reader"))
+    return {"readable with products:read": (resp.status_code, "C47")}
+
+
 def submit_passport(ls: Lockstep, step: dict[str, Any]) -> Outcome:
     plan = ls.world.products[step["product"]]
     first = not plan.submissions
@@ -68,6 +76,7 @@ def submit_passport(ls: Lockstep, step: dict[str, Any]) -> Outcome:
                 "C23",
             ),
             **error_facts(resp),
+            **_readable(side, plan.org, str(pid) if pid else None),  # after the id's form: it reads by the id
         }
 
     return None, ls.each(run)

@@ -15,7 +15,7 @@ from . import gtins
 from .client import KEY_SCOPES, KEYS
 from .lockstep import Facts, Lockstep, ProductPlan, Side
 from .responses import body_of, dumps
-from .shapes import UUID, iso_utc, list_items, parse_error
+from .shapes import UUID, iso_utc, list_items, matches, parse_error
 
 Outcome = tuple[str | None, dict[str, Facts]]
 ROLES = {
@@ -65,9 +65,13 @@ def status_fact(code: int, claim: str | None, if_401: str) -> tuple[int, str | N
 
 
 def answer(resp: requests.Response) -> dict[str, Any]:
+    """The object an answer is about: the body, or the one object it wraps (``{"data": {...}}``); a
+    passport's own ``data`` field is not a wrapper."""
     body = body_of(resp)
-    inner = body.get("data") if isinstance(body, dict) and isinstance(body.get("data"), dict) else None
-    return inner or (body if isinstance(body, dict) else {})
+    if not isinstance(body, dict):
+        return {}
+    wrapped = set(body) <= {"data", "meta", "object"} and isinstance(body.get("data"), dict)
+    return dict(body["data"]) if wrapped else body
 
 
 def error_facts(resp: requests.Response) -> Facts:
@@ -150,10 +154,11 @@ def list_products(ls: Lockstep, step: dict[str, Any]) -> Outcome:
         resp = side.send("GET", "/v1/products", key=key(side, org, "reader"), params={"limit": 100})
         body = body_of(resp)
         items = list_items(body) or []
-        seen = {str(i.get("productId") or i.get("id")) for i in items if isinstance(i, dict)}
 
         def found(want: Callable[[ProductPlan], bool]) -> list[str]:
-            return sorted(h for h, p in ls.world.products.items() if want(p) and side.products.get(h) in seen)
+            # by id or by the run's unique name, in whatever field a server lists them
+            mine = [(h, p) for h, p in ls.world.products.items() if want(p)]
+            return sorted(h for h, p in mine if any(matches(i, side.products.get(h), p.name) for i in items))
 
         full = len(items) >= 100  # ours may be on a later page of a busy organisation
         return {

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import passport_steps, product_steps
 from .client import KEYS
 from .lockstep import Facts, KeyPlan, Lockstep, Side, World
 from .redact import ENV_PREFIX
@@ -178,7 +177,6 @@ def revoke_key(ls: Lockstep, step: dict[str, Any]) -> Outcome:
     handle = step["key"]
     plan = ls.world.keys[handle]
     again = plan.revoked > 0
-    first_claim = "C4" if plan.foreign_tried else "C15"  # gone already: another organisation took it
 
     def run(side: Side) -> Facts:
         if again:  # the docs give no status for revoking a revoked key, only that it stays revoked (C17)
@@ -191,7 +189,7 @@ def revoke_key(ls: Lockstep, step: dict[str, Any]) -> Outcome:
             }
         status = _revoke(side, handle, side.sessions[plan.org])
         done = _status_class(status) if isinstance(status, int) else status
-        return {"revoked (2xx)": (done, first_claim), "status": (status, None)}
+        return {"revoked (2xx)": (done, "C15"), "status": (status, None)}
 
     observed = ls.each(run)
     _revoked(ls.world, handle)
@@ -204,7 +202,12 @@ def foreign_revoke(ls: Lockstep, step: dict[str, Any]) -> Outcome:
     handle = step["key"]
     plan = ls.world.keys[handle]
     other = 2 if plan.org == 1 else 1
-    observed = ls.each(lambda side: {"status": (_revoke(side, handle, side.sessions[other]), None)})
+
+    def run(side: Side) -> Facts:
+        status = _revoke(side, handle, side.sessions[other])
+        return {"status": (status, None), "the key after it": (_use(side, handle, ls.world, poll=False), "C4")}
+
+    observed = ls.each(run)
     plan.foreign_tried = True
     return None, observed
 
@@ -217,8 +220,7 @@ def rotate_key(ls: Lockstep, step: dict[str, Any]) -> Outcome:
     ls.world.keys[new] = KeyPlan(plan.org, list(plan.scopes), ls.world.serial)
     name = ls.target.api.unique_name("rotated")
     before_claim = use_claim(ls.world, new)
-    # the docs give no status for revoking a revoked key; one another organisation tried to revoke may be gone
-    revoke_claim = None if plan.revoked else "C4" if plan.foreign_tried else "C15"
+    revoke_claim = None if plan.revoked else "C15"  # the docs give no status for revoking a revoked key
 
     def run(side: Side) -> Facts:
         made = _made(side, new, plan.org, plan.scopes, name)
@@ -235,15 +237,3 @@ def rotate_key(ls: Lockstep, step: dict[str, Any]) -> Outcome:
     observed = ls.each(run)
     _revoked(ls.world, old)
     return new, observed
-
-
-KINDS: dict[str, Callable[[Lockstep, dict[str, Any]], Outcome]] = {
-    "create_key": create_key,
-    "use_key": use_key,
-    "list_keys": list_keys,
-    "revoke_key": revoke_key,
-    "foreign_revoke": foreign_revoke,
-    "rotate_key": rotate_key,
-    **product_steps.KINDS,
-    **passport_steps.KINDS,
-}
