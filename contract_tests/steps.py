@@ -63,14 +63,15 @@ def _refused(side: Side, handle: str) -> bool:
     return resp.status_code == 401
 
 
-def use_claim(world: World, handle: str) -> str:
-    """The claim a use of this key touches, by what the steps did to it and its organisation."""
+def use_claim(world: World, handle: str, status: int | str | None = None) -> str:
+    """The claim a use of this key touches, by what the steps did to it and its organisation, and by the
+    answer: a 401 after another organisation's revoke is that organisation's doing (C4)."""
     plan = world.keys[handle]
     if plan.revoked >= 2:
         return "C17"
     if plan.revoked:
         return "C16"
-    if plan.foreign_tried:
+    if plan.foreign_tried and status == 401:
         return "C4"
     if "products:read" not in plan.scopes:
         return "C10"
@@ -98,8 +99,12 @@ def _use(side: Side, handle: str, world: World, poll: bool = True) -> int | str:
 
 def use_key(ls: Lockstep, step: dict[str, Any]) -> Outcome:
     handle = step["key"]
-    claim = use_claim(ls.world, handle)
-    return None, ls.each(lambda side: {"status": (_use(side, handle, ls.world), claim)})
+
+    def run(side: Side) -> Facts:
+        status = _use(side, handle, ls.world)
+        return {"status": (status, use_claim(ls.world, handle, status))}
+
+    return None, ls.each(run)
 
 
 def _active_claim(world: World, org: int) -> str:
@@ -203,12 +208,14 @@ def foreign_revoke(ls: Lockstep, step: dict[str, Any]) -> Outcome:
     plan = ls.world.keys[handle]
     other = 2 if plan.org == 1 else 1
 
+    plan.foreign_tried = True
+
     def run(side: Side) -> Facts:
         status = _revoke(side, handle, side.sessions[other])
-        return {"status": (status, None), "the key after it": (_use(side, handle, ls.world, poll=False), "C4")}
+        after = _use(side, handle, ls.world, poll=False)
+        return {"status": (status, None), "the key after it": (after, use_claim(ls.world, handle, after))}
 
     observed = ls.each(run)
-    plan.foreign_tried = True
     return None, observed
 
 
