@@ -12,12 +12,11 @@ from mock_server import create_app
 from mock_server.api.routing import state_of
 from mock_server.pytest_plugin import eulabel_mock, eulabel_mock_config, eulabel_mock_server  # noqa: F401
 from mock_server.state.state import State
-from tests.clients import Dashboard
-from tests.environments import built_once, installed_from_wheel
-from tests.restarts import Restarts
-from tests.scheduling import order_for_work_stealing
-
-from .browser import browser, context, mock, page, playwright  # noqa: F401  (one Chromium per test session)
+from tests.support.browser import browser, context, mock, page, playwright  # noqa: F401  (one Chromium per test session)
+from tests.support.clients import Dashboard
+from tests.support.environments import built_once, installed_from_wheel
+from tests.support.restarts import Restarts
+from tests.support.scheduling import order_for_work_stealing
 
 
 @pytest.fixture
@@ -48,7 +47,7 @@ def api(app: Flask) -> Dashboard:
 
 @pytest.fixture
 def restarts() -> Iterator[Restarts]:
-    """Apps on state files, each start closing the app that had the file (tests/restarts.py)."""
+    """Apps on state files, each start closing the app that had the file (tests/support/restarts.py)."""
     started = Restarts()
     yield started
     started.close()
@@ -68,7 +67,7 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     """A run that includes these tests uses every core (pytest-xdist), unless ``-n`` is given.
 
     Not an ``addopts`` entry in pyproject.toml: that would also split the contract suite when it runs
-    on its own (``pytest contract_tests --base-url ...``, the README's CI and QA commands), and its
+    on its own (``pytest contract_tests --base-url ...``, the CI and QA commands of docs/), and its
     claims report must see every response of the run in one process. This hook only exists when
     pytest loads this directory's conftest, i.e. when the run includes ``tests/``.
     """
@@ -84,15 +83,12 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
             config.option.dist = "worksteal"
 
 
-SLOW_FIXTURES = {"installed_python", "editable_python"}
-
-
-@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker, so the marker added here counts
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that build an environment join the slow tier; long tests first on every pytest-xdist worker
-    (tests/scheduling.py says why and how)."""
-    for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.slow)
+    """Long tests first on every pytest-xdist worker (tests/support/scheduling.py says why and how).
+
+    The slow tier is marked at each test (``pytest.mark.slow``), never inferred here from the fixtures
+    a test uses: tests/test_suite_layout.py checks that every test needing a slow fixture carries it.
+    """
     workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
     items[:] = order_for_work_stealing(items, lambda item: item.get_closest_marker("slow") is not None, workers)

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from mock_server import create_app
-from tests.clients import QUINTA, TEXTIL, Dashboard, json_of
+from tests.support.clients import QUINTA, TEXTIL, Dashboard, json_of
 
 
 def test_create_returns_201_with_secret_location_and_no_store(api: Dashboard) -> None:

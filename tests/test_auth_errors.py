@@ -12,7 +12,7 @@ from mock_server.api.auth import require_scopes, shown_prefix
 from mock_server.errors import Forbidden
 from mock_server.state.clock import Clock
 from mock_server.state.key_store import ApiKeyStore
-from tests.clients import QUINTA, Dashboard, json_of
+from tests.support.clients import QUINTA, Dashboard, json_of
 
 BEARER_HELP = "Send the header 'Authorization: Bearer sk_test_...' with an active API key."
 SESSION_HELP = "API keys are managed with a dashboard session: send the cookie 'eulabel_session=...'."

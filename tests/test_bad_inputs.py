@@ -1,4 +1,4 @@
-"""Every case of the bad-input catalogue (tests/bad_inputs.py) gets its documented JSON error, never a
+"""Every case of the bad-input catalogue (tests/support/bad_inputs.py) gets its documented JSON error, never a
 5xx, on every server the mock can use: called in-process, on the in-thread server of ``EulabelMock``
 and the pytest fixture, on granian and on waitress (sent there as raw bytes)."""
 
@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.bad_input_transports import TRANSPORTS, Target, target
-from tests.bad_inputs import CASES, FAKE_KEY, SERVED, Bad
-from tests.clients import DATA_SCOPES
+from tests.support.bad_input_transports import TRANSPORTS, Target, target
+from tests.support.bad_inputs import CASES, FAKE_KEY, SERVED, Bad
+from tests.support.clients import DATA_SCOPES
 
 
 @pytest.fixture(scope="module", params=TRANSPORTS)
@@ -43,12 +43,12 @@ def test_bad_input_gets_its_documented_json_error(mock: Target, secrets: dict[st
     answer = mock.send(case, authorization(case, secrets))
     status, code = case.on.get(mock.name, (case.status, case.code))
     assert FAKE_KEY[12:].encode() not in answer.body
-    if code is None:  # a bare answer of the server's own HTTP layer (README, "Serving")
+    if code is None:  # a bare answer of the server's own HTTP layer (docs/serving.md)
         assert (answer.status, answer.body) == (status, b""), answer
         return
     assert answer.content_type == "application/json", answer
     body = json.loads(answer.body)
-    if code == SERVED:  # the wire carried another, valid request (tests/bad_inputs.py says why)
+    if code == SERVED:  # the wire carried another, valid request (tests/support/bad_inputs.py says why)
         assert (answer.status, "error" in body) == (status, False), body
         return
     assert (answer.status, body["error"]) == (status, code), body

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from mock_server import EulabelMock
-from tests.clients import Dashboard, json_of
+from tests.support.clients import Dashboard, json_of
 
 ACCEPTED = ["Bearer {k}", "Bearer {k} ", "Bearer {k}\t", " Bearer {k}", "\tBearer {k}  \t"]
 REFUSED = [

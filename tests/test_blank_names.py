@@ -23,8 +23,8 @@ from mock_server.api.spec import load_spec
 from mock_server.api.validation import NON_BLANK, is_blank
 from mock_server.control.bodies import schema
 from mock_server.state.gtin import check_digit
-from tests.clients import DATA_SCOPES, QUINTA, json_of, key_client
-from tests.environments import REPO
+from tests.support.clients import DATA_SCOPES, QUINTA, json_of, key_client
+from tests.support.environments import REPO
 
 # Unicode's White_Space property (PropList.txt): the standard's own list of whitespace.
 UNICODE_WHITE_SPACE = {

@@ -7,8 +7,6 @@ so the table covers each kind of setting both ways.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -16,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from mock_server.cli import EXIT_STATUS
-from tests.environments import REPO, clean_env
+from tests.support.cli import run_cli
+from tests.support.environments import REPO
 
 
 @dataclass(frozen=True)
@@ -93,17 +92,6 @@ CASES = {
 }
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mock_server", *args],
-        env=clean_env(**(env or {})),
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_a_bad_setting_is_one_line_naming_it_and_exit_2(case: Case, tmp_path: Path) -> None:
     for name, content in case.files.items():
@@ -144,8 +132,8 @@ def test_help_documents_the_exit_codes() -> None:
     assert "0  stopped cleanly" in proc.stdout and "2  bad configuration" in proc.stdout
 
 
-def test_readme_documents_the_same_exit_codes() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "| `0` | stopped cleanly" in readme
-    assert "| `2` | bad configuration" in readme
-    assert "anything else is a bug" in readme
+def test_the_options_page_documents_the_same_exit_codes() -> None:
+    page = (REPO / "docs" / "options.md").read_text(encoding="utf-8")
+    assert "| `0` | stopped cleanly" in page
+    assert "| `2` | bad configuration" in page
+    assert "anything else is a bug" in page

@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from mock_server import create_app
 from mock_server.control.endpoints import LATEST
-from tests.clients import QUINTA, json_of
+from tests.support.clients import QUINTA, json_of
 
 END_OF_9999 = 253402300799
 

@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server import create_app
-from tests.clients import Dashboard, json_of
+from tests.support.clients import Dashboard, json_of
 
 NEW_YEAR = "2030-01-01T00:00:00Z"
 NEW_YEAR_EPOCH = 1_893_456_000.0

@@ -11,7 +11,7 @@ import requests
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.clients import DATA_SCOPES, new_session
+from tests.support.clients import DATA_SCOPES, new_session
 
 THREADS = 16
 

@@ -10,7 +10,7 @@ import pytest
 from contract_tests.redact import contains_full_key, mask, redact
 from contract_tests.shapes import code_ok, find_id, find_secret, iso_utc, list_items, matches, parse_error, revealed
 from contract_tests.spec_view import build_documented, documented_spec, full_spec
-from tests.test_redaction_encodings import ENCODINGS, KEY, hides_key
+from tests.support.key_encodings import ENCODINGS, KEY, hides_key
 
 SECRET = "sk_test_" + "Ab3dE" * 6 + "xy"  # 32 characters after the prefix, built so no literal key is in the repo
 

@@ -1,20 +1,19 @@
 """The contract suite runs from the installed package, with no checkout and no project configuration.
 
-The package registers its own options and markers (entry point ``contract_tests.plugin``), so the README's
-QA form ``pytest --pyargs contract_tests --base-url URL`` works in an empty directory, and naming the plugin
-again with ``-p`` does not register its options twice.
+The package registers its own options and markers (entry point ``contract_tests.plugin``), so the QA
+form of docs/qa.md, ``pytest --pyargs contract_tests --base-url URL``, works in an empty directory, and
+naming the plugin again with ``-p`` does not register its options twice.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from mock_server import EulabelMock
-from tests.environments import clean_env
+from tests.support.fresh_project import run_pytest
 
 pytestmark = pytest.mark.slow  # runs the suite in a subprocess of an installed environment
 
@@ -23,26 +22,21 @@ pytestmark = pytest.mark.slow  # runs the suite in a subprocess of an installed 
 def test_installed_suite_runs_against_a_deployment_from_an_empty_directory(
     installed_python: Path, eulabel_mock: EulabelMock, tmp_path: Path, extra: tuple[str, ...]
 ) -> None:
-    cmd = [
-        str(installed_python),
-        "-m",
-        "pytest",
+    proc = run_pytest(
+        tmp_path,
         "--pyargs",
         "contract_tests",
         *extra,
         "--base-url",
         eulabel_mock.base_url,
         "--read-only",
-        "-q",
-        "-p",
-        "no:cacheprovider",
         "-W",
         "error::pytest.PytestUnknownMarkWarning",
         "--claims-report",
         "claims.json",
-    ]
-    env = clean_env(EULABEL_SESSION=eulabel_mock.session.cookie)
-    proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        python=installed_python,
+        env={"EULABEL_SESSION": eulabel_mock.session.cookie},
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "already added" not in proc.stderr
     report = json.loads((tmp_path / "claims.json").read_text())

@@ -6,10 +6,8 @@ sent, including schemathesis' probes of methods the spec does not declare.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ import requests
 from contract_tests.target import serve_in_thread
 from mock_server import create_app
 from mock_server.api.spec import load_spec
+from tests.support.fresh_project import run_pytest
 
 pytestmark = pytest.mark.slow  # each test runs the contract suite in a subprocess
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,22 +35,8 @@ def mock_url() -> Iterator[str]:
 
 
 def _suite(url: str, tmp: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "--pyargs",
-        "contract_tests",
-        "--base-url",
-        url,
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--claims-report",
-        str(tmp / "claims.md"),
-        *args,
-    ]
-    return subprocess.run(cmd, cwd=tmp, env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
+    report = ("--claims-report", str(tmp / "claims.md"))
+    return run_pytest(tmp, "--pyargs", "contract_tests", "--base-url", url, *report, *args, env=env)
 
 
 def _journal(url: str) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from mock_server.api.routing import state_of
 from mock_server.testing import EulabelMock
-from tests.browser import launch
+from tests.support.browser import launch
 
 pytestmark = pytest.mark.mock_only
 

@@ -10,7 +10,7 @@ from flask import Flask
 
 from mock_server import create_app
 from mock_server.control.access import TOKEN_HEADER
-from tests.clients import json_of
+from tests.support.clients import json_of
 
 TOKEN = "control-" + "t0k3n" * 4
 FAULT = {"action": "status", "path": "/v1/*", "status": 503}

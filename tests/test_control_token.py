@@ -1,12 +1,12 @@
-"""An optional control-plane token, a warning when exposed without one, and no demo sessions (issue 10, item 9).
+"""An optional control-plane token, a warning when exposed without one, and no demo sessions .
 
-The docs have no control plane; these are this project's choices, documented in the README.
+The docs have no control plane; these are this project's choices, documented in docs/options.md and
+docs/control-plane.md.
 """
 
 from __future__ import annotations
 
 import functools
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,8 +20,8 @@ from mock_server.cli import app_config, exposure_warning, main, options
 from mock_server.control.access import TOKEN_HEADER
 from mock_server.settings import ConfigError
 from mock_server.testing import MockClient, MockError
-from tests.clients import QUINTA, json_of
-from tests.environments import clean_env
+from tests.support.clients import QUINTA, json_of
+from tests.support.fresh_project import run_pytest
 
 TOKEN = "control-" + "t0k3n" * 4
 CONTROL_CALLS: list[tuple[str, str, Any]] = [
@@ -123,17 +123,10 @@ def test_reset_and_journal_work(eulabel_mock):
 """
 
 
+@pytest.mark.slow  # runs pytest in a subprocess
 def test_the_pytest_fixture_passes_the_configured_token(tmp_path: Path) -> None:
-    (tmp_path / "conftest.py").write_text(FIXTURE_PROJECT_CONFTEST)
-    (tmp_path / "test_token.py").write_text(FIXTURE_PROJECT_TEST)
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
-        cwd=tmp_path,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    files = {"conftest.py": FIXTURE_PROJECT_CONFTEST, "test_token.py": FIXTURE_PROJECT_TEST}
+    proc = run_pytest(tmp_path, "-p", "no:randomly", files=files, timeout=120)
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert "1 passed" in proc.stdout
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mock_server.testing import EulabelMock
-from tests.browser import (
+from tests.support.browser import (
     close_secret,
     create_key,
     heap_holds,

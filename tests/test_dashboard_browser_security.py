@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from mock_server.testing import EulabelMock
-from tests.browser import (
+from tests.support.browser import (
     close_secret,
     create_key,
     key_row,

@@ -1,6 +1,6 @@
 """Every page and dialog of the Dashboard: at a phone's width, through axe-core, and by keyboard alone.
 
-The pages and dialogs are tests/dashboard_tour.py's, each in a state with something on it. axe-core runs
+The pages and dialogs are tests/support/dashboard_tour.py's, each in a state with something on it. axe-core runs
 inside Chromium (axe-playwright-python ships its script: no network) at 1280 and 390 pixels wide; no
 violation may be serious or critical. How the mock's page looks is this project's choice, not a claim.
 """
@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from mock_server.testing import EulabelMock
-from tests.dashboard_tour import PAGES, STATES, Tour, prepare
+from tests.support.dashboard_tour import PAGES, STATES, Tour, prepare
 
 pytestmark = pytest.mark.mock_only
 WIDTHS = {"desktop": {"width": 1280, "height": 720}, "phone": {"width": 390, "height": 844}}

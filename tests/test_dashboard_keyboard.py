@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mock_server.testing import EulabelMock
-from tests.browser import close_secret, create_key, key_row
+from tests.support.browser import close_secret, create_key, key_row
 
 pytestmark = pytest.mark.mock_only
 

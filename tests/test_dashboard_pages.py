@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from mock_server import create_app
 from mock_server.cli import ready_line
 from mock_server.dashboard.headers import PAGE_HEADERS
-from tests.clients import QUINTA, TEXTIL, Dashboard, json_of
+from tests.support.clients import QUINTA, TEXTIL, Dashboard, json_of
 
 DASHBOARD = Path(__file__).resolve().parents[1] / "mock_server" / "dashboard"
 OWN = "http://localhost"  # the test client's origin

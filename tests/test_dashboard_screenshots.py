@@ -1,4 +1,4 @@
-"""The README's Dashboard screenshots: drawn on every run, written into ``docs/`` on request.
+"""The Dashboard screenshots of docs/dashboard.md: drawn on every run, written into ``docs/`` on request.
 
 A seeded mock on a frozen clock makes every run draw the same pages. Each run draws them into a
 temporary directory and checks them; ``EULABEL_UPDATE_SCREENSHOTS=1`` also copies a changed picture
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from mock_server.testing import EulabelMock
-from tests.browser import FULL_KEY, close_secret, create_key, key_row, shows_a_full_key, sign_in
+from tests.support.browser import FULL_KEY, close_secret, create_key, key_row, shows_a_full_key, sign_in
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PLACEHOLDER = "sk_test_" + "•" * 32
@@ -87,8 +87,8 @@ def test_screenshots_of_the_key_list_the_one_time_secret_and_the_usage_view(
         width, height = png_size(path)
         assert width == 1280 and height >= 720
         assert not FULL_KEY.search(path.read_bytes().decode("latin-1"))
-    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    page = (DOCS / "dashboard.md").read_text(encoding="utf-8")
     for path in (keys_png, secret_png, usage_png):
-        assert f"docs/{path.name}" in readme, f"the README does not show {path.name}"
+        assert f"]({path.name})" in page, f"docs/dashboard.md does not show {path.name}"
         assert png_size(DOCS / path.name)[0] == 1280, f"docs/{path.name} is not a 1280-pixel-wide picture"
         assert not FULL_KEY.search((DOCS / path.name).read_bytes().decode("latin-1"))

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from mock_server import create_app
-from tests.clients import QUINTA, json_of
+from tests.support.clients import QUINTA, json_of
 
 
 def test_flat_error_has_code_message_and_status(app: Flask) -> None:

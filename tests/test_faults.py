@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from mock_server import create_app
 from mock_server.control import faults
-from tests.clients import Dashboard, json_of
+from tests.support.clients import Dashboard, json_of
 
 
 def add(client: FlaskClient, **rule: Any) -> dict[str, Any]:
@@ -192,7 +192,7 @@ def test_a_cut_connection_is_a_read_error_through_the_cli_server_too(tmp_path: A
     import urllib.request
 
     from mock_server.testing import MockClient, Session
-    from tests.environments import REPO, clean_env
+    from tests.support.environments import REPO, clean_env
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "mock_server", "--port", "0"],

@@ -8,13 +8,13 @@ benchmarks of its own (those live in ``bench/``), so pyproject.toml keeps it out
 
 from __future__ import annotations
 
-import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from tests.environments import REPO, clean_env, derived_venv, site_packages
+from tests.support.environments import REPO, derived_venv, site_packages
+from tests.support.fresh_project import run_pytest
 
 WARNS_WHILE_CONFIGURING = textwrap.dedent(
     """
@@ -40,14 +40,7 @@ def install_plugin(python: Path, entry_point: str, module: str, source: str) -> 
 def test_an_installed_pytest_benchmark_that_warns_at_configure_does_not_stop_the_run(tmp_path: Path) -> None:
     python = derived_venv(tmp_path / "venv")
     install_plugin(python, "benchmark", "warning_benchmark_plugin", WARNS_WHILE_CONFIGURING)
-    run = subprocess.run(
-        [str(python), "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider", "tests/test_gtin.py"],
-        cwd=REPO,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = run_pytest(REPO, "-n", "2", "tests/test_gtin.py", python=python)
     assert "INTERNALERROR" not in run.stdout + run.stderr, run.stdout[-2000:] + run.stderr[-2000:]
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert " passed" in run.stdout

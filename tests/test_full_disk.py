@@ -24,8 +24,8 @@ from flask import Flask
 from mock_server.api.routing import state_of
 from mock_server.app import STATE_FILE_EXTENSION
 from mock_server.state.key_store import ApiKeyStore
-from tests.clients import Dashboard, json_of, key_client, new_session, wine
-from tests.restarts import Restarts
+from tests.support.clients import Dashboard, json_of, key_client, new_session, wine
+from tests.support.restarts import Restarts
 
 
 def connection(app: Flask) -> sqlite3.Connection:

@@ -15,8 +15,7 @@ from mock_server.serving.asgi import WsgiOverAsgi
 from mock_server.serving.inline_wsgi import Delay, InlineWsgi
 from mock_server.serving.limits import ARRIVED, Limits
 from mock_server.serving.rsgi import WsgiOverRsgi
-
-from .granian_fakes import STALL, Answer, Body, asgi_request, rsgi_request
+from tests.support.granian_fakes import STALL, Answer, Body, asgi_request, rsgi_request
 
 ADAPTERS = ("rsgi", "asgi")
 CLASSES: dict[str, type[InlineWsgi]] = {"rsgi": WsgiOverRsgi, "asgi": WsgiOverAsgi}

@@ -24,8 +24,8 @@ from mock_server import create_app
 from mock_server.api.spec import load_spec
 from mock_server.errors import ValidationFailed
 from mock_server.state.gtin import AROUND, normalise
-from tests.clients import json_of, key_client
-from tests.environments import REPO
+from tests.support.clients import json_of, key_client
+from tests.support.environments import REPO
 
 PATTERN = load_spec()["components"]["schemas"]["Gtin"]["pattern"]
 ECMA = regress.Regex(PATTERN)

@@ -14,7 +14,7 @@ from mock_server import EulabelMock, create_app
 from mock_server.cli import app_config, options
 from mock_server.serving.host_names import host_name, served
 from mock_server.settings import ConfigError
-from tests.clients import QUINTA, json_of
+from tests.support.clients import QUINTA, json_of
 
 EVIL = "evil.example:8080"
 

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from mock_server import create_app
 from mock_server.redaction import redact_headers
-from tests.clients import QUINTA, Dashboard, json_of, leaks
+from tests.support.clients import QUINTA, Dashboard, json_of, leaks
 
 
 def journal(client: FlaskClient, query: str = "") -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from mock_server.control import journal_limits
 from mock_server.control.journal import BODY_LIMIT, Journal, _header_name
 from mock_server.control.journal_limits import HEADER_VALUE_LIMIT, HEADERS_LIMIT, MORE, TEXT_LIMIT
 from mock_server.redaction import _header_kind
-from tests.clients import json_of
+from tests.support.clients import json_of
 
 BIG = "v" * 60_000
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from mock_server import create_app
 from mock_server.key_forms import _LOOKALIKES, disguised_key, skeleton
 from mock_server.redaction import REDACTED, holds_key, mask_secrets, may_hold_secret
-from tests.clients import Dashboard, json_of, key_client, wine
+from tests.support.clients import Dashboard, json_of, key_client, wine
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.clients import DATA_SCOPES, QUINTA, Dashboard, json_of, leaks
-from tests.test_redaction_encodings import ENCODINGS
+from tests.support.clients import DATA_SCOPES, QUINTA, Dashboard, json_of, leaks
+from tests.support.key_encodings import ENCODINGS
 
 
 def session_client(app: Flask) -> FlaskClient:

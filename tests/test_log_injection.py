@@ -17,8 +17,8 @@ from werkzeug.test import EnvironBuilder
 from mock_server import create_app
 from mock_server.log_text import escape_controls
 from mock_server.serving.wsgi_run import run_to_completion
-from tests.clients import json_of
-from tests.served import running
+from tests.support.clients import json_of
+from tests.support.served import running
 
 # One of each kind: C0 controls, DEL, C1 controls, separators, zero-width and bidi format characters.
 UNSAFE = {

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server.json_limits import MAX_DEPTH, TooDeep, depth, loads
-from tests.clients import DATA_SCOPES, QUINTA, json_of, key_client
+from tests.support.clients import DATA_SCOPES, QUINTA, json_of, key_client
 
 
 def nested(levels: int) -> Any:

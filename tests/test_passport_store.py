@@ -14,7 +14,7 @@ from mock_server.state.clock import Clock
 from mock_server.state.compliance import REQUIRED, merge
 from mock_server.state.passport_store import PassportStore
 from mock_server.state.product_store import ProductStore
-from tests.clients import COMPLETE_WINE_DATA
+from tests.support.clients import COMPLETE_WINE_DATA
 
 GTIN = "5601012012200"
 

@@ -12,7 +12,7 @@ from flask import Flask
 from mock_server import create_app
 from mock_server.api.routing import state_of
 from mock_server.state.state import FixtureError, State
-from tests.clients import COMPLETE_WINE_DATA, TEXTIL, KeyClient, json_of, key_client, new_session
+from tests.support.clients import COMPLETE_WINE_DATA, TEXTIL, KeyClient, json_of, key_client, new_session
 
 GTIN = "4006381333931"
 

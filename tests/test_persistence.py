@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -13,31 +10,15 @@ from mock_server import create_app
 from mock_server.api.routing import state_of
 from mock_server.cli import main
 from mock_server.state.persistence import StateFileError
-from tests.clients import Dashboard, json_of, leaks
-from tests.restarts import Restarts
-
-Start = Callable[..., Dashboard]
+from tests.support.clients import Dashboard, json_of, leaks
+from tests.support.restarts import Restarts
+from tests.support.state_files import Start, file_bytes, query
 
 
 @pytest.fixture
 def start(restarts: Restarts) -> Start:
     """A mock on ``path``; starting again on the same file closes the one before, as a restart does."""
     return lambda path, **config: Dashboard(restarts({"STATE_FILE": str(path), **config}))
-
-
-def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    """Rows of the state file, read as any SQLite client would (read-only)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def file_bytes(path: Path) -> bytes:
-    """The database and its write-ahead log: together they are what a crash leaves behind."""
-    wal = Path(f"{path}-wal")
-    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
 def test_keys_survive_a_restart_and_still_authenticate(tmp_path: Path, start: Start) -> None:
@@ -163,7 +144,7 @@ def test_cli_writes_the_state_at_shutdown(tmp_path: Path, start: Start) -> None:
     import signal
 
     from mock_server.testing import MockClient, Session
-    from tests.served import start as start_process
+    from tests.support.served import start as start_process
 
     path = tmp_path / "state.db"
     mock = start_process("granian", "--state", str(path))

@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server.serving.one_process import configured_workers
-from tests.clients import json_of
+from tests.support.clients import json_of
 
 
 def test_a_multiprocess_server_gets_a_503_with_a_clear_message(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.clients import QUINTA, TEXTIL, KeyClient, json_of, key_client, new_session, wine
+from tests.support.clients import QUINTA, TEXTIL, KeyClient, json_of, key_client, new_session, wine
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 import re
 import socket
 import subprocess
-import sys
 import textwrap
 import urllib.error
 import urllib.request
@@ -17,8 +16,9 @@ import pytest
 from mock_server import EulabelMock
 from mock_server.settings import ConfigError
 from mock_server.testing import MockError
-from tests.clients import leaks
-from tests.environments import REPO, clean_env
+from tests.support.clients import leaks
+from tests.support.environments import REPO, clean_env
+from tests.support.fresh_project import run_pytest
 
 
 def get_products(base_url: str, secret: str) -> int:
@@ -100,22 +100,14 @@ def test_fixture_works_in_a_fresh_project(eulabel_mock, n):
 
 
 def run_fresh_project(python: Path, tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
-    project = tmp_path / "fresh"
-    project.mkdir()
-    (project / "test_with_mock.py").write_text(textwrap.dedent(FRESH_TEST))
     log = tmp_path / "ports.log"
-    proc = subprocess.run(
-        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-        cwd=project,
-        env=clean_env(PORT_LOG=str(log)),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    files = {"test_with_mock.py": textwrap.dedent(FRESH_TEST)}
+    proc = run_pytest(tmp_path / "fresh", *args, files=files, python=python, env={"PORT_LOG": str(log)})
     lines = set(log.read_text().splitlines()) if log.exists() else set()
     return proc, lines
 
 
+@pytest.mark.slow  # installs the package from a wheel
 def test_installed_package_registers_the_fixture_for_a_fresh_project(installed_python: Path, tmp_path: Path) -> None:
     proc, lines = run_fresh_project(installed_python, tmp_path)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -123,6 +115,7 @@ def test_installed_package_registers_the_fixture_for_a_fresh_project(installed_p
     assert {line.split()[0] for line in lines} == {"main"}
 
 
+@pytest.mark.slow  # installs the package from a wheel
 def test_each_xdist_worker_gets_its_own_mock(installed_python: Path, tmp_path: Path) -> None:
     proc, lines = run_fresh_project(installed_python, tmp_path, "-n", "2")
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -137,6 +130,7 @@ def _run_python(python: Path, code: str, cwd: Path) -> subprocess.CompletedProce
     )
 
 
+@pytest.mark.slow  # installs the package from a wheel
 def test_installed_package_serves_its_bundled_spec_and_fixtures(installed_python: Path, tmp_path: Path) -> None:
     code = (
         "import mock_server, pathlib; from mock_server.app import default_fixtures; "
@@ -148,6 +142,7 @@ def test_installed_package_serves_its_bundled_spec_and_fixtures(installed_python
     assert fixtures == package_dir + "/fixtures"
 
 
+@pytest.mark.slow  # installs the package from a wheel
 def test_loading_the_plugin_imports_nothing_heavy(installed_python: Path, tmp_path: Path) -> None:
     code = (
         "import sys, mock_server.pytest_plugin; "
@@ -157,6 +152,7 @@ def test_loading_the_plugin_imports_nothing_heavy(installed_python: Path, tmp_pa
     assert proc.stdout.strip() == "[]"
 
 
+@pytest.mark.slow  # installs the package from a wheel
 def test_the_plugin_can_be_switched_off_by_name(installed_python: Path, tmp_path: Path) -> None:
     proc, _ = run_fresh_project(installed_python, tmp_path, "-p", "no:eulabel_mock")
     assert proc.returncode == 1
@@ -172,24 +168,15 @@ def test_the_plugin_can_be_switched_off_by_name(installed_python: Path, tmp_path
     ],
 )
 def test_an_unknown_fixture_setting_fails_with_the_valid_keys(tmp_path: Path, key: str, hint: str) -> None:
-    (tmp_path / "conftest.py").write_text(
-        textwrap.dedent(f"""
+    conftest = textwrap.dedent(f"""
         import pytest
 
         @pytest.fixture(scope="session")
         def eulabel_mock_config():
             return {{"{key}": 5}}
     """)
-    )
-    (tmp_path / "test_it.py").write_text("def test_it(eulabel_mock):\n    pass\n")
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=tmp_path,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    test = "def test_it(eulabel_mock):\n    pass\n"
+    proc = run_pytest(tmp_path, files={"conftest.py": conftest, "test_it.py": test}, timeout=120)
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert f"eulabel_mock_config: unknown key '{key}' (did you mean {hint}?); valid keys: ACCESS_LOG," in proc.stdout
     assert "REVOCATION_DELAY, SEED, STATE_FILE" in proc.stdout
@@ -200,9 +187,9 @@ def test_a_bad_fixture_setting_value_names_the_key(tmp_path: Path) -> None:
         EulabelMock({"REVOCATION_DELAY": -5})
 
 
-def test_readme_lists_every_fixture_setting() -> None:
+def test_the_integrator_page_lists_every_fixture_setting() -> None:
     from mock_server.app import DEFAULTS
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    listed = set(re.findall(r"^   \| `([A-Z_]+)` \|", readme, re.M))
+    page = (REPO / "docs" / "integrator.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^   \| `([A-Z_]+)` \|", page, re.M))
     assert listed == set(DEFAULTS)

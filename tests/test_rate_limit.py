@@ -14,7 +14,7 @@ from mock_server.errors import RateLimited
 from mock_server.settings import ConfigError
 from mock_server.state.clock import Clock
 from mock_server.state.rate_limit import Limit, RateLimiter, parse_rate_limit
-from tests.clients import QUINTA, KeyClient, json_of, key_client
+from tests.support.clients import QUINTA, KeyClient, json_of, key_client
 
 T0 = 1_800_000_000.0
 HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")

@@ -1,4 +1,9 @@
-"""Every fenced block of README.md runs: each is tagged ``<!-- readme: KIND -->`` naming how."""
+"""Every fenced block of README.md and of the pages under docs/ runs: each is tagged
+``<!-- readme: KIND -->`` naming how (tests/support/documentation.py finds them). The README stays a front door.
+
+Blocks that build environments (the virtualenv, installs, the site) run in tests/test_install_docs.py
+and tests/test_docs_site.py, in the slow tier.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -20,12 +24,15 @@ import pytest
 import yaml
 
 from mock_server import EulabelMock
-from tests.environments import OFFLINE, REPO, clean_env, derived_venv
+from tests.support.documentation import FULL_KEY, Block, blocks, blocks_of_kind, of_kind, pages, text
+from tests.support.environments import OFFLINE, REPO, clean_env, derived_venv
+from tests.support.fresh_project import run_pytest
 
-README = (REPO / "README.md").read_text(encoding="utf-8")
-BLOCK = re.compile(r"^(?P<indent>[ ]*)```(?P<lang>\S*)\n(?P<body>.*?)^(?P=indent)```[ ]*$", re.S | re.M)
-TAG = re.compile(r"<!-- readme: (?P<kind>[a-z-]+) -->\s*$")
+__all__ = ["FULL_KEY", "of_kind"]  # read through here by tests written before tests/support/documentation.py
+
+# Kinds a page may use, each run by a test below or in the files the module docstring names.
 KINDS = {
+    "venv",
     "install",
     "serve",
     "suite",
@@ -37,31 +44,39 @@ KINDS = {
     "workflow",
     "qa",
     "qa-destructive",
+    "qa-differential",
     "control-schema",
     "st-run",
+    "docs-site",
+    "wheel-build",
+    "wheel-install",
+    "checkout-install",
+    "git-install",
+    "index-install",
+    "synopsis",
 }
-FULL_KEY = re.compile(r"sk_(test|live)_[A-Za-z0-9]{20,}")
 CONTRACT_SUITE = REPO / "contract_tests" / "conftest.py"
-
-
-def blocks() -> list[tuple[str, str]]:
-    """(kind, code) for every fenced block, in order; an untagged block gets the kind ''."""
-    found = []
-    for match in BLOCK.finditer(README):
-        before = README[: match.start()].rstrip("\n").rsplit("\n", 1)[-1].strip()
-        tag = TAG.match(before)
-        found.append((tag.group("kind") if tag else "", textwrap.dedent(match.group("body"))))
-    return found
-
-
-def of_kind(kind: str) -> list[str]:
-    return [code for k, code in blocks() if k == kind]
+README_LINES = 250
+WALKTHROUGH = "README.md"  # the curl walkthrough whose every answer is checked
 
 
 def test_every_fenced_block_is_tagged_with_a_known_kind() -> None:
-    kinds = [kind for kind, _ in blocks()]
-    assert kinds and all(kind in KINDS for kind in kinds), kinds
-    assert set(kinds) == KINDS  # and every kind is used, so no runner below is dead
+    found = blocks()
+    untagged = [block.name for block in found if block.kind not in KINDS]
+    assert found and not untagged, f"blocks without a known <!-- readme: KIND --> tag in {untagged}"
+    assert {block.kind for block in found} >= KINDS  # every kind is used, so no runner is dead
+
+
+def test_every_page_under_docs_is_one_link_from_the_readme() -> None:
+    readme = text("README.md")
+    linked = set(re.findall(r"\]\(docs/([^)#]+\.md)(?:#[^)]*)?\)", readme))
+    assert {page.name for page in pages()} <= linked, "pages the README does not link to"
+    assert linked <= {page.name for page in pages()}, "the README links to pages that do not exist"
+
+
+def test_readme_is_a_front_door_of_at_most_250_lines() -> None:
+    lines = text("README.md").count("\n")
+    assert lines <= README_LINES, f"README.md has {lines} lines: move the details to a page under docs/"
 
 
 def test_control_plane_reference_is_the_schema_the_mock_validates_with() -> None:
@@ -72,8 +87,14 @@ def test_control_plane_reference_is_the_schema_the_mock_validates_with() -> None
 
 
 def test_install_section_keeps_its_commands() -> None:
+    readme = [(block.kind, block.code) for block in blocks() if block.document == "README.md"]
+    assert readme[:4] == [
+        ("venv", "python3 -m venv .venv\n. .venv/bin/activate\n"),
+        ("install", 'pip install -e ".[test]"\n'),
+        ("serve", "eulabel-mock\n"),
+        ("shell", of_kind("shell")[0]),
+    ]
     assert of_kind("install") == ['pip install -e ".[test]"\n']
-    assert of_kind("serve")[0] == "eulabel-mock\n"
     assert of_kind("suite") == ["pytest\n"]
 
 
@@ -95,7 +116,11 @@ def test_ci_script_runs_the_checks_and_exactly_the_readme_test_command() -> None
         assert f'step "{command}" readme_tests {command}\n' in script
     assert '    "$@" || status=$?\n' in script
     assert 'if [ "$status" -eq 5 ]' in script  # no tests collected is reported, and fails
-    assert 'pip install --quiet -e ".[test,dev]"' in script
+    assert 'pip install --quiet -e ".[test,dev,docs]"' in script
+    # the site, as the README builds it, into the throw-away directory rather than the checkout
+    [site] = of_kind("docs-site")
+    assert site.splitlines()[-1] == "mkdocs build --strict"
+    assert 'step "mkdocs build --strict" mkdocs build --strict --site-dir "$VENV/site"\n' in script
     # into a virtualenv of its own, made before the install: the machine's Python may hold anything
     made, entered = script.index('python3 -m venv "$VENV"'), script.index('. "$VENV/bin/activate"')
     assert made < entered < script.index("pip install")
@@ -105,9 +130,23 @@ def test_ci_script_runs_the_checks_and_exactly_the_readme_test_command() -> None
         'step "mypy" mypy',
     ):
         assert check in script
-    assert "CHECKED=(mock_server contract_tests tests)" in script
+    assert "CHECKED=(mock_server contract_tests tests bench st mkdocs_hooks.py)" in script
     mypy = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]["mypy"]
-    assert mypy["files"] == ["mock_server", "contract_tests", "tests"]
+    assert mypy["files"][:5] == ["mock_server", "contract_tests", "tests", "bench", "st"]
+
+
+def test_every_bench_script_is_linted_and_type_checked() -> None:
+    # A script without the .py suffix is skipped by a directory walk: each is named in the config.
+    tool = __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["tool"]
+    scripts = sorted(
+        f"bench/{p.name}"
+        for p in (REPO / "bench").iterdir()
+        if p.suffix != ".py" and p.is_file() and p.read_bytes().startswith(b"#!/usr/bin/env python")
+    )
+    assert scripts, "no bench script found: the check would pass vacuously"
+    assert sorted(tool["ruff"]["extend-include"]) == scripts
+    assert sorted(set(tool["mypy"]["files"]) - {"mock_server", "contract_tests", "tests", "bench", "st"}) == scripts
+    assert tool["mypy"]["scripts_are_modules"] is True
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +164,7 @@ def editable_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv / "bin" / "python"
 
 
+@pytest.mark.slow  # runs the README's install
 def test_install_command_gives_an_editable_package_with_its_command(editable_python: Path, tmp_path: Path) -> None:
     proc = subprocess.run(
         [str(editable_python), "-c", "import mock_server; print(mock_server.__file__)"],
@@ -152,6 +192,7 @@ def start_block(command: str, python: Path, cwd: Path) -> tuple[subprocess.Popen
     return proc, proc.stdout.readline()
 
 
+@pytest.mark.slow  # installs the package from a wheel
 @pytest.mark.parametrize("index", range(2))
 def test_serve_commands_print_the_ready_line_and_stop_cleanly(
     installed_python: Path, tmp_path: Path, index: int
@@ -179,58 +220,75 @@ def test_serve_commands_print_the_ready_line_and_stop_cleanly(
             conn.close()
 
 
-def test_curl_walkthrough_runs_end_to_end(eulabel_mock: EulabelMock, tmp_path: Path) -> None:
-    [script] = of_kind("shell")
-    proc = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
+def run_against(eulabel_mock: EulabelMock, command: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """A block run as a reader runs it, with a mock served at ``$BASE``."""
+    return subprocess.run(
+        command,
         env=clean_env(BASE=eulabel_mock.base_url),
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
     )
+
+
+@pytest.mark.parametrize("block", blocks_of_kind("shell"), ids=lambda block: block.document)
+def test_shell_blocks_run_against_a_served_mock(eulabel_mock: EulabelMock, tmp_path: Path, block: Block) -> None:
+    proc = run_against(eulabel_mock, ["bash", "-euo", "pipefail", "-c", block.code], tmp_path)
     assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
-    assert json.loads(lines[0])["organizationId"].startswith("org_")
-    assert [k["name"] for k in json.loads(lines[1])["data"]] == ["CI Pipeline Key"]
-    assert [p["name"] for p in json.loads(lines[2])["data"]] == ["Douro Red 2021", "Vinho Verde 2023"]
-    passport = json.loads(lines[3])
-    assert (passport["gtin"], passport["status"]) == ("04006381333931", "draft")
-    assert passport["compliance"]["missing"]
-    assert lines[4:] == ["204", "401"]
-    assert not FULL_KEY.search(proc.stdout), "the walkthrough prints a full secret"
+    assert not FULL_KEY.search(proc.stdout + proc.stderr), f"{block.document} prints a full secret"
+    if block.document == WALKTHROUGH:
+        lines = proc.stdout.splitlines()
+        assert json.loads(lines[0])["organizationId"].startswith("org_")
+        assert [k["name"] for k in json.loads(lines[1])["data"]] == ["CI Pipeline Key"]
+        assert [p["name"] for p in json.loads(lines[2])["data"]] == ["Douro Red 2021", "Vinho Verde 2023"]
+        passport = json.loads(lines[3])
+        assert (passport["gtin"], passport["status"]) == ("04006381333931", "draft")
+        assert passport["compliance"]["missing"]
+        assert lines[4:] == ["204", "401"]
 
 
-def test_python_requests_sample_runs(eulabel_mock: EulabelMock, tmp_path: Path) -> None:
-    [code] = of_kind("python")
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        env=clean_env(BASE=eulabel_mock.base_url),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+@pytest.mark.parametrize("block", blocks_of_kind("python"), ids=lambda block: block.document)
+def test_python_blocks_run_against_a_served_mock(eulabel_mock: EulabelMock, tmp_path: Path, block: Block) -> None:
+    proc = run_against(eulabel_mock, [sys.executable, "-c", block.code], tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines() == ["05601012012200 Douro Red 2021", "00000096385074 Vinho Verde 2023"]
-    assert [e["status"] for e in eulabel_mock.journal()] == [201, 200, 204, 401]
+    assert not FULL_KEY.search(proc.stdout + proc.stderr), f"{block.document} prints a full secret"
+    if block.document == "docs/integrator.md":
+        assert proc.stdout.splitlines() == ["05601012012200 Douro Red 2021", "00000096385074 Vinho Verde 2023"]
+        assert [e["status"] for e in eulabel_mock.journal()] == [201, 200, 204, 401]
 
 
-def test_fixture_samples_pass_in_a_fresh_project(installed_python: Path, tmp_path: Path) -> None:
-    [test_file] = of_kind("pytest-file")
-    [conftest] = of_kind("pytest-conftest")
-    (tmp_path / "test_client.py").write_text(test_file)
-    (tmp_path / "conftest.py").write_text(conftest)
-    proc = subprocess.run(
-        [str(installed_python), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=tmp_path,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def pytest_projects() -> list[str]:
+    """The documents with pytest samples: each document's samples make one project."""
+    return sorted({block.document for block in blocks_of_kind("pytest-file")})
+
+
+@pytest.mark.slow  # installs the package from a wheel
+@pytest.mark.parametrize("document", pytest_projects())
+def test_pytest_samples_pass_in_a_fresh_project(installed_python: Path, tmp_path: Path, document: str) -> None:
+    samples = [block for block in blocks() if block.document == document]
+    test_files = [block.code for block in samples if block.kind == "pytest-file"]
+    conftests = [block.code for block in samples if block.kind == "pytest-conftest"]
+    files = {f"test_sample_{index}.py": code for index, code in enumerate(test_files)}
+    proc = run_pytest(tmp_path, files={**files, "conftest.py": "\n\n".join(conftests)}, python=installed_python)
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert "3 passed" in proc.stdout
+    defined = sum(code.count("\ndef test_") + code.startswith("def test_") for code in test_files)
+    assert f"{defined} passed" in proc.stdout, proc.stdout[-3000:]
+
+
+@pytest.mark.slow  # pytest --help in a subprocess loads every plugin: seconds
+def test_synopsis_blocks_use_only_options_pytest_knows(tmp_path: Path) -> None:
+    # What `pytest --help` lists with this package installed, its plugin's options included; it shows
+    # one spelling of options that differ only by dashes (--junitxml, --junit-xml).
+    help_text = run_pytest(tmp_path, "--help").stdout
+    known = {option.replace("-", "") for option in re.findall(r"(?<![\w-])--[a-z][\w-]*", help_text)}
+    assert "--base-url" in help_text
+    for block in blocks_of_kind("synopsis"):
+        subprocess.run(["bash", "-n", "-c", block.code], check=True)  # it parses as shell
+        used = re.findall(r"(?<![\w-])--[a-z][\w-]*", block.code)
+        assert used, block.document
+        unknown = [option for option in used if option.replace("-", "") not in known]
+        assert not unknown, f"{block.document} shows options pytest does not have: {unknown}"
 
 
 def workflow_steps() -> list[dict[str, Any]]:
@@ -290,6 +348,7 @@ def stop(pid: int) -> None:
     os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.slow  # installs the package from a wheel
 def test_ci_job_starts_the_mock_and_exports_its_url(installed_python: Path, tmp_path: Path) -> None:
     base_url, pid = run_start_step(installed_python, tmp_path)
     try:
@@ -324,7 +383,7 @@ def test_ci_job_contract_suite_step_passes_against_the_started_mock(installed_py
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["qa", "qa-destructive"])
+@pytest.mark.parametrize("kind", ["qa", "qa-destructive", "qa-differential"])
 def test_qa_commands_pass_and_leave_nothing_behind(eulabel_mock: EulabelMock, tmp_path: Path, kind: str) -> None:
     needs_contract_suite()
     [command] = of_kind(kind)

@@ -14,8 +14,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from mock_server import create_app
-from tests.clients import QUINTA, TEXTIL, Dashboard, json_of, leaks
-from tests.restarts import Restarts
+from tests.support.clients import QUINTA, TEXTIL, Dashboard, json_of, leaks
+from tests.support.restarts import Restarts
 
 
 def with_session(client: FlaskClient, token: str = QUINTA) -> FlaskClient:

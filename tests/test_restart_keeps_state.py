@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 
 from mock_server.app import flush_state
-from tests.clients import COMPLETE_WINE_DATA, Dashboard, KeyClient, json_of, key_client, new_session, wine
-from tests.restarts import Restarts
+from tests.support.clients import COMPLETE_WINE_DATA, Dashboard, KeyClient, json_of, key_client, new_session, wine
+from tests.support.restarts import Restarts
 
 T0 = 1_800_000_000
 

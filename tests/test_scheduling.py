@@ -1,22 +1,21 @@
-"""The long tests are spread over the pytest-xdist workers from the start (tests/scheduling.py)."""
+"""The long tests are spread over the pytest-xdist workers from the start (tests/support/scheduling.py)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.environments import REPO, clean_env
-from tests.scheduling import order_for_work_stealing, slice_sizes
+from tests.support.environments import REPO
+from tests.support.fresh_project import run_pytest
+from tests.support.scheduling import order_for_work_stealing, slice_sizes
 
 ORDER_HOOK = f"""
 import sys
 sys.path.insert(0, {str(REPO)!r})
-from tests.scheduling import order_for_work_stealing
+from tests.support.scheduling import order_for_work_stealing
 
 def pytest_collection_modifyitems(config, items):
     workers = int(getattr(config, "workerinput", {{}}).get("workercount", 1))
@@ -60,17 +59,12 @@ def test_slice_sizes_add_up_and_differ_by_at_most_one() -> None:
 
 @pytest.mark.slow  # runs pytest with two workers in a subprocess
 def test_work_stealing_runs_the_long_tests_on_every_worker_at_once(tmp_path: Path) -> None:
-    (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    slow: long\n")
-    (tmp_path / "conftest.py").write_text(textwrap.dedent(ORDER_HOOK))
-    (tmp_path / "test_mixed.py").write_text(textwrap.dedent(TESTS))
+    files = {
+        "pytest.ini": "[pytest]\nmarkers =\n    slow: long\n",
+        "conftest.py": textwrap.dedent(ORDER_HOOK),
+        "test_mixed.py": textwrap.dedent(TESTS),
+    }
     record = tmp_path / "workers.txt"
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "worksteal", "-p", "no:cacheprovider"],
-        cwd=tmp_path,
-        env=clean_env(RECORD=str(record)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_pytest(tmp_path, "-n", "2", "--dist", "worksteal", files=files, env={"RECORD": str(record)}, timeout=120)
     assert run.returncode == 0, run.stdout[-2000:]
     assert Counter(record.read_text().split()) == {"gw0": 2, "gw1": 2}

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mock_server.redaction import any_may_hold_secret, mask_secrets, may_hold_secret, redact_body
-from tests.test_redaction_encodings import ENCODINGS, KEY, hides_key
+from tests.support.key_encodings import ENCODINGS, KEY, hides_key
 
 # Pieces that build keys and their encodings, mixed with arbitrary text around and between them.
 PIECES = [

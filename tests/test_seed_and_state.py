@@ -13,9 +13,9 @@ from pathlib import Path
 
 from mock_server import create_app
 from mock_server.app import close_state
-from tests.clients import Dashboard, json_of
-from tests.restarts import Restarts
-from tests.test_persistence import query
+from tests.support.clients import Dashboard, json_of
+from tests.support.restarts import Restarts
+from tests.support.state_files import query
 
 
 def test_the_file_keeps_no_generator_state(tmp_path: Path, restarts: Restarts) -> None:

@@ -15,8 +15,7 @@ import pytest
 from mock_server.cli import options
 from mock_server.serving.server import DEFAULT_SERVER, SERVERS
 from mock_server.settings import ConfigError
-
-from .served import START_TIMEOUT, Mock, raw_exchange, running
+from tests.support.served import START_TIMEOUT, Mock, raw_exchange, running
 
 
 @pytest.fixture(params=SERVERS)

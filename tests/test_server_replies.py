@@ -3,7 +3,7 @@
 Issue: OPTIONS answered 200 text/html with no body, //v1//products a 308 HTML redirect, and the
 server's own 400/414/431 replies had empty bodies. Sent as raw bytes, so that no client library
 tidies the request first. The codes for statuses the docs do not list (405, 408, 413, 414, 431)
-are our spec's choice, listed in the README's "Run" section.
+are our spec's choice, listed in docs/serving.md.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import pytest
 
 from mock_server.serving.limits import Limits
 from mock_server.serving.server import SERVERS
-
-from .served import Mock, Reply, raw_exchange, read_reply, running
+from tests.support.served import Mock, Reply, raw_exchange, read_reply, running
 
 LIMITS = Limits()
 
@@ -51,7 +50,7 @@ JSON_CASES = {
 
 # Requests HTTP/1.1 itself cannot parse. waitress lets the mock answer them in JSON; granian's HTTP
 # layer (hyper) answers them itself with an empty body and closes, and an HTTP/2 preface is closed
-# without a reply: the README's "Run" section documents both. (request, granian, waitress)
+# without a reply: docs/serving.md documents both. (request, granian, waitress)
 PROTOCOL_CASES = {
     "malformed request line": (b"HELLO\r\n\r\n", (400, None), (400, "bad_request")),
     "non-numeric Content-Length": (

@@ -16,9 +16,9 @@ import pytest
 from mock_server import create_app
 from mock_server.app import close_state
 from mock_server.cli import main
-from tests.clients import Dashboard, json_of, new_session
-from tests.restarts import Restarts
-from tests.test_persistence import file_bytes, query
+from tests.support.clients import Dashboard, json_of, new_session
+from tests.support.restarts import Restarts
+from tests.support.state_files import file_bytes, query
 
 
 def test_the_file_keeps_no_session_cookie_and_a_restart_still_knows_the_session(

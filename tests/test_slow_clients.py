@@ -12,8 +12,7 @@ import time
 import pytest
 
 from mock_server.serving.server import DEFAULT_THREADS, SERVERS
-
-from .served import Mock, Reply, read_reply, running
+from tests.support.served import Mock, Reply, read_reply, running
 
 CLIENT_TIMEOUT = 2  # seconds, --client-timeout for these tests
 STALLED = DEFAULT_THREADS + 4  # more than waitress's threads (granian has one event-loop thread)

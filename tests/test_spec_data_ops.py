@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from mock_server.api.spec import HTTP_METHODS, load_spec, operations
-from tests.clients import DATA_SCOPES, key_client, new_session
+from tests.support.clients import DATA_SCOPES, key_client, new_session
 
 SPEC = load_spec()
 OPS = {op.operation_id: op for op in operations(SPEC)}

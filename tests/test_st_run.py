@@ -1,4 +1,4 @@
-"""The README's `st run` block, schemathesis' own CLI with st/'s configuration, finds nothing wrong with the mock.
+"""The `st run` block of docs/st-run.md, schemathesis' own CLI with st/'s configuration, finds nothing wrong.
 
 Run as a user runs it: the block itself, by bash, from a directory laid out like the checkout's root,
 against the mock served by its own process. It takes about half a minute, so it is in the slow tier.
@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.environments import REPO, clean_env
-from tests.served import running
-from tests.test_readme import FULL_KEY, of_kind
+from tests.support.documentation import FULL_KEY, of_kind
+from tests.support.environments import REPO, clean_env
+from tests.support.served import running
 
 pytestmark = pytest.mark.slow
 PHASES = ("Examples", "Coverage", "Fuzzing", "Stateful")
 
 
-def test_st_run_as_the_readme_shows_it_ends_with_no_failure(tmp_path: Path) -> None:
+def test_st_run_as_the_docs_show_it_ends_with_no_failure(tmp_path: Path) -> None:
     [block] = of_kind("st-run")
     # What the block reads from the checkout, copied: schemathesis keeps its cache where it runs.
     shutil.copy(REPO / "openapi.yaml", tmp_path / "openapi.yaml")

@@ -1,6 +1,6 @@
 """What the command line says at start-up: errors first and alone, warnings only for a mock that
-starts, no secret in any of it, and --help and the README telling the same defaults
-(issue 19, items 8 and 10; issue 23)."""
+starts, no secret in any of it, and --help and the options page (docs/options.md) telling the same
+defaults."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from mock_server import create_app
 from mock_server.cli import demo_sessions_warning, main
 from mock_server.settings import SETTINGS, ConfigError, Setting
-from tests.environments import REPO
-from tests.served import running
-from tests.test_cli_errors import run_cli
+from tests.support.cli import run_cli
+from tests.support.environments import REPO
+from tests.support.served import running
 
 REJECTED = "shortsecret"  # a control token too short to be accepted: still never printed
 
@@ -99,23 +99,23 @@ def test_the_main_passes_an_address_to_the_server(monkeypatch: pytest.MonkeyPatc
     assert served[0] in ("127.0.0.1", "::1")
 
 
-def readme_option_rows() -> dict[str, str]:
+def documented_option_rows() -> dict[str, str]:
     rows = {}
-    for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines():
+    for line in (REPO / "docs" / "options.md").read_text(encoding="utf-8").splitlines():
         for option in re.findall(r"`(--[a-z-]+)", line.split("|")[1] if line.startswith("| `--") else ""):
             rows[option] = line.replace("`", "")
     return rows
 
 
 @pytest.mark.parametrize("setting", [s for s in SETTINGS if s.default], ids=lambda s: s.option)
-def test_help_and_readme_give_the_same_default(setting: Setting) -> None:
+def test_help_and_the_options_page_give_the_same_default(setting: Setting) -> None:
     proc = run_cli("--help")
     assert f"(default: {setting.default})" in " ".join(proc.stdout.split())
-    row = readme_option_rows()[setting.option]
+    row = documented_option_rows()[setting.option]
     assert f"default: {setting.default}" in row, row
 
 
-def test_fixtures_default_is_said_alike_in_help_and_readme() -> None:
-    # The disagreement that was reported: the README said fixtures/, --help "the bundled ones".
-    assert "the bundled fixtures" in readme_option_rows()["--fixtures"]
+def test_fixtures_default_is_said_alike_in_help_and_the_options_page() -> None:
+    # The disagreement that was reported: the documentation said fixtures/, --help "the bundled ones".
+    assert "the bundled fixtures" in documented_option_rows()["--fixtures"]
     assert "the bundled fixtures" in " ".join(run_cli("--help").stdout.split())

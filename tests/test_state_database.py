@@ -1,7 +1,7 @@
 """--state FILE as an SQLite database: crash safety, JSON migration, file mode, and what writes.
 
-The docs say nothing about a state file (it is the mock's own feature); the README's Persistence
-section is the spec these tests check.
+The docs say nothing about a state file (it is the mock's own feature); docs/persistence.md
+is the spec these tests check.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from mock_server.state.changes import Table
 from mock_server.state.database import SQLITE_MAGIC
 from mock_server.state.persistence import StateFileError
 from mock_server.testing import MockClient, Session
-from tests.clients import QUINTA, Dashboard, json_of
-from tests.restarts import Restarts
-from tests.served import start as start_process
-from tests.test_persistence import Start, file_bytes, query
+from tests.support.clients import QUINTA, Dashboard, json_of
+from tests.support.restarts import Restarts
+from tests.support.served import start as start_process
+from tests.support.state_files import Start, file_bytes, query
 
 
 @pytest.fixture

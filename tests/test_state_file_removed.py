@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.clients import Dashboard, json_of
-from tests.restarts import Restarts
+from tests.support.clients import Dashboard, json_of
+from tests.support.restarts import Restarts
 
 
 @pytest.fixture

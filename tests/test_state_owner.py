@@ -18,10 +18,10 @@ from mock_server import create_app
 from mock_server.app import close_state
 from mock_server.state.persistence import StateFileError
 from mock_server.testing import MockClient, Session
-from tests.clients import QUINTA, Dashboard, json_of, wine
-from tests.environments import REPO, clean_env
-from tests.served import running
-from tests.test_cli_errors import run_cli
+from tests.support.cli import run_cli
+from tests.support.clients import QUINTA, Dashboard, json_of, wine
+from tests.support.environments import REPO, clean_env
+from tests.support.served import running
 
 
 def test_a_second_mock_on_the_same_file_exits_2_with_one_line_and_the_first_keeps_it(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ import pytest
 from mock_server import EulabelMock
 from mock_server.state.gtin import check_digit
 from mock_server.testing import MockClient, Session
-from tests.served import running
+from tests.support.served import running
 
 WORKERS = 6
 OPERATIONS = 80  # per worker

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from mock_server.testing import MockClient, Session
-from tests.clients import QUINTA
-from tests.served import Mock, start
-from tests.test_persistence import query
+from tests.support.clients import QUINTA
+from tests.support.served import Mock, start
+from tests.support.state_files import query
 
 KEY = {"name": "load", "scopes": ["products:read", "products:write"]}
 

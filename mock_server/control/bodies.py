@@ -1,6 +1,6 @@
 """The control plane's request bodies, validated by one JSON Schema (``bodies.schema.json``).
 
-The schema is the reference for what each ``/_mock`` call accepts (the README shows it); the
+The schema is the reference for what each ``/_mock`` call accepts (docs/control-plane.md shows it); the
 endpoints only read values it has already checked.
 """
 

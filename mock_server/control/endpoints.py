@@ -1,4 +1,4 @@
-"""The mock-only control plane under /_mock (documented in the README, not in openapi.yaml)."""
+"""The mock-only control plane under /_mock (documented in docs/control-plane.md, not in openapi.yaml)."""
 
 from __future__ import annotations
 

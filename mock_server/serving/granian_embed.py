@@ -44,7 +44,7 @@ def serve_granian(app: InlineWsgi, host: str, port: int, on_ready: Callable[[int
         port=bound,
         # ASGINL: no lifespan protocol, the app has nothing to start.
         interface=Interfaces.RSGI if isinstance(app, WsgiOverRsgi) else Interfaces.ASGINL,
-        http=HTTPModes.http1,  # as a client of the real API speaks; see README, "Run"
+        http=HTTPModes.http1,  # as a client of the real API speaks; see docs/serving.md
         websockets=False,
         backlog=BACKLOG,
         runtime_threads=1,  # one Rust I/O thread is plenty for a local mock

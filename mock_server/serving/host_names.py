@@ -75,7 +75,7 @@ def refusal(environ: dict[str, Any], allowed: tuple[str, ...]) -> ApiError | Non
     err = http_error(421, f"This mock does not answer under the host name '{name[:SHOWN]}'.")
     err.suggestion = (
         "Use its address (e.g. 127.0.0.1) or localhost, or start it with --allowed-hosts "
-        f"{name[:SHOWN]} (EULABEL_MOCK_ALLOWED_HOSTS) to serve this name; see the README, 'Shared deployments'."
+        f"{name[:SHOWN]} (EULABEL_MOCK_ALLOWED_HOSTS) to serve this name; see docs/options.md, 'Host names'."
     )
     err.reason = {"code": "misdirected_host", "host": name[:SHOWN]}
     return err

@@ -49,7 +49,7 @@ class Setting:
     metavar: str | None = None
     app_key: str | None = None  # None: a setting of the server, not of the app
     switch: bool = False  # an on/off option that takes no value on the command line
-    default: str | None = None  # the default as --help and the README's table both say it
+    default: str | None = None  # the default as --help and docs/options.md both say it
     secret: bool = False  # never shown, not even in the error that refuses it
 
     @property

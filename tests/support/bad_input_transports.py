@@ -22,9 +22,9 @@ from werkzeug.test import EnvironBuilder
 from mock_server import create_app
 from mock_server.serving.wsgi_run import run_to_completion
 from mock_server.testing import EulabelMock
-from tests.bad_inputs import Bad
-from tests.clients import QUINTA
-from tests.served import read_reply, running
+from tests.support.bad_inputs import Bad
+from tests.support.clients import QUINTA
+from tests.support.served import read_reply, running
 
 TRANSPORTS = ("in-process", "werkzeug", "granian", "waitress")
 CONFIG: dict[str, Any] = {"SEED": 21, "RATE_LIMIT": "0"}

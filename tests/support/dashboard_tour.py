@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_server.testing import EulabelMock, Session
-from tests.browser import create_key, key_row, session_cookie
+from tests.support.browser import create_key, key_row, session_cookie
 
 
 @dataclass

@@ -41,7 +41,7 @@ class Bad:
     content_type: str | None = None  # default: application/json when there is a body
     param: str | None = None  # when given, the error must name it
     says: str | None = None  # when given, the message must contain it
-    # A server that answers otherwise, and why the README gives: its name -> (status, error code),
+    # A server that answers otherwise, and why docs/serving.md gives: its name -> (status, error code),
     # the code None for a bare answer of its HTTP layer (empty body). Servers: see TRANSPORTS.
     on: Mapping[str, tuple[int, str | None]] = field(default_factory=dict)
 
@@ -54,7 +54,7 @@ R404: dict[str, Any] = {"status": 404, "code": "not_found"}
 R421: dict[str, Any] = {"status": 421, "code": "misdirected_request"}
 FAULTS, FREEZE, ADVANCE = "/_mock/faults", "/_mock/clock/freeze", "/_mock/clock/advance"
 DEEP_980 = b"[" * 980 + b"]" * 980
-# Where a server reads the wire differently (README, "Serving"). A raw LF ends a header line on
+# Where a server reads the wire differently (docs/serving.md). A raw LF ends a header line on
 # werkzeug and granian (RFC 9112 2.2 allows it), so the request that arrives is a valid one.
 SERVED = "served"  # a success, as JSON, instead of an error code
 LF_ENDS_LINE = {"werkzeug": (200, SERVED), "granian": (200, SERVED), "waitress": (400, "bad_request")}
@@ -191,7 +191,7 @@ CASES: list[Bad] = [
     Bad("Host with user information", "GET", "/_mock/ready", **R400, headers={"Host": "user@localhost"}),
     Bad("IPv6 host without brackets", "GET", "/_mock/ready", **R400, headers={"Host": "::1"}),
     Bad("Host with a non-numeric port", "GET", "/_mock/ready", **R400, headers={"Host": "localhost:http"}),
-    # Control plane (reference: mock_server/control/bodies.schema.json, shown in the README)
+    # Control plane (reference: mock_server/control/bodies.schema.json, shown in docs/control-plane.md)
     Bad("control plane: cross-site reset", "POST", "/_mock/reset", **R403, headers={"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}),
     Bad("control plane: same-site fault from another port", "POST", FAULTS, {"action": "latency", "path": "/v1/*"}, **R403, headers={"Sec-Fetch-Site": "same-site"}),
     Bad("control plane: foreign Origin freezing the clock", "POST", FREEZE, {"at": 4102444800}, **R403, headers={"Origin": "http://evil.example"}),

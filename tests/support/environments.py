@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 OFFLINE = {"PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_QUIET": "1"}
+RUNNING = Path(sys.executable).parent  # the running environment's commands (python, pip, mkdocs)
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -104,3 +105,43 @@ def installed_from_wheel(directory: Path) -> None:
     wheel = build_wheel(directory / "wheelhouse")
     python = derived_venv(directory / "venv")
     pip(python, "install", "--no-deps", str(wheel), cwd=directory)
+
+
+def checkout_copy(directory: Path) -> Path:
+    """The checkout as a reader has it, without what tests and tools leave in it."""
+    ignored = shutil.ignore_patterns(".git", "site", "dist", "build", "reports", ".*cache*", "__pycache__", ".venv")
+    shutil.copytree(REPO, directory, ignore=ignored)
+    return directory
+
+
+def venv_without_this_package(directory: Path) -> Path:
+    """A virtualenv with the running environment's packages but not eulabel-mock; returns its python.
+
+    derived_venv shows pip the running environment's editable eulabel-mock, so an install by name
+    would be "already satisfied" and install nothing. Here the running environment's packages are
+    linked one by one into a directory of their own, leaving out this package's.
+    """
+    python = derived_venv(directory, pip_command=True)
+    others = directory / "running-packages"
+    others.mkdir()
+    for packages in map(Path, site.getsitepackages()):
+        for entry in packages.iterdir():
+            if entry.name.lower().startswith(("eulabel_mock", "_eulabel_mock")) or (others / entry.name).exists():
+                continue
+            (others / entry.name).symlink_to(entry)
+    (site_packages(python) / "_running_environment.pth").write_text(f"{others}\n")
+    return python
+
+
+def run_block(code: str, cwd: Path, bin_dir: Path, **env: str) -> None:
+    """A documentation block, ``code``, under bash in ``cwd``, offline; ``python`` and ``pip`` from ``bin_dir``."""
+    environment = clean_env(
+        PATH=f"{bin_dir}{os.pathsep}{RUNNING}{os.pathsep}{os.environ['PATH']}",
+        PIP_NO_BUILD_ISOLATION="0",
+        **OFFLINE,
+        **env,
+    )
+    proc = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", code], cwd=cwd, env=environment, capture_output=True, text=True, timeout=600
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
