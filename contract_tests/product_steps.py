@@ -13,7 +13,7 @@ import requests
 
 from . import gtins
 from .client import KEY_SCOPES, KEYS
-from .lockstep import Facts, Lockstep, ProductPlan, Side
+from .lockstep import UNKNOWN, Facts, Lockstep, ProductPlan, Side
 from .responses import body_of, dumps
 from .shapes import UUID, iso_utc, list_items, matches, parse_error
 
@@ -164,7 +164,7 @@ def list_products(ls: Lockstep, step: dict[str, Any]) -> Outcome:
         return {
             "status": status_fact(resp.status_code, "C37", if_401),
             "a list envelope (data)": (isinstance(body, dict) and isinstance(body.get("data"), list), "C37"),
-            "its products listed": (None if full else found(lambda p: p.org == org), "C37"),
+            "its products listed": (UNKNOWN if full else found(lambda p: p.org == org), "C37"),
             "another organisation's products listed": (found(lambda p: p.org != org), "C4"),
         }
 

@@ -19,7 +19,7 @@ from hypothesis import settings
 from contract_tests.client import Api
 from contract_tests.differential import READ_ONLY_REFUSAL
 from contract_tests.divergence import Differences, Divergence, markdown
-from contract_tests.lockstep import DocumentedDivergence, Lockstep, Side
+from contract_tests.lockstep import UNKNOWN, DocumentedDivergence, Lockstep, Side
 from contract_tests.shrink import coherent
 from contract_tests.target import serve_in_thread
 from mock_server import create_app
@@ -135,6 +135,12 @@ def test_a_divergence_on_a_documented_fact_fails_and_a_silent_one_is_kept_as_dif
     assert pair.differences.first is not None and pair.differences.first.claim == "C16"
     with pytest.raises(DocumentedDivergence):
         _pair(strict=True).compare({"target": {"status": (204, None)}, "mock": {"status": (200, None)}})
+
+
+def test_a_fact_one_side_cannot_tell_is_not_compared() -> None:
+    pair = _pair()
+    pair.compare({"target": {"its products listed": (UNKNOWN, "C37")}, "mock": {"its products listed": ([], "C37")}})
+    assert pair.differences.first is None and not pair.differences.silent_ones
 
 
 def test_a_step_the_target_rate_limited_is_not_a_documented_divergence() -> None:
