@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the mock from
 from flask import Flask  # noqa: E402
 
 from mock_server import create_app  # noqa: E402
-from mock_server.api.routing import state_of  # noqa: E402
+from mock_server.handle import handle_of  # noqa: E402
 
 Call = Callable[[], Any]
 BENCH_RATE_LIMIT = "100000000/60"  # the per-key limit stays on its code path but never trips
@@ -73,11 +73,12 @@ def caller(app: Any, make_env: Callable[[], dict[str, Any]], expect: int) -> Cal
     return call
 
 
-def cases(keys: int = 0, products: int = 0) -> dict[str, Call]:
+def cases(keys: int = 0, products: int = 0, strict: bool = False) -> dict[str, Call]:
+    """The served cases; ``strict`` checks every answer against openapi.yaml (off, as ``eulabel-mock`` serves)."""
     from mock_server.state.gtin import check_digit
 
-    app = create_app({"SEED": 1, "RATE_LIMIT": BENCH_RATE_LIMIT})
-    state = state_of(app)
+    app = create_app({"SEED": 1, "RATE_LIMIT": BENCH_RATE_LIMIT, "STRICT": strict})
+    state = handle_of(app).state
     for i in range(keys):
         state.keys.create("org_quinta", f"filler {i}", ["products:read"])
     for i in range(products):
@@ -88,7 +89,13 @@ def cases(keys: int = 0, products: int = 0) -> dict[str, Call]:
     bare.add_url_rule("/", "hello", lambda: {"hello": "world"})
     body = json.dumps({"name": "profile", "scopes": ["products:read"]}).encode()
     # Its own state, so created keys do not grow the listed org; no seed: secrets come from the OS as by default.
-    writer = create_app({"RATE_LIMIT": BENCH_RATE_LIMIT})
+    writer = create_app({"RATE_LIMIT": BENCH_RATE_LIMIT, "STRICT": strict})
+    paged = create_app({"SEED": 1, "RATE_LIMIT": BENCH_RATE_LIMIT, "STRICT": strict})
+    paged_state = handle_of(paged).state
+    for i in range(20):  # org_quinta then holds more than a page of 20
+        first13 = f"{20_000_000 + i:013d}"
+        paged_state.products.create("org_quinta", f"Product {i}", "wine", first13 + str(check_digit(first13)))
+    _, paged_secret = paged_state.keys.create("org_quinta", "profile", ["products:read"])
     return {
         "products": caller(app, environ("GET", "/v1/products", {"Authorization": f"Bearer {secret}"}), 200),
         "create_key": caller(
@@ -104,6 +111,9 @@ def cases(keys: int = 0, products: int = 0) -> dict[str, Call]:
         "bare_flask": caller(bare, environ("GET", "/", {}), 200),
         "products_100": caller(
             app, environ("GET", "/v1/products", {"Authorization": f"Bearer {secret}"}, query="limit=100"), 200
+        ),
+        "page_20": caller(
+            paged, environ("GET", "/v1/products", {"Authorization": f"Bearer {paged_secret}"}, query="limit=20"), 200
         ),
         "list_keys": caller(
             app, environ("GET", "/v1/auth/api-keys", {"Cookie": "eulabel_session=sess_quinta_demo"}), 200
@@ -128,9 +138,12 @@ def main() -> int:
     p.add_argument("-n", type=int, default=2000, help="calls per timing round (best of 5)")
     p.add_argument("--keys", type=int, default=0, help="filler keys in org_quinta (listed by list_keys)")
     p.add_argument("--products", type=int, default=0, help="extra products in org_quinta")
-    p.add_argument("--profile", choices=("products", "create_key", "bare_flask", "products_100", "list_keys"))
+    p.add_argument("--strict", action="store_true", help="check every answer against openapi.yaml")
+    p.add_argument(
+        "--profile", choices=("products", "create_key", "bare_flask", "products_100", "page_20", "list_keys")
+    )
     a = p.parse_args()
-    all_cases = cases(a.keys, a.products)
+    all_cases = cases(a.keys, a.products, a.strict)
     if a.profile:
         from pyinstrument import Profiler
 

@@ -8,7 +8,6 @@ Targets:
 
 --root DIR serves them with the mock_server of another checkout (an earlier version, to compare
 before and after in one run); only the options that version's serve() knows are passed.
---adapter asgi|rsgi picks the interface granian serves the app through (serve()'s ``adapter``).
 
 Prints ``ready <base_url> <json facts>`` on stdout once the socket is bound.
 """
@@ -44,7 +43,7 @@ def rss_bytes() -> int:
 
 def mock_app(keys: int, products: int) -> tuple[Any, dict[str, Any]]:
     from mock_server import create_app
-    from mock_server.api.routing import state_of
+    from mock_server.handle import handle_of
     from mock_server.state.gtin import check_digit
 
     def gtin(n: int) -> str:
@@ -52,7 +51,7 @@ def mock_app(keys: int, products: int) -> tuple[Any, dict[str, Any]]:
         return first13 + str(check_digit(first13))
 
     app = create_app({"SEED": 1, "RATE_LIMIT": BENCH_RATE_LIMIT})
-    state = state_of(app)
+    state = handle_of(app).state
     facts: dict[str, Any] = {}
     gc.collect()
     before = rss_bytes()
@@ -91,23 +90,25 @@ def main() -> int:
     p.add_argument("--keys", type=int, default=0)
     p.add_argument("--products", type=int, default=0)
     p.add_argument("--root", type=Path, default=ROOT, help="the checkout whose mock_server serves")
-    p.add_argument("--adapter", choices=("rsgi", "asgi"), help="granian's interface to the app (default: serve()'s)")
     a = p.parse_args()
     sys.path.insert(0, str(a.root.resolve()))
     from mock_server.serving.server import serve
 
     facts: dict[str, Any] = {}
     options: dict[str, Any] = {"server": a.server, "threads": a.threads}
-    if a.adapter:
-        options["adapter"] = a.adapter
     app: Any
     if a.target == "mock":
         app, facts = mock_app(a.keys, a.products)
         import mock_server.app
 
-        hook = getattr(mock_server.app, "latency_hook", None)  # absent before latency moved to the server
-        if hook is not None:
-            options["delay"] = hook(app)
+        try:
+            from mock_server.handle import handle_of
+
+            options["delay"] = handle_of(app).hold
+        except ImportError:  # before the app's handle: a hook, or (earlier still) none
+            hook = getattr(mock_server.app, "latency_hook", None)
+            if hook is not None:
+                options["delay"] = hook(app)
     elif a.target == "flask":
         app = flask_app()
     else:

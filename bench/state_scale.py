@@ -4,6 +4,7 @@
     python bench/state_scale.py                      # this checkout, 100,000 keys
     python bench/state_scale.py --src /tmp/before    # another checkout of the mock (e.g. main), same machine
     python bench/state_scale.py --keys 10000 --requests 60 --skip-memory   # a quick try
+    python bench/state_scale.py --only list --keys 50000   # the key list of a 2-key organisation only
 
 Large states are seeded in-process through the store API (a child process running ``seed``),
 written to a state file, then served by ``python -m mock_server --state FILE`` and measured over
@@ -38,20 +39,26 @@ def seed(path: str, keys: int, small: bool) -> None:
     from contextlib import nullcontext
 
     from mock_server import create_app
-    from mock_server.api.routing import state_of
     from mock_server.app import flush_state
 
     app = create_app({"STATE_FILE": path, "RATE_LIMIT": RATE})
-    state = state_of(app)
+    try:
+        from mock_server.handle import handle_of
+
+        state = handle_of(app).state
+    except ImportError:  # a checkout from before the app's handle
+        from mock_server.api.routing import state_of  # type: ignore[attr-defined]
+
+        state = state_of(app)
     changes = getattr(state, "changes", None)  # absent before the database: that version saves at flush
     with changes.transaction() if changes is not None else nullcontext():
         for i in range(keys):
             state.keys.create("org_quinta", f"filler {i}", ["products:read"])
-        if small:
-            state.add_organization(SMALL_ORG)
-            state.add_session(SMALL_ORG, SMALL_SESSION)
-            for name in ("one", "two"):
-                state.keys.create(SMALL_ORG, name, ["products:read"])
+    if small:  # outside the transaction: a change shows in memory once committed, and the session needs the org
+        state.add_organization(SMALL_ORG)
+        state.add_session(SMALL_ORG, SMALL_SESSION)
+        for name in ("one", "two"):
+            state.keys.create(SMALL_ORG, name, ["products:read"])
     flush_state(app)
 
 
@@ -211,6 +218,7 @@ def main() -> int:
     p.add_argument("--requests", type=int, default=300, help="measured requests per target")
     p.add_argument("--budget", type=float, default=20.0, help="seconds per target per turn, at most")
     p.add_argument("--skip-memory", action="store_true")
+    p.add_argument("--only", choices=("post", "list"), help="measure one kind of row (no memory)")
     p.add_argument("--memory-with-state", action="store_true", help="also measure bytes per key with --state")
     p.add_argument("--json", type=Path)
     a = p.parse_args()
@@ -218,9 +226,11 @@ def main() -> int:
 
     result: dict[str, Any] = {"src": str(a.src), "load_before": os.getloadavg()}
     with tempfile.TemporaryDirectory(prefix="state-scale-") as tmp:
-        result["post"] = post_rows(a.src, Path(tmp), a.keys, a.requests, a.budget)
-        result["list"] = list_rows(a.src, Path(tmp), a.keys, a.requests)
-        if not a.skip_memory:
+        if a.only in (None, "post"):
+            result["post"] = post_rows(a.src, Path(tmp), a.keys, a.requests, a.budget)
+        if a.only in (None, "list"):
+            result["list"] = list_rows(a.src, Path(tmp), a.keys, a.requests)
+        if not a.skip_memory and a.only is None:
             result["memory"] = bytes_per_key(a.src, a.keys)
         if a.memory_with_state:
             result["memory_with_state"] = bytes_per_key(a.src, a.keys, Path(tmp) / "memory.state")

@@ -1,7 +1,8 @@
 """The mock as a target: started in this process when no ``--base-url`` is given, or found at a URL.
 
-This is the one module of the suite that imports ``mock_server`` (``create_app``, to start the default
-target); everything else it does with the mock goes over HTTP, through the control plane at ``/_mock``.
+This is the one module of the suite that imports ``mock_server`` (``create_app`` and its in-thread
+server, to start the default target); everything else it does with the mock goes over HTTP,
+through the control plane at ``/_mock``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import requests
 
-from .target import Target, serve_in_thread
+from .target import Target
 
 ENV_CONTROL_TOKEN = "EULABEL_MOCK_CONTROL_TOKEN"
 TOKEN_HEADER = "X-Eulabel-Mock-Token"
@@ -21,9 +22,10 @@ TOKEN_HEADER = "X-Eulabel-Mock-Token"
 def start_mock(common: dict[str, Any], config: dict[str, Any] | None = None) -> tuple[Target, Callable[[], None]]:
     """A fresh mock on a free port with two minted sessions (two organisations); returns it and a stop function."""
     from mock_server import create_app
+    from mock_server.testing import serve_mock  # the server EulabelMock uses, with eulabel-mock's limits
 
     app = create_app({"CONTROL_PLANE": True, **(config or {})})
-    url, stop = serve_in_thread(app)
+    url, stop = serve_mock(app)
     tgt = Target(root=url, foreign=False, app=app, mock_plane=True, **common)
     try:
         tgt.session, tgt.session2 = mint_session(tgt), mint_session(tgt)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,25 +12,19 @@ from . import dashboard, settings
 from .api import api_keys, passports, products
 from .api.request import Request, refuse_malformed_length
 from .api.responses import register_error_handlers
-from .api.routing import EXTENSION, add_routes, state_of
+from .api.routing import add_routes
 from .api.spec import load_spec, operations
-from .control import endpoints
+from .api.strict import install as install_strict
+from .control import client_report, endpoints
 from .control.faults import FaultInjector
-from .control.journal import JournalRecorder
-from .control.plane import EXTENSION as CONTROL_EXTENSION
 from .control.plane import ControlPlane
+from .control.recorder import Recorder
+from .handle import Handle, attach, handle_of
 from .serving import host_names
-from .serving.access_log import AccessLog
-from .serving.inline_wsgi import Delay
-from .serving.one_process import OneProcessGuard
 from .serving.wsgi_run import WsgiApp
-from .state.database import Database
 from .state.persistence import flush_used, open_state_file
 from .state.rate_limit import DEFAULT_RATE_LIMIT
 from .state.state import State
-
-STATE_FILE_EXTENSION = "eulabel_mock.state_file"
-DELAY_EXTENSION = "eulabel_mock.delay"
 
 
 def default_fixtures() -> Path:
@@ -56,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "JOURNAL_SIZE": 1000,  # requests the /_mock/journal keeps; 0 records none
     "STATE_FILE": None,  # path: keep the state across restarts (default: memory only)
     "ALLOWED_HOSTS": (),  # host names served besides loopback names and IP addresses (serving/host_names.py)
+    "STRICT": True,  # check every answer against openapi.yaml (api/strict.py); the command line's default is off
 }
 
 
@@ -72,7 +67,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(settings.app_config(config, DEFAULTS, also_allowed=app.config))
     if app.config["FIXTURES"] is None:
         app.config["FIXTURES"] = str(default_fixtures())
-    state = app.extensions[EXTENSION] = State(app.config)
+    # With a state file the stores are built once, by restoring it (with its pepper), not twice.
+    handle = attach(app, Handle(State(app.config, build=not app.config["STATE_FILE"]), app.config))
     # Every answer is a documented JSON error or a served route: no automatic OPTIONS (a 405 with
     # Allow instead) and no redirect from //v1//products to /v1/products (a 404 instead).
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
@@ -80,16 +76,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.before_request(lambda: _check_request(request.environ, app.config["ALLOWED_HOSTS"]))
     add_routes(app, operations(load_spec()), {**api_keys.HANDLERS, **products.HANDLERS, **passports.HANDLERS})
+    if app.config["STRICT"]:
+        install_strict(app)  # after the routes' own hooks: it sees the answer as it leaves Flask
 
     if app.config["STATE_FILE"]:
         # From here on the stores write each change to the file as it happens: no request layer.
-        app.extensions[STATE_FILE_EXTENSION] = open_state_file(state, app.config["STATE_FILE"])
-    plane = None
+        handle.database = open_state_file(handle.state, app.config["STATE_FILE"])
     if app.config["CONTROL_PLANE"]:
-        plane = app.extensions[CONTROL_EXTENSION] = ControlPlane(app.config)
+        handle.plane = ControlPlane(app.config)
         app.register_blueprint(endpoints.bp)
+        app.register_blueprint(client_report.bp)
         dashboard.install(app)  # the page reads usage from the journal, so it comes with the control plane
-    app.wsgi_app = _pipeline(app, state, plane)  # type: ignore[method-assign,assignment]
+    app.wsgi_app = _pipeline(app, handle)  # type: ignore[method-assign,assignment]
     return app
 
 
@@ -101,51 +99,36 @@ def _check_request(environ: dict[str, Any], allowed_hosts: tuple[str, ...]) -> N
     refuse_malformed_length(environ)
 
 
-def _pipeline(app: Flask, state: State, plane: ControlPlane | None) -> WsgiApp:
-    """The request pipeline around the Flask routes; each layer is WSGI middleware around the next."""
-    fmt = str(app.config["ERROR_FORMAT"])
-    layers: list[Callable[[WsgiApp], WsgiApp]] = []  # outermost first, the order a request meets them
-    if app.config["ACCESS_LOG"]:
-        layers.append(AccessLog)  # its duration covers the whole request, injected latency included
-    if plane is not None:
-        # Outside the guard and the faults: the journal records the answer the client really got.
-        max_body = app.config["MAX_CONTENT_LENGTH"]
-        layers.append(lambda inner: JournalRecorder(inner, lambda: plane.journal, state, max_body))
-    layers.append(lambda inner: OneProcessGuard(inner, fmt))
-    if plane is not None:
-        layers.append(lambda inner: _faults(app, inner, plane, fmt))
+def _pipeline(app: Flask, handle: Handle) -> WsgiApp:
+    """At most two WSGI layers around the Flask routes, outermost first: the recorder (journal and
+    access log; it sees the answer the client really got, faults included), then the fault rules."""
     wsgi: WsgiApp = app.wsgi_app
-    for layer in reversed(layers):
-        wsgi = layer(wsgi)
+    plane: ControlPlane | None = handle.plane
+    if plane is not None:
+        faults = FaultInjector(wsgi, lambda: plane.faults, str(app.config["ERROR_FORMAT"]))
+        handle.hold = faults.hold  # a server that waits without a thread asks it before the app runs
+        wsgi = faults
+    journal = (lambda: plane.journal) if plane is not None else None
+    if journal is not None or app.config["ACCESS_LOG"]:
+        wsgi = Recorder(wsgi, journal, handle.state, app.config["MAX_CONTENT_LENGTH"], bool(app.config["ACCESS_LOG"]))
     return wsgi
-
-
-def _faults(app: Flask, inner: WsgiApp, plane: ControlPlane, fmt: str) -> FaultInjector:
-    injector = FaultInjector(inner, lambda: plane.faults, fmt)
-    app.extensions[DELAY_EXTENSION] = injector.delay_for
-    return injector
-
-
-def latency_hook(app: Flask) -> Delay | None:
-    """What a server that waits without a thread calls to learn a request's injected latency."""
-    hook: Delay | None = app.extensions.get(DELAY_EXTENSION)
-    return hook
 
 
 def flush_state(app: Flask) -> None:
     """Write what reads change in memory only (keys' ``lastUsedAt``), e.g. at shutdown."""
-    database: Database | None = app.extensions.get(STATE_FILE_EXTENSION)
-    if database is not None:
-        flush_used(state_of(app), database)
+    handle = handle_of(app)
+    if handle.database is not None:
+        flush_used(handle.state, handle.database)
 
 
 def close_state(app: Flask) -> None:
     """Flush and close the state file, so that another mock may open it; the app keeps its memory
     but writes nothing more (a restart in tests: close, then ``create_app`` on the same file)."""
-    database: Database | None = app.extensions.pop(STATE_FILE_EXTENSION, None)
+    handle = handle_of(app)
+    database, handle.database = handle.database, None
     if database is not None:
         try:
-            flush_used(state_of(app), database)
+            flush_used(handle.state, database)
         finally:
-            state_of(app).changes.sink = None
+            handle.state.changes.sink = None
             database.close()

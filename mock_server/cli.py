@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import ipaddress
 import logging
 import os
@@ -12,8 +13,8 @@ from importlib import metadata
 from typing import Any
 
 from . import settings
-from .api.routing import state_of
-from .app import close_state, create_app, latency_hook
+from .app import close_state, create_app
+from .handle import handle_of
 from .redaction import mask_secrets
 from .serving.limits import DEFAULT_BODY_TIMEOUT, Limits
 from .serving.server import DEFAULT_SERVER, ServerUnavailable, bind_address, serve
@@ -82,6 +83,7 @@ def app_config(values: Mapping[str, Any]) -> dict[str, Any]:
     A ``--host`` given as a name is one the mock answers under (``ALLOWED_HOSTS``).
     """
     config = {s.app_key: values[s.name] for s in settings.SETTINGS if s.app_key and s.name in values}
+    config.setdefault("STRICT", False)  # the app's default is on; served, it costs (BENCHMARKS.md, section 11)
     host = values.get("host")
     if host is not None and not _is_address(host):
         config["ALLOWED_HOSTS"] = (*config.get("ALLOWED_HOSTS", ()), host.lower())
@@ -157,7 +159,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         app = create_app(app_config(values))
     except (OSError, ValueError) as exc:
         return _fail(f"cannot start: {exc}", warnings)
-    state = state_of(app)
+    # What start-up built (the spec, the compiled schemas, a restored state of any size) lives as long
+    # as the process: moved out of the collector's reach, a full collection no longer walks it, so a
+    # request's cost does not grow with the state kept (BENCHMARKS.md, "State at scale").
+    gc.freeze()
+    state = handle_of(app).state
     sessions = [(org.id, org.sessions[0]) for org in state.organizations.values() if org.sessions]
     host, port = values.get("host", "127.0.0.1"), values.get("port", 8080)
     # Warnings about what is exposed only once it is: after the bind, before the ready line.
@@ -181,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             threads=values.get("threads"),
             error_format=app.config["ERROR_FORMAT"],
             limits=limits,
-            delay=latency_hook(app),
+            delay=handle_of(app).hold,
         )
     except OSError as exc:
         return _fail(f"cannot listen on {host}:{port}: {exc}", warnings)

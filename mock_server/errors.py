@@ -11,8 +11,6 @@ from typing import Any
 from .redaction import mask_secrets
 
 ERROR_FORMATS = ("flat", "nested")
-# The WSGI environ key where a refusal leaves its machine-readable reason for the journal.
-REASON = "eulabel_mock.reason"
 # One encoder for every JSON body: json.dumps with options builds a new one per call.
 ENCODER = json.JSONEncoder(separators=(",", ":"))
 

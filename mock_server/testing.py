@@ -1,33 +1,29 @@
-"""Run the mock on a free port in a background thread, with helpers over its API and control plane.
-
-::
-
-    with EulabelMock() as mock:
-        key_id, secret = mock.create_key(scopes=["products:read"])
-
-``MockClient(base_url)`` offers the same helpers for a mock started elsewhere (e.g. ``eulabel-mock``).
+"""Run the mock on a free port in a background thread (``with EulabelMock() as mock: mock.create_key()``),
+with helpers over its API and control plane. ``MockClient(base_url)`` offers the same helpers for a mock
+started elsewhere (e.g. ``eulabel-mock``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from flask import Flask
 
 from .api.auth import SESSION_COOKIE
 from .app import close_state, create_app
+from .client_findings import ClientFindings, MockError, Reply
 from .control.access import TOKEN_HEADER
-from .errors import http_error, render
 from .redaction import mask_secrets
+from .serving.limits import Limits
+from .serving.server import serve_in_thread
 
 DEFAULT_ORG = "org_quinta"  # the demo organisation of the bundled fixtures, with products
 
@@ -50,35 +46,7 @@ class Session:
         return f"{SESSION_COOKIE}={self.cookie}"
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    status: int
-    headers: Mapping[str, str]
-    body: Any
-
-
-class MockError(AssertionError):
-    """A helper call got an answer it did not expect; the message never includes a secret."""
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Tests read the journal instead of one stderr line per request."""
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """http.server's own refusals (a request line over 64 KiB, say) in JSON, not as an HTML page."""
-        fmt = getattr(getattr(self.server, "app", None), "config", {}).get("ERROR_FORMAT", "flat")
-        status, headers, body = render(fmt, http_error(code, f"{message or self.responses[code][0]}."))
-        self.send_response(status)
-        for name, value in [*headers, ("Content-Length", str(len(body))), ("Connection", "close")]:
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-        self.close_connection = True
-
-
-class MockClient:
+class MockClient(ClientFindings):
     """Helpers over the API and control plane of a mock that is already running at ``base_url``."""
 
     def __init__(self, base_url: str, session: Session | None = None, control_token: str | None = None) -> None:
@@ -159,11 +127,14 @@ class MockClient:
         self, method: str | None = None, path: str | None = None, status: int | None = None, limit: int | None = None
     ) -> list[dict[str, Any]]:
         """Recorded API calls, oldest first (credentials redacted); filters as in GET /_mock/journal."""
-        params = {
-            k: v for k, v in {"method": method, "path": path, "status": status, "limit": limit}.items() if v is not None
-        }
+        params = _given(method=method, path=path, status=status, limit=limit)
         query = "?" + urllib.parse.urlencode(params) if params else ""
         return list(self._expect(self.request("GET", "/_mock/journal" + query), 200, "journal")["data"])
+
+    def journal_test(self, **filters: Any) -> str:
+        """The recorded calls as a pytest module that replays them (GET /_mock/journal?format=pytest)."""
+        query = urllib.parse.urlencode({**_given(**filters), "format": "pytest"})
+        return str(self._expect(self.request("GET", "/_mock/journal?" + query), 200, "journal export"))
 
     def clear_journal(self) -> None:
         self._expect(self.request("DELETE", "/_mock/journal"), 204, "clear journal")
@@ -185,11 +156,7 @@ class MockClient:
         self, action: str, path: str | None = None, method: str | None = None, **params: Any
     ) -> dict[str, Any]:
         """Add a fault rule (see POST /_mock/faults); e.g. ``add_fault("status", "/v1/products", status=503)``."""
-        body = {"action": action, **params}
-        if path is not None:
-            body["path"] = path
-        if method is not None:
-            body["method"] = method
+        body = {"action": action, **params, **_given(path=path, method=method)}
         return dict(self._expect(self.request("POST", "/_mock/faults", body), 201, "add fault"))
 
     def faults(self) -> list[dict[str, Any]]:
@@ -206,28 +173,21 @@ class EulabelMock(MockClient):
         self.config = dict(config or {})
         self.host = host
         self.app = create_app(self.config)
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._stop: Callable[[], None] | None = None
         super().__init__("", control_token=self.app.config.get("CONTROL_TOKEN"))
 
     def start(self) -> EulabelMock:
-        # The socket listens once make_server returns, so requests queue until the loop runs:
-        # no readiness wait is needed.
-        self._server = make_server(self.host, 0, self.app, threaded=True, request_handler=_QuietHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="eulabel-mock", daemon=True)
-        self._thread.start()
-        self.base_url = f"http://{self.host}:{self._server.server_port}"
+        # The server eulabel-mock falls back to, with the same limits: the socket listens when
+        # serve_in_thread returns, so no readiness wait is needed.
+        self.base_url, self._stop = serve_mock(self.app, self.host)
         self.session = self.new_session(DEFAULT_ORG)
         return self
 
     def stop(self) -> None:
         """Stop serving, then close the state file (``STATE_FILE``) so that another mock may open it."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+        stop, self._stop = self._stop, None
+        if stop is not None:
+            stop()
         close_state(self.app)
 
     def __enter__(self) -> EulabelMock:
@@ -239,11 +199,21 @@ class EulabelMock(MockClient):
         self.stop()
 
 
+def serve_mock(app: Flask, host: str = "127.0.0.1") -> tuple[str, Callable[[], None]]:
+    """Serve a mock app from a thread on a free port, as ``eulabel-mock --server waitress`` serves it
+    (the same limits, errors in the app's shape); returns its URL and the function that stops it."""
+    limits = Limits(max_body=app.config["MAX_CONTENT_LENGTH"])
+    return serve_in_thread(app, host, error_format=str(app.config["ERROR_FORMAT"]), limits=limits)
+
+
 def _reply(status: int, headers: Any, raw: bytes) -> Reply:
-    body: Any = raw.decode("utf-8", "replace")
-    if raw and headers.get_content_type() == "application/json":
-        body = json.loads(raw)
+    json_body = raw and headers.get_content_type() == "application/json"
+    body: Any = json.loads(raw) if json_body else raw.decode("utf-8", "replace")
     return Reply(status, dict(headers.items()), body if raw else None)
+
+
+def _given(**params: Any) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if v is not None}
 
 
 def _safe(body: Any) -> str:

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server import create_app
-from mock_server.api.routing import state_of
+from mock_server.handle import handle_of
 from mock_server.pytest_plugin import eulabel_mock, eulabel_mock_config, eulabel_mock_server  # noqa: F401
 from mock_server.state.state import State
 from tests.support.browser import browser, context, mock, page, playwright  # noqa: F401  (one Chromium per test session)
@@ -31,7 +31,7 @@ def app(config: dict[str, Any]) -> Flask:
 
 @pytest.fixture
 def state(app: Flask) -> State:
-    return state_of(app)
+    return handle_of(app).state
 
 
 @pytest.fixture

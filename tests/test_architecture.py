@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,10 @@ CONTRACT = PACKAGE.parent / "contract_tests"
 # All the contract suite takes from the mock (ARCHITECTURE.md, "The contract suite"): create_app, to start
 # the mock as its default target, and the one function that finds keys in any encoding, to mask reports.
 CONTRACT_MAY_IMPORT = {
-    "local.py": {"mock_server", "mock_server.create_app"},
+    "local.py": {
+        *("mock_server", "mock_server.create_app"),
+        *("mock_server.testing", "mock_server.testing.serve_mock"),
+    },
     "redact.py": {"mock_server.redaction", "mock_server.redaction.mask_secrets"},
 }
 
@@ -21,17 +25,33 @@ ALLOWED: dict[str, set[str]] = {
     "json_limits": set(),
     "log_text": set(),
     "key_forms": set(),
+    "passage": set(),
     "errors": {"redaction", "json_limits"},
     "redaction": {"json_limits", "key_forms"},
     "state": {"errors", "redaction", "json_limits"},
-    "serving": {"errors", "redaction", "json_limits", "log_text"},
-    "api": {"errors", "redaction", "json_limits", "state"},
-    "control": {"errors", "redaction", "json_limits", "key_forms", "log_text", "state", "api", "serving"},
+    "handle": {"errors", "redaction", "json_limits", "state"},
+    "serving": {"errors", "redaction", "json_limits", "log_text", "passage"},
+    "api": {"errors", "redaction", "json_limits", "passage", "state", "handle"},
+    "control": {
+        *("errors", "redaction", "json_limits", "key_forms", "log_text", "passage"),
+        *("state", "handle", "api", "serving"),
+    },
     "settings": {"errors", "redaction", "json_limits", "state", "serving"},
-    "dashboard": {"errors", "redaction", "json_limits", "state", "api", "control"},
+    "dashboard": {"errors", "redaction", "json_limits", "state", "handle", "api", "control"},
 }
 # Layers that stay free of the web framework, so their rules can be tested without HTTP.
-NO_FLASK = {"json_limits", "log_text", "key_forms", "errors", "redaction", "state", "serving", "settings"}
+NO_FLASK = {
+    "json_limits",
+    "log_text",
+    "key_forms",
+    "passage",
+    "errors",
+    "redaction",
+    "state",
+    "handle",
+    "serving",
+    "settings",
+}
 
 
 def layer_of(path: Path) -> str:
@@ -76,7 +96,7 @@ def test_lower_layers_do_not_import_flask(path: Path) -> None:
 
 
 def test_every_module_belongs_to_a_layer_or_is_an_entry_point() -> None:
-    entry_points = {"__init__", "__main__", "app", "cli", "wsgi", "testing", "pytest_plugin"}
+    entry_points = {"__init__", "__main__", "app", "cli", "wsgi", "testing", "client_findings", "pytest_plugin"}
     strays = sorted(
         str(p.relative_to(PACKAGE))
         for p in PACKAGE.rglob("*.py")
@@ -149,3 +169,86 @@ def test_contract_suite_modules_import_without_a_cycle() -> None:
 def test_the_cycle_check_sees_a_cycle() -> None:
     assert _cycle({"client": {"responses"}, "responses": {"client"}}) == ["client", "responses", "client"]
     assert "responses" in _contract_import_graph()["client"]
+
+
+def _package_import_graph() -> dict[str, set[str]]:
+    """Each module of the package and the modules of the package it imports (a name imported
+    from a module counts as that module; the package's own ``__init__`` is left out)."""
+    modules: dict[str, Path] = {}
+    for path in PACKAGE.rglob("*.py"):
+        name = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
+        modules[name] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        reached = set()
+        for imported in imported_modules(path):
+            while imported and imported not in modules:
+                imported = imported.rpartition(".")[0]
+            if imported and imported not in (name, PACKAGE.name):
+                reached.add(imported)
+        graph[name] = reached
+    return graph
+
+
+def test_the_package_imports_without_a_cycle() -> None:
+    cycle = _cycle(_package_import_graph())
+    assert cycle is None, f"import cycle in mock_server: {' -> '.join(cycle or [])}"
+
+
+def test_the_package_cycle_check_sees_its_modules() -> None:
+    graph = _package_import_graph()
+    assert "mock_server.passage" in graph["mock_server.control.recorder"]
+    assert "mock_server.control" in graph["mock_server.control.faults"]  # a name from a package's __init__
+
+
+# What a request's WSGI environ may be given: CGI names, HTTP_ headers, wsgi.* keys, and the one key the
+# mock adds (passage.KEY, its per-request record). Anything else a layer wants to leave for another
+# goes on the record, listed in ARCHITECTURE.md.
+_STANDARD_ENVIRON_KEY = re.compile(r"HTTP_[A-Z0-9_]+|[A-Z][A-Z_]*|wsgi\.[a-z_]+")
+
+
+def environ_keys_set(source: str) -> list[str]:
+    """The keys ``source`` stores in something named ``environ`` (``environ[k] = ...``,
+    ``environ.setdefault(k, ...)``, ``request.environ[k] = ...``), as written."""
+    found: list[str] = []
+
+    def is_environ(node: ast.AST) -> bool:
+        return (isinstance(node, ast.Name) and node.id == "environ") or (
+            isinstance(node, ast.Attribute) and node.attr == "environ"
+        )
+
+    for node in ast.walk(ast.parse(source)):
+        targets: list[ast.AST] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        for target in targets:
+            for part in ast.walk(target):
+                if isinstance(part, ast.Subscript) and is_environ(part.value):
+                    found.append(ast.unparse(part.slice))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setdefault":
+            if is_environ(node.func.value) and node.args:
+                found.append(ast.unparse(node.args[0]))
+    return found
+
+
+def _loose(key: str) -> bool:
+    if key == "KEY":  # passage.KEY, the only name the package stores under
+        return False
+    literal = key[1:-1] if key[:1] in "'\"" and key[-1:] == key[:1] else None
+    if literal is not None:
+        return _STANDARD_ENVIRON_KEY.fullmatch(literal) is None
+    return key not in ("key", "name")  # a header's environ key worked out from its name
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_a_request_carries_one_key_of_the_mock_in_its_environ(path: Path) -> None:
+    loose = [key for key in environ_keys_set(path.read_text(encoding="utf-8")) if _loose(key)]
+    assert not loose, f"{path.relative_to(PACKAGE)} stores {loose} in the environ; put it on the request's passage"
+
+
+def test_the_environ_check_sees_a_loose_key() -> None:
+    source = 'environ["eulabel_mock.reason"] = 1\nrequest.environ[REASON] = 2\nenviron.setdefault("x.y", 3)\n'
+    assert [key for key in environ_keys_set(source) if _loose(key)] == ["'eulabel_mock.reason'", "REASON", "'x.y'"]
+    assert not [k for k in environ_keys_set('environ[KEY] = p\nenviron["HTTP_HOST"] = h\n') if _loose(k)]

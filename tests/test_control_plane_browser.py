@@ -16,7 +16,7 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from mock_server.api.routing import state_of
+from mock_server.handle import handle_of
 from mock_server.testing import EulabelMock
 from tests.support.browser import launch
 
@@ -86,7 +86,7 @@ def test_a_page_on_another_origin_cannot_reset_fault_freeze_or_mint(
     page: Any, mock: EulabelMock, elsewhere: str
 ) -> None:
     key_id, _ = mock.create_key()
-    organizations = len(state_of(mock.app).organizations)
+    organizations = len(handle_of(mock.app).state.organizations)
     page.goto(f"{elsewhere}/")
     sent = page.evaluate(ATTACKS, mock.base_url)
 
@@ -94,7 +94,7 @@ def test_a_page_on_another_origin_cannot_reset_fault_freeze_or_mint(
     assert [k["id"] for k in mock.keys()] == [key_id], "the mock was reset"
     assert mock.faults() == [], "a fault was installed"
     assert mock.clock()["frozen"] is False, "the clock was frozen"
-    assert len(state_of(mock.app).organizations) == organizations, "a session was minted"
+    assert len(handle_of(mock.app).state.organizations) == organizations, "a session was minted"
 
 
 def test_scripts_without_browser_headers_still_drive_the_control_plane(mock: EulabelMock) -> None:

@@ -154,7 +154,7 @@ def test_with_demo_sessions_the_fixture_cookies_authenticate() -> None:
 def test_cli_options_and_environment_reach_the_config() -> None:
     config = app_config(options(["--control-token", TOKEN, "--demo-sessions", "off"], environ={}))
     assert (config["CONTROL_TOKEN"], config["DEMO_SESSIONS"]) == (TOKEN, False)
-    assert app_config(options([], environ={})) == {}  # the app's defaults: no token, demo sessions on
+    assert app_config(options([], environ={})) == {"STRICT": False}  # no token, demo sessions on
     environ = {"EULABEL_MOCK_CONTROL_TOKEN": TOKEN, "EULABEL_MOCK_DEMO_SESSIONS": "off"}
     config = app_config(options([], environ=environ))
     assert (config["CONTROL_TOKEN"], config["DEMO_SESSIONS"]) == (TOKEN, False)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mock_server.testing import EulabelMock
-from tests.support.browser import close_secret, create_key, key_row, sign_in
+from tests.support.browser import change_cookies, close_secret, create_key, key_row, sign_in
 
 pytestmark = pytest.mark.mock_only
 PRODUCT = {"name": "Test Red", "category": "wine", "gtin": "5601012012200"}
@@ -155,13 +155,12 @@ def test_every_count_on_the_pages_is_singular_for_one_and_plural_otherwise(page:
 
 def test_a_minted_organisation_is_named_once_and_readably_in_the_header(page: Any, mock: EulabelMock) -> None:
     session = mock.new_session()  # as a test harness makes one: no name, only an id
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "eulabel_session", "value": session.cookie, "url": mock.base_url}])
+    change_cookies(page, {"name": "eulabel_session", "value": session.cookie, "url": mock.base_url})
     page.goto(f"{mock.base_url}/dashboard")
     header = str(page.locator("header").inner_text())
     assert "Signed in to Unnamed organisation" in header
     assert header.count(session.org_id) == 1, header
-    page.context.clear_cookies()
+    change_cookies(page)
     page.goto(f"{mock.base_url}/dashboard")
     offered = [str(t).strip() for t in page.locator("label.choice").all_inner_texts()]
     assert offered == ["Quinta Demo Wines org_quinta", "Textil Norte Demo org_textil", "New organisation"]

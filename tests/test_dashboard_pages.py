@@ -111,11 +111,11 @@ def test_sign_out_clears_the_cookie_and_ends_the_session(app: Flask) -> None:
 
 def test_names_are_escaped_in_server_rendered_pages() -> None:
     app = create_app({"FIXTURES": None})
-    from mock_server.api.routing import state_of
+    from mock_server.handle import handle_of
 
-    state_of(app).add_organization("org_evil", "<img src=x onerror=alert(1)>")
+    handle_of(app).state.add_organization("org_evil", "<img src=x onerror=alert(1)>")
     client = app.test_client()
-    client.set_cookie("eulabel_session", state_of(app).add_session("org_evil"))
+    client.set_cookie("eulabel_session", handle_of(app).state.add_session("org_evil"))
     page = client.get("/dashboard").get_data(as_text=True)
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page

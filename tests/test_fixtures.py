@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mock_server import create_app
-from mock_server.api.routing import state_of
+from mock_server.handle import handle_of
 from mock_server.state.state import FixtureError
 
 
@@ -20,7 +20,7 @@ def write(tmp_path: Path, orgs: object, products: object | None = None) -> Path:
 
 
 def test_default_fixtures_give_two_organisations_with_sessions() -> None:
-    state = state_of(create_app())
+    state = handle_of(create_app()).state
     assert {"org_quinta", "org_textil"} <= set(state.organizations)
     assert state.session_org("sess_quinta_demo") == "org_quinta"
     assert state.session_org("sess_textil_demo") == "org_textil"
@@ -32,7 +32,7 @@ def test_fixture_products_are_normalised_like_api_input(tmp_path: Path) -> None:
         {"organizations": [{"id": "o", "sessions": ["s"]}]},
         {"o": [{"name": "n", "category": "wine", "gtin": "5601012012200"}]},
     )
-    state = state_of(create_app({"FIXTURES": str(fixtures)}))
+    state = handle_of(create_app({"FIXTURES": str(fixtures)})).state
     items, total = state.products.page("o", 10, 0)
     assert total == 1 and items[0].gtin == "05601012012200"
 
@@ -58,7 +58,7 @@ def test_bad_fixture_names_the_file_and_the_problem(
 
 def test_reset_restores_the_fixture_state() -> None:
     app = create_app()
-    state = state_of(app)
+    state = handle_of(app).state
     state.keys.create("org_quinta", "n", ["products:read"])
     state.add_session("org_quinta", "extra")
     state.reset()

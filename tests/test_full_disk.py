@@ -21,8 +21,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from mock_server.api.routing import state_of
-from mock_server.app import STATE_FILE_EXTENSION
+from mock_server.handle import handle_of
 from mock_server.state.key_store import ApiKeyStore
 from tests.support.clients import Dashboard, json_of, key_client, new_session, wine
 from tests.support.restarts import Restarts
@@ -30,7 +29,7 @@ from tests.support.restarts import Restarts
 
 def connection(app: Flask) -> sqlite3.Connection:
     """The state file's own connection, for the injection: the pragmas below are per connection."""
-    conn: sqlite3.Connection = app.extensions[STATE_FILE_EXTENSION]._conn
+    conn: sqlite3.Connection = handle_of(app).database._conn  # type: ignore[union-attr]
     return conn
 
 
@@ -58,7 +57,7 @@ def app(tmp_path: Path, restarts: Restarts) -> Flask:
 def everything(app: Flask) -> Any:
     """All the state a client could see, and what the file holds for it (but a key's last use,
     which every authenticated call changes in memory, and the file gets at shutdown)."""
-    state = state_of(app)
+    state = handle_of(app).state
     unused = {ApiKeyStore.TABLE.name: ApiKeyStore.TABLE.columns.index("last_used_at")}
     return (
         {

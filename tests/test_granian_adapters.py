@@ -1,5 +1,5 @@
-"""granian's two adapters on their own, without sockets: limits, the body deadline, latency
-hand-off, failures. Every claim is checked on both: RSGI (the default) and ASGI."""
+"""granian's adapter on its own, without sockets: limits, the body deadline, latency
+hand-off, failures. Every claim is checked on the adapter the mock serves through, RSGI."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from mock_server.serving.asgi import WsgiOverAsgi
+from mock_server.passage import KEY
 from mock_server.serving.inline_wsgi import Delay, InlineWsgi
-from mock_server.serving.limits import ARRIVED, Limits
+from mock_server.serving.limits import Limits
 from mock_server.serving.rsgi import WsgiOverRsgi
-from tests.support.granian_fakes import STALL, Answer, Body, asgi_request, rsgi_request
+from tests.support.granian_fakes import STALL, Answer, Body, rsgi_request
 
-ADAPTERS = ("rsgi", "asgi")
-CLASSES: dict[str, type[InlineWsgi]] = {"rsgi": WsgiOverRsgi, "asgi": WsgiOverAsgi}
+ADAPTERS = ("rsgi",)  # one adapter; the claims stay written per adapter
+CLASSES: dict[str, type[InlineWsgi]] = {"rsgi": WsgiOverRsgi}
 WsgiCallable = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -40,7 +40,7 @@ def _echo(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterab
 
 def _serve(kind: str, adapter: InlineWsgi, *requests: Request) -> list[Answer]:
     """Run the requests at once on one event loop; what each got, in the order they finished."""
-    drive = rsgi_request if kind == "rsgi" else asgi_request
+    drive = rsgi_request
 
     async def run() -> list[Answer]:
         finished: list[Answer] = []
@@ -144,7 +144,7 @@ def test_latency_is_asked_for_before_the_app_runs_on_the_same_environ(kind: str)
 
     _one(kind, app, Request("GET"), delay=delay)
     assert len(asked) == 1 and ran[0] is asked[0]  # what the fault rule decided travels with the request
-    assert isinstance(ran[0][ARRIVED], float)
+    assert isinstance(ran[0][KEY].arrived, float)
 
 
 @pytest.mark.parametrize("kind", ADAPTERS)

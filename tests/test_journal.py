@@ -152,12 +152,12 @@ def test_a_secret_spelled_with_json_escapes_is_masked_too() -> None:
 
 
 def test_a_large_body_is_kept_as_its_masked_start() -> None:
-    from mock_server.api.routing import state_of
-    from mock_server.control.journal import BODY_LIMIT
+    from mock_server.control.journal_limits import BODY_LIMIT
+    from mock_server.handle import handle_of
 
     app = create_app()
     for i in range(300):
-        state_of(app).keys.create("org_quinta", f"key {i}", ["products:read"])
+        handle_of(app).state.keys.create("org_quinta", f"key {i}", ["products:read"])
     client = app.test_client()
     client.set_cookie("eulabel_session", QUINTA)
     assert len(client.get("/v1/auth/api-keys").data) > BODY_LIMIT

@@ -13,8 +13,9 @@ from flask import Flask
 
 from mock_server import create_app
 from mock_server.control import journal_limits
-from mock_server.control.journal import BODY_LIMIT, Journal, _header_name
-from mock_server.control.journal_limits import HEADER_VALUE_LIMIT, HEADERS_LIMIT, MORE, TEXT_LIMIT
+from mock_server.control.journal import Journal
+from mock_server.control.journal_limits import BODY_LIMIT, HEADER_VALUE_LIMIT, HEADERS_LIMIT, MORE, TEXT_LIMIT
+from mock_server.control.recorder import _header_name
 from mock_server.redaction import _header_kind
 from tests.support.clients import json_of
 

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from mock_server import create_app
-from mock_server.api.routing import state_of
+from mock_server.handle import handle_of
 from mock_server.state.state import FixtureError, State
 from tests.support.clients import COMPLETE_WINE_DATA, TEXTIL, KeyClient, json_of, key_client, new_session
 
@@ -182,7 +182,7 @@ def test_reset_forgets_created_products_and_passports_and_reseeds(app: Flask) ->
     client = key_client(app, ["passports:write"], session=session)
     assert client.post("/v1/passports", first_call()).status_code == 201
     assert app.test_client().post("/_mock/reset").status_code == 204
-    fresh = state_of(app)
+    fresh = handle_of(app).state
     assert fresh.products.find_by_gtin("org_tests", "0" + GTIN) is None
     assert fresh.products.page("org_quinta", 100, 0)[1] == 2
     assert len(fresh.passports) == 2

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from mock_server import create_app
-from mock_server.api.routing import state_of
 from mock_server.cli import main
+from mock_server.handle import handle_of
 from mock_server.state.persistence import StateFileError
 from tests.support.clients import Dashboard, json_of, leaks
 from tests.support.restarts import Restarts
@@ -86,14 +86,14 @@ def test_reset_rewrites_the_file_to_the_fixtures(tmp_path: Path, restarts: Resta
     assert query(path, "SELECT count(*) FROM keys") == [(1,)]
     assert app.test_client().post("/_mock/reset").status_code == 204
     assert query(path, "SELECT count(*) FROM keys") == [(0,)]
-    assert query(path, "SELECT count(*) FROM products") == [(len(state_of(app).products.rows()),)]
+    assert query(path, "SELECT count(*) FROM products") == [(len(handle_of(app).state.products.rows()),)]
 
 
 def test_products_are_saved_too(tmp_path: Path, restarts: Restarts) -> None:
     path = tmp_path / "state.db"
     app = restarts({"STATE_FILE": str(path)})
     saved = query(path, "SELECT id FROM products ORDER BY rowid")
-    assert [r[0] for r in saved] == [r[0] for r in state_of(app).products.rows()] != []
+    assert [r[0] for r in saved] == [r[0] for r in handle_of(app).state.products.rows()] != []
 
 
 @pytest.mark.parametrize(
@@ -165,12 +165,12 @@ def test_products_and_passports_survive_a_restart(tmp_path: Path, restarts: Rest
 
     path = tmp_path / "state.db"
     app = restarts({"STATE_FILE": str(path)})
-    passport, _ = state_of(app).passports.submit(
+    passport, _ = handle_of(app).state.passports.submit(
         "org_quinta", "4006381333931", {"ingredients": ["Grapes"]}, name="Test Red", category="wine"
     )
-    product = state_of(app).products.get("org_quinta", passport.product_id)
+    product = handle_of(app).state.products.get("org_quinta", passport.product_id)
     flush(app)
-    again = state_of(restarts({"STATE_FILE": str(path)}))
+    again = handle_of(restarts({"STATE_FILE": str(path)})).state
     assert again.passports.get("org_quinta", passport.id) == passport
     assert again.passports.find_by_product(product.id) == passport
     assert again.products.get("org_quinta", product.id).to_json() == product.to_json()

@@ -11,16 +11,23 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from mock_server.serving.one_process import configured_workers
+from mock_server import create_app
+from mock_server.serving.one_process import configured_workers, one_process_only
 from tests.support.clients import json_of
 
 
+@pytest.fixture
+def external() -> FlaskClient:
+    """A client of the app as ``mock_server.wsgi`` hands it to an external server."""
+    return one_process_only(create_app()).test_client()
+
+
 def test_a_multiprocess_server_gets_a_503_with_a_clear_message(
-    client: FlaskClient, caplog: pytest.LogCaptureFixture
+    external: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.ERROR, logger="eulabel_mock"):
-        r = client.get("/v1/products", environ_overrides={"wsgi.multiprocess": True})
-        client.get("/_mock/ready", environ_overrides={"wsgi.multiprocess": True})
+        r = external.get("/v1/products", environ_overrides={"wsgi.multiprocess": True})
+        external.get("/_mock/ready", environ_overrides={"wsgi.multiprocess": True})
     assert r.status_code == 503
     assert json_of(r)["error"] == "service_unavailable"
     assert "one process" in json_of(r)["message"]
@@ -28,20 +35,23 @@ def test_a_multiprocess_server_gets_a_503_with_a_clear_message(
     assert [rec.levelname for rec in caplog.records] == ["ERROR"]  # logged once, not per request
 
 
-def test_the_control_plane_is_refused_too(client: FlaskClient) -> None:
-    r = client.post("/_mock/reset", environ_overrides={"wsgi.multiprocess": True})
+def test_the_control_plane_is_refused_too(external: FlaskClient) -> None:
+    r = external.post("/_mock/reset", environ_overrides={"wsgi.multiprocess": True})
     assert r.status_code == 503
 
 
-def test_refused_requests_are_still_journaled(client: FlaskClient) -> None:
-    client.post("/v1/auth/api-keys", json={"name": "x"}, environ_overrides={"wsgi.multiprocess": True})
-    [entry] = json_of(client.get("/_mock/journal"))["data"]
-    assert (entry["status"], entry["request"]["body"]) == (503, {"name": "x"})
-    assert entry["response"]["body"]["error"] == "service_unavailable"
+def test_a_refused_request_changes_nothing(external: FlaskClient) -> None:
+    external.post("/v1/auth/api-keys", json={"name": "x"}, environ_overrides={"wsgi.multiprocess": True})
+    assert json_of(external.get("/_mock/journal"))["data"] == []
 
 
-def test_a_single_process_server_is_served(client: FlaskClient) -> None:
-    assert client.get("/_mock/ready", environ_overrides={"wsgi.multiprocess": False}).status_code == 200
+def test_a_single_process_server_is_served(external: FlaskClient) -> None:
+    assert external.get("/_mock/ready", environ_overrides={"wsgi.multiprocess": False}).status_code == 200
+
+
+def test_the_mocks_own_servers_pay_for_no_guard(client: FlaskClient) -> None:
+    # Its servers run one process by construction: the guard sits only at the external entry.
+    assert client.get("/_mock/ready", environ_overrides={"wsgi.multiprocess": True}).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 
 from mock_server import create_app
-from mock_server.api.routing import state_of
 from mock_server.cli import app_config, options
 from mock_server.errors import RateLimited
+from mock_server.handle import handle_of
 from mock_server.settings import ConfigError
 from mock_server.state.clock import Clock
 from mock_server.state.rate_limit import Limit, RateLimiter, parse_rate_limit
@@ -27,7 +27,7 @@ def config() -> dict[str, Any]:
 
 @pytest.fixture
 def frozen(app: Flask) -> Clock:
-    clock = state_of(app).clock
+    clock = handle_of(app).state.clock
     clock.freeze(T0)
     return clock
 
@@ -157,7 +157,7 @@ def test_reset_clears_the_counters(app: Flask, reader: KeyClient) -> None:
         reader.get("/v1/products")
     assert app.test_client().post("/_mock/reset").status_code == 204
     # Keys are gone after a reset too, so ask the new limiter about the old key's id directly.
-    limiter = state_of(app).rate_limiter
+    limiter = handle_of(app).state.rate_limiter
     assert limiter is not None
     assert limiter.hit(reader.key_id)["X-RateLimit-Remaining"] == "2"
 
@@ -172,7 +172,7 @@ def test_zero_disables_limiting_and_its_headers(app: Flask) -> None:
 
 def test_default_limit_is_generous() -> None:
     app = create_app({"SEED": 1})
-    limiter = state_of(app).rate_limiter
+    limiter = handle_of(app).state.rate_limiter
     assert limiter is not None and limiter.limit == Limit(6000, 60)
 
 

@@ -54,6 +54,8 @@ KINDS = {
     "git-install",
     "index-install",
     "synopsis",
+    "response",  # tests/test_client_report_docs.py: a sample answer the mock gives
+    "output",  # tests/test_client_report_docs.py: a sample failure message the helper prints
 }
 CONTRACT_SUITE = REPO / "contract_tests" / "conftest.py"
 README_LINES = 250

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import base64
 import json
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import quote, unquote
 
 import pytest
 from flask import Flask
 
 from mock_server.redaction import REDACTED, mask_secrets, may_hold_secret, redact_body, redacted_pairs
-from tests.support.clients import QUINTA, json_of
-from tests.support.key_encodings import ENCODINGS, KEY, hides_key, hides_key_in_any_case
+from tests.support.clients import json_of
+from tests.support.key_encodings import ENCODINGS, KEY, PLACES, hides_key, hides_key_in_any_case, send
 
 
 @pytest.mark.parametrize("name", ENCODINGS)
@@ -49,32 +49,6 @@ def journal_text(app: Flask) -> str:
     entries = json_of(app.test_client().get("/_mock/journal"))["data"]
     assert entries, "nothing was recorded"
     return json.dumps(entries, ensure_ascii=False)
-
-
-def send(app: Flask, where: str, encoded: str) -> None:
-    client = app.test_client()
-    client.set_cookie("eulabel_session", QUINTA)
-    if where == "query":
-        client.get("/v1/auth/api-keys?token=" + encoded + "&note=a+b")
-    elif where == "query via urlencode":
-        client.get("/v1/auth/api-keys?" + urlencode({"token": encoded, "n": "x y"}))
-    elif where == "form body":
-        client.post(
-            "/v1/auth/api-keys", data="note=my+key&token=" + encoded, content_type="application/x-www-form-urlencoded"
-        )
-    elif where == "json body":
-        client.post(
-            "/v1/auth/api-keys", data='{"name": "' + encoded + '", "scopes": []}', content_type="application/json"
-        )
-    elif where == "text body":
-        client.post("/v1/auth/api-keys", data="key: " + encoded, content_type="text/plain")
-    elif where == "path":
-        client.get("/v1/auth/api-keys/" + encoded)
-    elif where == "header":
-        client.get("/v1/auth/api-keys", headers={"X-Debug": "key=" + encoded})
-
-
-PLACES = ["query", "query via urlencode", "form body", "json body", "text body", "path", "header"]
 
 
 @pytest.mark.parametrize("where", PLACES)

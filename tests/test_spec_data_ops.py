@@ -66,7 +66,7 @@ def test_every_bearer_operation_documents_429_with_retry_after(operation_id: str
 @pytest.mark.parametrize("operation_id", BEARER)
 def test_every_authenticated_bearer_response_documents_the_rate_limit_headers(operation_id: str) -> None:
     for status, response in RAW[operation_id]["responses"].items():
-        if status == "401":
+        if status in ("401", "421"):  # no key recognised: refused for its credential, or before reading it
             continue
         assert RATE_HEADERS <= set(deref(response).get("headers", {})), f"{operation_id} {status}"
 

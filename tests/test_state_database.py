@@ -27,7 +27,7 @@ import pytest
 
 import mock_server.state
 from mock_server import create_app
-from mock_server.api.routing import state_of
+from mock_server.handle import handle_of
 from mock_server.state.api_key import ALPHABET
 from mock_server.state.changes import Table
 from mock_server.state.database import SQLITE_MAGIC
@@ -182,7 +182,7 @@ def test_a_json_state_file_is_migrated_once_with_a_message(
     assert not any("migrated" in r.getMessage() for r in caplog.records)
     assert [k["name"] for k in json_of(second.list_keys(session="sess_kept"))["data"]] == ["old", "new"]
     assert second.products(secret).status_code == 200
-    passport = state_of(second.app).passports.get("org_kept", "ps_oldoldol")
+    passport = handle_of(second.app).state.passports.get("org_kept", "ps_oldoldol")
     assert (passport.version, passport.data, passport.missing) == (
         2,
         {"ingredients": ["Grapes"]},
@@ -296,15 +296,17 @@ def test_every_kind_of_record_survives_a_restart_unchanged(tmp_path: Path, resta
     session = minted["session"]
     api.revoke(json_of(api.create_key(session=session))["id"], session=session)
     api.secret()
-    state_of(app).passports.submit("org_new", "4006381333931", {"ingredients": ["Grapes"]}, name="R", category="wine")
-    before = {t.name: list(s.rows()) for t, s in state_of(app).records().items()}
-    after = {t.name: list(s.rows()) for t, s in state_of(restarts({"STATE_FILE": str(path)})).records().items()}
+    state = handle_of(app).state
+    state.passports.submit("org_new", "4006381333931", {"ingredients": ["Grapes"]}, name="R", category="wine")
+    before = {t.name: list(s.rows()) for t, s in state.records().items()}
+    again = handle_of(restarts({"STATE_FILE": str(path)})).state
+    after = {t.name: list(s.rows()) for t, s in again.records().items()}
     assert after == before
     assert all(before.values())
 
 
 def test_every_store_class_with_a_table_is_registered() -> None:
-    registered = set(state_of(create_app()).records())
+    registered = set(handle_of(create_app()).state.records())
     found = set()
     for info in pkgutil.iter_modules(mock_server.state.__path__):
         module = importlib.import_module(f"mock_server.state.{info.name}")
@@ -336,7 +338,7 @@ def test_a_session_ended_by_sign_out_stays_ended_after_a_restart(tmp_path: Path,
     path = tmp_path / "state.db"
     app = restarts({"STATE_FILE": str(path)})
     minted = json_of(app.test_client().post("/_mock/sessions", json={"organizationId": "org_gone"}))
-    state_of(app).end_session(minted["session"])
+    handle_of(app).state.end_session(minted["session"])
     again = Dashboard(restarts({"STATE_FILE": str(path)}))
     assert again.list_keys(session=minted["session"]).status_code == 401
     assert again.list_keys(session=QUINTA).status_code == 200

@@ -8,13 +8,13 @@ from typing import Any
 from flask import Request
 
 from ..errors import Forbidden, Unauthorized
+from ..passage import passage_of
 from ..state.clock import iso
 from ..state.key_store import ApiKey
 from ..state.state import State
 
 SESSION_COOKIE = "eulabel_session"
 # The WSGI environ key naming the API key a request presented (journal and usage views match on it).
-KEY_ID = "eulabel_mock.key_id"
 _SHOWN_PREFIX = re.compile(r"(?:sk_(?:test|live)_)?.{0,4}", re.DOTALL)
 _BEARER_HELP = "Send the header 'Authorization: Bearer sk_test_...' with an active API key."
 _B64TOKEN = re.compile(r"[A-Za-z0-9._~+/-]+=*")  # RFC 6750 2.1: no whitespace or control characters
@@ -114,13 +114,13 @@ def bearer_key(state: State, request: Request) -> ApiKey:
         if revoked is None or revoked.revoked_at is None:
             reason = {"code": "unknown_key", "prefix": shown_prefix(token)}
             raise _unauthorized("Invalid API key.", _BEARER_HELP, reason)
-        request.environ[KEY_ID] = revoked.id
+        passage_of(request.environ).key_id = revoked.id
         raise _unauthorized(
             "Invalid API key.",
             _BEARER_HELP,
             {"code": "key_revoked", "keyId": revoked.id, "revokedAt": iso(revoked.revoked_at)},
         )
-    request.environ[KEY_ID] = key.id
+    passage_of(request.environ).key_id = key.id
     return key
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..errors import ENCODER, REASON, ApiError, http_error, render
+from ..errors import ENCODER, ApiError, http_error, render
+from ..passage import passage_of
 from ..redaction import mask_secrets
 
 log = logging.getLogger("eulabel_mock")
@@ -46,13 +47,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError) -> Response:
-        request.environ[REASON] = err.explain()  # the journal records why
+        passage_of(request.environ).reason = err.explain()  # the journal records why
         return error_response(fmt(), err)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
         err = from_http(exc)
-        request.environ[REASON] = err.explain()
+        passage_of(request.environ).reason = err.explain()
         return error_response(fmt(), err)
 
     @app.errorhandler(Exception)

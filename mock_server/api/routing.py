@@ -10,14 +10,13 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import ApiError
+from ..handle import handle_of
 from ..state.key_store import ApiKey
 from ..state.state import State
 from .auth import bearer_key, require_scopes, session_org
 from .responses import from_http
 from .spec import Operation
 from .validation import check_path, parse_body, parse_query
-
-EXTENSION = "eulabel_mock"
 
 
 @dataclass(slots=True)
@@ -35,10 +34,6 @@ class Call:
 Handler = Callable[[Call], Response]
 
 
-def state_of(app: Flask) -> State:
-    return app.extensions[EXTENSION]  # type: ignore[no-any-return]
-
-
 def add_routes(app: Flask, operations: list[Operation], handlers: Mapping[str, Handler]) -> None:
     """Serve every operation of the spec; refuse to start if one has no handler."""
     missing = sorted({op.operation_id for op in operations} - set(handlers))
@@ -51,8 +46,9 @@ def add_routes(app: Flask, operations: list[Operation], handlers: Mapping[str, H
 
 
 def _view(app: Flask, op: Operation, handler: Handler) -> Callable[..., Response]:
+    state = handle_of(app).state  # one object for the app's life: a reset rebuilds what it holds
+
     def view(**path: Any) -> Response:
-        state = state_of(app)
         if op.auth != "bearer":
             org_id = session_org(state, request) if op.auth == "session" else ""
             return _run(op, handler, state, org_id, None, path)

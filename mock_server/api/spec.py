@@ -35,6 +35,9 @@ class QueryParam:
     schema: dict[str, Any]
     default: Any
     is_integer: bool
+    # (minimum, maximum) when the schema says only "an integer in this range": such a value is
+    # checked by comparison, and jsonschema is asked only for a value that fails (for its message).
+    int_range: tuple[float, float] | None = None
 
 
 @dataclass(slots=True)
@@ -125,6 +128,7 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
                             p.get("schema", {}),
                             p.get("schema", {}).get("default"),
                             p.get("schema", {}).get("type") == "integer",
+                            _int_range(p) if not any(q.get("required") for q in query) else None,
                         )
                         for p in query
                     },
@@ -134,6 +138,16 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
                 )
             )
     return ops
+
+
+_RANGE_KEYS = {"type", "minimum", "maximum", "default", "description"}
+
+
+def _int_range(param: dict[str, Any]) -> tuple[float, float] | None:
+    schema = param.get("schema", {})
+    if schema.get("type") != "integer" or not set(schema) <= _RANGE_KEYS:
+        return None
+    return schema.get("minimum", float("-inf")), schema.get("maximum", float("inf"))
 
 
 def _security(

@@ -81,6 +81,7 @@ def parse_query(op: Operation, request: Request) -> dict[str, Any]:
         return dict(op.defaults)
     args = request.args
     values: dict[str, Any] = {}
+    in_range = True  # every value an integer its parameter's range allows: nothing more to check
     for name, items in args.lists():
         if len(items) > 1:
             raise ValidationFailed(f"Query parameter '{name}' was given more than once.", param=name)
@@ -89,8 +90,11 @@ def parse_query(op: Operation, request: Request) -> dict[str, Any]:
         if param is not None and param.is_integer and _INT.fullmatch(value):
             value = int(value)
         values[name] = value
-    assert op.query_validator is not None
-    _check(op.query_validator, values, where="query")
+        bounds = param.int_range if param is not None else None
+        in_range = in_range and bounds is not None and type(value) is int and bounds[0] <= value <= bounds[1]
+    if not in_range:
+        assert op.query_validator is not None
+        _check(op.query_validator, values, where="query")
     return {**op.defaults, **values}
 
 

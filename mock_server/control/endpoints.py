@@ -7,13 +7,13 @@ from datetime import datetime
 from flask import Blueprint, Flask, Response, current_app
 
 from ..api.responses import json_response
-from ..api.routing import state_of
 from ..errors import ValidationFailed
+from ..handle import handle_of
 from ..state.clock import iso
 from .access import refuse_browser_forgery, require_token
 from .bodies import checked_body, checked_query, schema
 from .faults import parse_rule
-from .plane import plane_of
+from .journal_export import replay_module
 
 bp = Blueprint("mock_control", __name__, url_prefix="/_mock")
 bp.before_request(refuse_browser_forgery)  # whatever the token: a browser acting for another page
@@ -25,8 +25,8 @@ LATEST: int = schema()["$defs"]["ClockFreeze"]["properties"]["at"]["maximum"]
 
 def reset_all(app: Flask) -> None:
     """Construct the state (fixtures, real unfrozen clock) and the control plane's objects again."""
-    state_of(app).reset()
-    plane_of(app).reset()
+    handle_of(app).state.reset()
+    handle_of(app).plane.reset()
 
 
 @bp.get("/ready")
@@ -44,7 +44,7 @@ def reset() -> Response:
 def create_session() -> Response:
     """Open a session for the named organisation, or for a new one when none is named."""
     org_id = checked_body("Session").get("organizationId")
-    state = state_of(current_app)
+    state = handle_of(current_app).state
     with state.lock:
         # A named organisation that does not exist yet is created, so tests can pick stable ids.
         org_id = state.add_organization(org_id).id
@@ -53,7 +53,7 @@ def create_session() -> Response:
 
 
 def _clock_json() -> Response:
-    clock = state_of(current_app).clock
+    clock = handle_of(current_app).state.clock
     now = clock.now()
     return json_response({"now": iso(now), "epoch": now, "frozen": clock.frozen})
 
@@ -67,7 +67,7 @@ def get_clock() -> Response:
 def freeze_clock() -> Response:
     """Stop the clock, at ``at`` (ISO 8601 or Unix seconds) or at the current time."""
     at = checked_body("ClockFreeze").get("at")
-    state = state_of(current_app)
+    state = handle_of(current_app).state
     with state.lock:  # clock changes are serialised, so the range check holds for the result
         state.clock.freeze(None if at is None else _instant(at))
     return _clock_json()
@@ -76,7 +76,7 @@ def freeze_clock() -> Response:
 @bp.post("/clock/advance")
 def advance_clock() -> Response:
     seconds = float(checked_body("ClockAdvance")["seconds"])
-    state = state_of(current_app)
+    state = handle_of(current_app).state
     with state.lock:
         if state.clock.now() + seconds > LATEST:
             raise ValidationFailed(
@@ -90,7 +90,7 @@ def advance_clock() -> Response:
 @bp.post("/clock/unfreeze")
 def unfreeze_clock() -> Response:
     """Let the clock run again from where it stands (time it was advanced stays added)."""
-    state = state_of(current_app)
+    state = handle_of(current_app).state
     with state.lock:
         state.clock.unfreeze()
     return _clock_json()
@@ -116,24 +116,24 @@ def _instant(value: float | str) -> float:
 
 @bp.post("/faults")
 def add_fault() -> Response:
-    fault = plane_of(current_app).faults.add(parse_rule(checked_body("Fault")))
+    fault = handle_of(current_app).plane.faults.add(parse_rule(checked_body("Fault")))
     return json_response(fault.to_json(), 201)
 
 
 @bp.get("/faults")
 def list_faults() -> Response:
-    return json_response({"data": [f.to_json() for f in plane_of(current_app).faults.rules()]})
+    return json_response({"data": [f.to_json() for f in handle_of(current_app).plane.faults.rules()]})
 
 
 @bp.delete("/faults")
 def clear_faults() -> Response:
-    plane_of(current_app).faults.clear()
+    handle_of(current_app).plane.faults.clear()
     return Response(status=204)
 
 
 @bp.delete("/faults/<fault_id>")
 def remove_fault(fault_id: str) -> Response:
-    plane_of(current_app).faults.remove(fault_id)
+    handle_of(current_app).plane.faults.remove(fault_id)
     return Response(status=204)
 
 
@@ -141,7 +141,7 @@ def remove_fault(fault_id: str) -> Response:
 def list_journal() -> Response:
     """Recorded requests, filtered by method, path (exact or glob), status, keyId; ``limit`` newest."""
     filters = checked_query("JournalQuery")
-    journal = plane_of(current_app).journal
+    journal = handle_of(current_app).plane.journal
     limit = filters.get("limit")
     if limit is not None and limit > max(journal.size, 1):
         raise ValidationFailed(f"limit must be at most {max(journal.size, 1)}, the journal's size.", param="limit")
@@ -152,10 +152,12 @@ def list_journal() -> Response:
         limit=limit,
         key_id=filters.get("keyId"),
     )
+    if filters.get("format") == "pytest":
+        return replay_module(current_app, entries, omitted)
     return json_response({"data": entries, "size": journal.size, "omitted": omitted})
 
 
 @bp.delete("/journal")
 def clear_journal() -> Response:
-    plane_of(current_app).journal.clear()
+    handle_of(current_app).plane.journal.clear()
     return Response(status=204)

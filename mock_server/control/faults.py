@@ -10,10 +10,11 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from ..errors import ApiError, NotFound, RateLimited, ServiceUnavailable, render
-from ..serving.wsgi_run import WsgiApp, run_to_completion
+from ..passage import KEY, passage_of
+from ..serving.wsgi_run import WsgiApp
 from . import CONTROL_PREFIX
 
 ACTIONS = ("latency", "status", "drop_after_commit")
@@ -21,8 +22,7 @@ ACTIONS = ("latency", "status", "drop_after_commit")
 FAULT_ERRORS: dict[int, type[ApiError]] = {429: RateLimited, 500: ApiError, 503: ServiceUnavailable}
 KEY_CREATION = ("POST", "/v1/auth/api-keys")
 MAX_LATENCY_MS = 60_000
-FAULT_ID = "eulabel_mock.fault_id"  # environ key: the rule applied to this request, for the journal
-_DECIDED = "eulabel_mock.fault_decided"  # environ key: the rule delay_for fired (or None) for this request
+ADDED_KEPT = 1000
 
 
 @dataclass(slots=True)
@@ -71,6 +71,9 @@ class FaultRules:
 
     def __init__(self, seed: int | None) -> None:
         self._rules: list[Fault] = []
+        # Every rule added, removed or used up ones too, so a journal entry's faultId still says what
+        # it did (the journal's export replays it); bounded like the journal.
+        self._added: dict[str, Fault] = {}
         self._ids = itertools.count(1)
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
@@ -82,7 +85,15 @@ class FaultRules:
         with self._lock:
             fault.id = f"fault_{next(self._ids)}"
             self._rules.append(fault)
+            self._added[fault.id] = fault
+            if len(self._added) > ADDED_KEPT:
+                del self._added[next(iter(self._added))]
             return fault
+
+    def added(self, fault_id: str) -> Fault | None:
+        """The rule with this id, as it was added, even once removed or used up (the newest 1,000)."""
+        with self._lock:
+            return self._added.get(fault_id)
 
     def rules(self) -> list[Fault]:
         with self._lock:
@@ -116,44 +127,67 @@ class FaultRules:
 
 
 class FaultInjector:
-    """WSGI middleware that applies fault rules to API requests; the control plane is never faulted."""
+    """WSGI middleware, and the one place fault rules are fired and applied to API requests; the
+    control plane is never faulted. The rule is noted on the request's passage (for the journal)."""
 
     def __init__(self, inner: WsgiApp, rules: Callable[[], FaultRules], error_format: str) -> None:
         self._inner = inner
         self._rules = rules  # a getter: reset replaces the rules object
         self._format = error_format
 
-    def delay_for(self, environ: dict[str, Any]) -> float:
-        """Fire the latency or status rule now, for a server that waits out the returned seconds itself."""
-        fault = environ[_DECIDED] = self._fire(environ, self._rules())
+    def hold(self, environ: dict[str, Any]) -> float:
+        """Fire the latency and status rules now, for a server that waits out the returned seconds
+        itself, without a thread, before it calls the app; the app then applies the same decision."""
+        passage = passage_of(environ)
+        passage.fault, passage.fault_decided = self._fire(environ, self._rules()), True
+        fault = cast(Fault | None, passage.fault)
         return fault.ms / 1000 if fault is not None and fault.action == "latency" else 0.0
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         rules = self._rules()
-        waited = _DECIDED in environ
+        passage = environ.get(KEY)
+        waited = passage is not None and passage.fault_decided
         # Checked without the lock first: with no rules (the usual case) a request pays nothing more.
         if not rules and not waited:
             return self._inner(environ, start_response)
-        fault = environ.pop(_DECIDED) if waited else self._fire(environ, rules)
+        if passage is None:
+            passage = passage_of(environ)
+        fault = cast(Fault | None, passage.fault) if waited else self._fire(environ, rules)
         if fault is not None:
-            environ[FAULT_ID] = fault.id
+            passage.fault = fault
             if fault.action != "latency":
                 return self._error(fault.error(), start_response)
             if not waited:
-                time.sleep(fault.ms / 1000)  # on a server thread (waitress, the test server)
+                time.sleep(fault.ms / 1000)  # on a server thread (waitress, the in-thread server)
         method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
-        if (method, path) != KEY_CREATION:
+        if (method, path) != KEY_CREATION or not rules:
             return self._inner(environ, start_response)
-        status, headers, body = run_to_completion(self._inner, environ)
+        return self._create(environ, start_response, rules, passage)
+
+    def _create(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], rules: FaultRules, passage: Any
+    ) -> Iterable[bytes]:
+        """Key creation, which a ``drop_after_commit`` rule may cut off once the key is committed.
+        The status and headers are held until the rule is asked; the body passes on untouched."""
+        held: list[Any] = []
+
+        def hold_head(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], Any]:
+            held[:] = [status, headers, exc_info]
+            return _unbuffered_write
+
+        result = self._inner(environ, hold_head)
+        status, headers, exc_info = held
         # Only a really created key (201) counts: the failure is a committed key whose secret never arrived.
-        fault = rules.fire(method, path, ("drop_after_commit",)) if status.startswith("201") else None
+        fault = rules.fire("POST", KEY_CREATION[1], ("drop_after_commit",)) if status.startswith("201") else None
         if fault is None:
-            start_response(status, headers)
-            return [body]
-        environ[FAULT_ID] = fault.id
+            start_response(status, headers, exc_info)
+            return result
+        _close(result)
+        passage.fault = fault
         if not fault.disconnect:
             return self._error(fault.error(), start_response)
-        return _cut_off(status, headers, len(body), start_response)
+        length = next((int(v) for k, v in headers if k.lower() == "content-length"), 0)
+        return _cut_off(status, headers, length, start_response)
 
     @staticmethod
     def _fire(environ: dict[str, Any], rules: FaultRules) -> Fault | None:
@@ -165,6 +199,16 @@ class FaultInjector:
         status, headers, body = render(self._format, err)
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [body]
+
+
+def _unbuffered_write(data: bytes) -> None:
+    raise RuntimeError("the mock's routes return their bodies; none writes through start_response")
+
+
+def _close(result: Iterable[bytes]) -> None:
+    close = getattr(result, "close", None)
+    if close is not None:
+        close()
 
 
 def _cut_off(

@@ -1,34 +1,16 @@
-"""The request journal: a bounded record of API calls, with every credential redacted."""
+"""The request journal: a bounded record of API calls, with every credential redacted (``recorder.py`` fills it)."""
 
 from __future__ import annotations
 
 import fnmatch
-import functools
-import io
 import itertools
-import json
 import threading
-import time
 from collections import deque
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..api.auth import KEY_ID
-from ..errors import REASON
-from ..key_forms import mask_key_parts
-from ..log_text import all_plain, escape_controls, escape_values
-from ..redaction import any_may_hold_secret, fold, join_headers, mask_folded, mask_secrets, plain_values, redact_body
-from ..serving.limits import ARRIVED
-from ..serving.wsgi_run import WsgiApp, run_to_completion
+from ..redaction import join_headers, redact_body
 from ..state.clock import iso
-from . import CONTROL_PREFIX
-from .faults import FAULT_ID
-from .journal_limits import BODY_LIMIT, MEMORY_LIMIT, READ_LIMIT, TEXT_LIMIT, cut, keep_body, kept_headers
-
-if TYPE_CHECKING:
-    from ..state.state import State
-
-UNRECORDED = (CONTROL_PREFIX, "/dashboard")  # the control plane and the dashboard's own pages
+from .journal_limits import MEMORY_LIMIT, READ_LIMIT, plain_body
 
 
 class Journal:
@@ -98,23 +80,15 @@ class Journal:
             entries = [e for e in self._entries if e["keyId"] == key_id]
         return [
             {
+                "id": e["id"],
                 "epoch": e["time"],
                 "method": e["method"],
                 "path": e["path"],
                 "status": e["status"],
-                "reason": _masked(e["reason"]),
+                "reason": e["reason"],
             }
             for e in entries
         ]
-
-
-def _masked(reason: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A reason with anything shaped like a key cut to its prefix (reasons hold flat JSON values)."""
-    if reason is None:
-        return None
-    text = json.dumps(reason)
-    masked = mask_secrets(text)
-    return reason if masked == text else dict(json.loads(masked))
 
 
 def _render(entry: dict[str, Any]) -> dict[str, Any]:
@@ -130,119 +104,17 @@ def _render(entry: dict[str, Any]) -> dict[str, Any]:
         "durationMs": entry["durationMs"],
         "fault": entry["fault"],
         "keyId": entry["keyId"],
-        "reason": _masked(entry["reason"]),
+        "keyElsewhere": entry["keyElsewhere"],
+        "reason": entry["reason"],
         "request": {"headers": join_headers(request_headers), "body": _body(request_body, request_type)},
-        "response": {"headers": join_headers(response_headers), "body": _body(response_body, response_type)},
+        # A response body kept as bytes was made by the mock and holds no key (the recorder masked
+        # the one that does, a created key's), so it is read, not searched.
+        "response": {
+            "headers": join_headers(response_headers),
+            "body": _body(response_body, response_type, plain_body),
+        },
     }
 
 
-def _body(raw: Any, mimetype: str | None) -> Any:
-    return redact_body(raw, mimetype) if isinstance(raw, bytes) else raw
-
-
-class JournalRecorder:
-    """WSGI middleware around the Flask app: it sees the final response, faults included.
-
-    Working on the WSGI environ directly keeps the per-request cost to a few dict reads, where
-    Flask request hooks would each pay for context proxies and header parsing.
-    """
-
-    def __init__(self, inner: WsgiApp, journal: Callable[[], Journal], state: State, max_body: int | None) -> None:
-        self._inner = inner
-        self._journal = journal  # a getter: reset replaces the journal
-        self._state = state
-        self._max_body = max_body
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        raw_path = environ.get("PATH_INFO", "")
-        journal = self._journal()
-        if not journal.size or raw_path.startswith(UNRECORDED):
-            return self._inner(environ, start_response)
-        started = environ.get(ARRIVED) or time.perf_counter()  # from arrival: body and latency waits too
-        request_body = _read_body(environ, self._max_body)
-        status, response_headers, body = run_to_completion(self._inner, environ, start_response)
-        path = raw_path if raw_path.isascii() else raw_path.encode("latin-1").decode("utf-8", "replace")
-        query = environ.get("QUERY_STRING", "")
-        method = environ.get("REQUEST_METHOD", "")
-        request_headers = _environ_headers(environ)
-        # Everything a client chose, names and method included (folded: servers change their case),
-        # goes through one search that tells whether any of it needs masking; it mostly does not.
-        names = fold("\n".join([method, *(name for name, _ in request_headers)]))
-        plain = plain_values(request_headers)  # the values kept as sent: credentials go whole
-        hint = any_may_hold_secret([path, query, names, *plain, *plain_values(response_headers)])
-        if hint:
-            path, query, method = mask_secrets(path), mask_secrets(query), mask_folded(method)
-            request_headers = [(mask_folded(name), value) for name, value in request_headers]
-        path, query, request_headers = mask_key_parts(path, query, request_headers, plain, self._state.keys.known_part)
-        kept_request_headers, request_size = kept_headers(request_headers, hint)
-        if not all_plain([method, path, query, *itertools.chain.from_iterable(kept_request_headers)]):
-            method, path, query = escape_controls(method), escape_controls(path), escape_controls(query)
-            kept_request_headers = tuple((escape_controls(n), escape_controls(v)) for n, v in kept_request_headers)
-            request_size = sum(len(n) + len(v) for n, v in kept_request_headers)
-        kept_response_headers, response_size = kept_headers(response_headers, hint)
-        path, query = cut(path, TEXT_LIMIT), cut(query, TEXT_LIMIT)
-        request_type = _mimetype(environ.get("CONTENT_TYPE")) if request_body else None
-        response_type = None
-        for name, value in response_headers:
-            if name.lower() == "content-type":
-                response_type = _mimetype(value)
-                break
-        size = len(path) + len(query) + request_size + response_size + 200
-        size += min(len(request_body), BODY_LIMIT) if request_body else 0
-        size += min(len(body), BODY_LIMIT)
-        code = int(status[:3])
-        fault = environ.get(FAULT_ID)
-        reason = None
-        if code >= 400:
-            reason = environ.get(REASON)
-            if reason is None:
-                reason = {"code": "fault", "faultId": fault} if fault is not None else {"code": "unexplained"}
-            reason = escape_values(reason)  # refusals quote what the client sent (an Origin, a field name)
-        journal.record(
-            {
-                "size": size,
-                "time": self._state.clock.now(),
-                "method": cut(method, 20),
-                "path": path,
-                "query": query,
-                "status": code,
-                "durationMs": round((time.perf_counter() - started) * 1000, 3),
-                "fault": fault,
-                "keyId": environ.get(KEY_ID),
-                "reason": reason,
-                "request": (kept_request_headers, keep_body(request_body, request_type), request_type),
-                "response": (kept_response_headers, keep_body(body, response_type), response_type),
-            }
-        )
-        return [body]
-
-
-def _read_body(environ: dict[str, Any], limit: int | None) -> bytes | None:
-    """Read the body so it can be journaled, and put it back for the app.
-
-    A body without a length, or over the size limit, is left for the app to refuse or stream.
-    """
-    length = environ.get("CONTENT_LENGTH") or ""
-    if not length.isdigit() or int(length) == 0 or (limit is not None and int(length) > limit):
-        return None
-    body: bytes = environ["wsgi.input"].read(int(length))
-    environ["wsgi.input"] = io.BytesIO(body)
-    return body
-
-
-def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
-    pairs = [(_header_name(k), v) for k, v in environ.items() if k.startswith("HTTP_")]
-    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        if environ.get(key):
-            pairs.append((_header_name(key), environ[key]))
-    return pairs
-
-
-@functools.lru_cache(maxsize=1024)  # bounded: clients choose the names
-def _header_name(key: str) -> str:
-    """The header name of an environ key: ``HTTP_X_API_KEY`` is ``X-Api-Key``."""
-    return "-".join(part.capitalize() for part in key.removeprefix("HTTP_").split("_"))
-
-
-def _mimetype(content_type: str | None) -> str | None:
-    return content_type.split(";", 1)[0].strip().lower() if content_type else None
+def _body(raw: Any, mimetype: str | None, read: Any = redact_body) -> Any:
+    return read(raw, mimetype) if isinstance(raw, bytes) else raw

@@ -10,6 +10,8 @@ import json
 from itertools import chain
 from typing import Any
 
+from ..json_limits import loads
+from ..redaction import TEXT_LIMIT as RENDERED_TEXT_LIMIT
 from ..redaction import mask_secrets, may_hold_secret, redact_body, redact_header
 
 TEXT_LIMIT = 2 * 1024  # characters of the path, and of the query string, kept per entry
@@ -79,3 +81,28 @@ def _head(raw: bytes, mimetype: str | None) -> str:
     else:
         text = raw[: BODY_LIMIT + 64].decode("utf-8", "replace")
     return mask_secrets(text[:BODY_LIMIT])[:BODY_LIMIT] + "…"
+
+
+def keep_made_body(raw: bytes, mimetype: str | None, shows_secret: bool) -> Any:
+    """A body the mock made, to keep: the one that shows a created key masked now, any other as made
+    (cut to ``BODY_LIMIT``), unsearched: the mock writes no key into any other answer."""
+    if shows_secret:
+        return keep_body(raw, mimetype)
+    if not raw:
+        return None
+    if len(raw) > BODY_LIMIT:
+        return raw[: BODY_LIMIT + 64].decode("utf-8", "replace")[:BODY_LIMIT] + MORE
+    return raw
+
+
+def plain_body(raw: bytes, mimetype: str | None) -> Any:
+    """A body the mock made, kept as bytes, as JSON (or text): read, not searched."""
+    if not raw:
+        return None
+    text = raw.decode("utf-8", "replace")
+    if mimetype and (mimetype == "application/json" or mimetype.endswith("+json")):
+        try:
+            return loads(text)
+        except ValueError:
+            pass
+    return text if len(text) <= RENDERED_TEXT_LIMIT else text[:RENDERED_TEXT_LIMIT] + MORE

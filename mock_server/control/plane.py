@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
-
 from .faults import FaultRules
 from .journal import Journal
 
-EXTENSION = "eulabel_mock.control"
 CONTROL_PREFIX = "/_mock/"
 
 
@@ -26,7 +23,3 @@ class ControlPlane:
         # Middleware reads ``plane.journal`` / ``plane.faults`` per request and sees the new ones.
         self.journal = Journal(int(self.config["JOURNAL_SIZE"]))
         self.faults = FaultRules(self.config.get("SEED"))
-
-
-def plane_of(app: Flask) -> ControlPlane:
-    return app.extensions[EXTENSION]  # type: ignore[no-any-return]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from ..api.routing import state_of
+from ..handle import handle_of
 from ..state.state import Organization
 
 UNNAMED = "Unnamed organisation"
@@ -28,10 +28,10 @@ def demo_organisations(app: Flask) -> list[Organization]:
     """The organisations ``organizations.json`` of the fixtures defines, in its order, as they are now."""
     if not app.config.get("DEMO_SESSIONS", True):
         return []
-    ids: list[str] | None = app.extensions.get(_FIXTURE_IDS)
+    ids: list[str] | None = handle_of(app).memo.get(_FIXTURE_IDS)
     if ids is None:
-        ids = app.extensions[_FIXTURE_IDS] = _fixture_ids(Path(app.config["FIXTURES"]))
-    organizations = state_of(app).organizations
+        ids = handle_of(app).memo[_FIXTURE_IDS] = _fixture_ids(Path(app.config["FIXTURES"]))
+    organizations = handle_of(app).state.organizations
     return [organizations[org_id] for org_id in ids if org_id in organizations]
 
 

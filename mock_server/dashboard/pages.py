@@ -8,10 +8,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ..api.auth import SESSION_COOKIE, same_origin
-from ..api.routing import state_of
 from ..api.spec import load_spec
 from ..control.access import token_matches, token_required
 from ..errors import ApiError
+from ..handle import handle_of
 from .headers import secure
 from .organisations import demo_organisations, label
 
@@ -40,18 +40,18 @@ NEW_ORGANIZATION = "new"
 
 def grantable_scopes() -> list[tuple[str, str]]:
     """The scopes a key may carry, as openapi.yaml lists them, with their documented meaning."""
-    cached: list[tuple[str, str]] | None = current_app.extensions.get("eulabel_mock.dashboard_scopes")
+    cached: list[tuple[str, str]] | None = handle_of(current_app).memo.get("dashboard_scopes")
     if cached is None:
         names = load_spec()["components"]["schemas"]["Scope"]["enum"]
         cached = [(name, SCOPE_MEANINGS.get(name, "")) for name in names]
-        current_app.extensions["eulabel_mock.dashboard_scopes"] = cached
+        handle_of(current_app).memo["dashboard_scopes"] = cached
     return cached
 
 
 def _organization() -> tuple[str, str] | None:
     """The signed-in organisation's id and the name the pages show, or None."""
     token = request.cookies.get(SESSION_COOKIE)
-    state = state_of(current_app)
+    state = handle_of(current_app).state
     org_id = state.session_org(token) if token else None
     org = state.organizations.get(org_id) if org_id else None
     return (org.id, label(org)) if org is not None else None
@@ -90,7 +90,7 @@ def usage_page(key_id: str) -> Response:
         return _sign_in_page()
     org_id, org_name = signed_in
     try:
-        state_of(current_app).keys.get_any(org_id, key_id)  # revoked keys keep their audit page
+        handle_of(current_app).state.keys.get_any(org_id, key_id)  # revoked keys keep their audit page
     except ApiError:
         return _not_found("key")
     return Response(render_template("dashboard/usage.html", org_id=org_id, org_name=org_name, key_id=key_id))
@@ -113,7 +113,7 @@ def sign_in() -> Response:
     if not token_matches(request.form.get("control_token", "")):
         return _sign_in_page("This mock is shared: signing in needs its control-plane token.", 401)
     choice = request.form.get("organization", "")
-    state = state_of(current_app)
+    state = handle_of(current_app).state
     with state.lock:
         if choice == NEW_ORGANIZATION:
             org_id = state.add_organization().id
@@ -136,7 +136,7 @@ def sign_out() -> Response:
         return Response(err.message, err.status, content_type="text/plain")
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        state_of(current_app).end_session(token)
+        handle_of(current_app).state.end_session(token)
     resp = Response(status=303, headers={"Location": "/dashboard"})
     resp.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax")
     return resp

@@ -13,8 +13,8 @@ from flask import Blueprint, Response, current_app, request
 
 from ..api.auth import session_org
 from ..api.responses import json_response
-from ..api.routing import state_of
-from ..control.plane import plane_of
+from ..control.client_report import client_report
+from ..handle import handle_of
 from ..state.clock import iso
 from ..state.key_store import ApiKey
 from .headers import secure
@@ -103,6 +103,7 @@ def _usage(key: ApiKey, calls: list[dict[str, Any]], now: float) -> dict[str, An
     buckets = [{"start": iso(since + i * BUCKET), "calls": n, "refused": r} for i, (n, r) in enumerate(totals)]
     recent = [
         {
+            "id": c["id"],
             "time": iso(c["epoch"]),
             "method": c["method"],
             "path": c["path"],
@@ -127,9 +128,9 @@ def list_usage() -> Response:
 
     ``now`` is the mock's clock, which tests may freeze or advance: the page tells times relative to it.
     """
-    state = state_of(current_app)
+    state = handle_of(current_app).state
     org_id = session_org(state, request)
-    journal = plane_of(current_app).journal
+    journal = handle_of(current_app).plane.journal
     now = state.clock.now()
     data = []
     for key in state.keys.all(org_id):
@@ -141,9 +142,11 @@ def list_usage() -> Response:
 @bp.get("/usage/<key_id>")
 def key_usage(key_id: str) -> Response:
     """One key of the session's organisation: last-hour chart data, recent calls, unusual patterns."""
-    state = state_of(current_app)
+    state = handle_of(current_app).state
     org_id = session_org(state, request)
     key = state.keys.get_any(org_id, key_id)
-    journal = plane_of(current_app).journal
+    journal = handle_of(current_app).plane.journal
     body = _usage(key, journal.of_key(key.id), state.clock.now())
-    return secure(json_response({**body, "journalSize": journal.size}))
+    # What the docs ask of clients, for this key (as the old one of a rotation, or its successor).
+    found = [f for f in client_report(current_app)["data"] if key.id in (f["keyId"], f.get("newKeyId"))]
+    return secure(json_response({**body, "clientFindings": found, "journalSize": journal.size}))

@@ -1,9 +1,9 @@
 """granian's embeddable server (``granian.server.embed.Server``, public since granian 2.x) in this process.
 
 HTTP is parsed in Rust; the app runs on the asyncio loop of the calling thread, through granian's
-own interface, RSGI (``rsgi.WsgiOverRsgi``, the default), or ASGI (``asgi.WsgiOverAsgi``), so the
-state stays in this one process. Everything here uses granian's public names only; whatever fails
-before the URL is announced makes ``server.serve`` fall back to waitress.
+own interface, RSGI (``rsgi.WsgiOverRsgi``), so the state stays in this one process. Everything
+here uses granian's public names only; whatever fails before the URL is announced makes
+``server.serve`` fall back to waitress.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import socket
 import time
 from collections.abc import Callable
 
-from .inline_wsgi import InlineWsgi
 from .limits import Limits
 from .rsgi import WsgiOverRsgi
 
@@ -27,8 +26,8 @@ WIND_DOWN = 0.3  # seconds for granian's threads to close the connections before
 HEAD_BUFFER = 1024 * 1024
 
 
-def serve_granian(app: InlineWsgi, host: str, port: int, on_ready: Callable[[int], None], limits: Limits) -> None:
-    """Serve the RSGI or ASGI ``app`` until SIGINT or SIGTERM; ``on_ready(port)`` once the socket listens.
+def serve_granian(app: WsgiOverRsgi, host: str, port: int, on_ready: Callable[[int], None], limits: Limits) -> None:
+    """Serve the RSGI ``app`` until SIGINT or SIGTERM; ``on_ready(port)`` once the socket listens.
 
     :raise OSError: the address cannot be bound.
     :raise Exception: anything else granian raises (an unknown release, a missing build).
@@ -42,8 +41,7 @@ def serve_granian(app: InlineWsgi, host: str, port: int, on_ready: Callable[[int
         app,
         address=host,
         port=bound,
-        # ASGINL: no lifespan protocol, the app has nothing to start.
-        interface=Interfaces.RSGI if isinstance(app, WsgiOverRsgi) else Interfaces.ASGINL,
+        interface=Interfaces.RSGI,
         http=HTTPModes.http1,  # as a client of the real API speaks; see docs/serving.md
         websockets=False,
         backlog=BACKLOG,

@@ -1,5 +1,5 @@
-"""What granian's two adapters (``rsgi.py``, ``asgi.py``) share: the checks made before the app
-runs, the environ, and running the WSGI app inline on the event-loop thread.
+"""What an adapter that runs the WSGI app on an event loop (``rsgi.py``) needs: the checks made
+before the app runs, the environ, and running the WSGI app inline on the event-loop thread.
 
 The app runs inline because the mock's requests take tens of microseconds of Python, and one
 thread means no GIL hand-over between busy threads, which is what gave the multi-threaded design

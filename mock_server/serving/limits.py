@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The environ key holding when the request arrived (time.perf_counter()), set by a server that
-# reads the body or waits out injected latency before calling the app, so durations include both.
-ARRIVED = "eulabel_mock.arrived"
-
 DEFAULT_BODY_TIMEOUT = 5.0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import ServiceUnavailable, render
 from .wsgi_run import WsgiApp
@@ -26,7 +26,9 @@ class MultipleProcesses(ServiceUnavailable):
 
 
 class OneProcessGuard:
-    """WSGI middleware: answer every request with a 503 when the server says it runs several processes."""
+    """WSGI middleware for the entry external servers load (``mock_server.wsgi``): answer every
+    request with a 503 when the server says it runs several processes. The mock's own servers run
+    one process by construction, so their requests never meet it."""
 
     def __init__(self, inner: WsgiApp, error_format: str) -> None:
         self._inner = inner
@@ -42,6 +44,16 @@ class OneProcessGuard:
         status, headers, body = render(self._format, MultipleProcesses(suggestion=SUGGESTION))
         start_response(f"{status} Service Unavailable", headers)
         return [body]
+
+
+App = TypeVar("App")
+
+
+def one_process_only(app: App) -> App:
+    """``app`` (a mock: a Flask app) guarded at its entry, for a server that may run several processes."""
+    flask: Any = app  # serving stays free of Flask: only its two attributes are used
+    flask.wsgi_app = OneProcessGuard(flask.wsgi_app, str(flask.config["ERROR_FORMAT"]))
+    return app
 
 
 _WORKERS_ARG = re.compile(r"(?:^|\s)(?:-w\s*|--workers[=\s]+)(\d+)")

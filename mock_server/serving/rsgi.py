@@ -21,6 +21,7 @@ import io
 import time
 from typing import Any, Protocol
 
+from ..passage import KEY, Passage
 from .inline_wsgi import (
     BASE_ENVIRON,
     CUT_PAUSE,
@@ -33,7 +34,6 @@ from .inline_wsgi import (
     environ_key,
     refusal,
 )
-from .limits import ARRIVED
 
 # The environ keys of the headers most requests carry, worked out once rather than per request.
 _KEYS = {name: environ_key(name) for name in ("host", "authorization", "cookie", "content-type", "content-length")}
@@ -136,7 +136,7 @@ class WsgiOverRsgi(InlineWsgi):
         environ["REMOTE_ADDR"] = scope.client.rpartition(":")[0]
         environ["wsgi.url_scheme"] = scope.scheme
         environ["wsgi.input"] = io.BytesIO(body)
-        environ[ARRIVED] = arrived
+        environ[KEY] = Passage(arrived)
         if self._delay is not None:
             seconds = self._delay(environ)
             if seconds > 0:

@@ -1,8 +1,7 @@
 """Serving the app in one process (the state is in memory) on a real HTTP server.
 
 Two servers are offered. granian (the default) parses HTTP in Rust and runs the app on one
-asyncio thread through ``rsgi.WsgiOverRsgi`` (granian's own interface; ``asgi.WsgiOverAsgi`` does
-the same over ASGI, slower, and is kept for comparison in ``bench/``): bodies are read without
+asyncio thread through ``rsgi.WsgiOverRsgi`` (granian's own interface): bodies are read without
 holding a thread, injected latency is an ``asyncio.sleep``, and there is no GIL hand-over between
 busy threads. waitress is
 pure Python and the fallback: when granian is missing or fails to start, one warning is logged
@@ -19,18 +18,15 @@ import socket
 import threading
 from collections.abc import Callable
 
-from .asgi import WsgiOverAsgi
-from .inline_wsgi import Delay, InlineWsgi
+from .inline_wsgi import Delay
 from .limits import Limits
 from .rsgi import WsgiOverRsgi
-from .waitress_server import serve_waitress
+from .waitress_server import serve_waitress, start_waitress
 from .wsgi_run import WsgiApp
 
 SERVERS = ("granian", "waitress")
 DEFAULT_SERVER = "granian"
 DEFAULT_THREADS = 8  # waitress: threads running the app; granian runs it on one event-loop thread
-# How granian hands requests to the app: RSGI by default (BENCHMARKS.md, section 3).
-ADAPTERS: dict[str, type[InlineWsgi]] = {"rsgi": WsgiOverRsgi, "asgi": WsgiOverAsgi}
 
 OnReady = Callable[[str], None]
 log = logging.getLogger("eulabel_mock")
@@ -51,13 +47,11 @@ def serve(
     error_format: str = "flat",
     limits: Limits | None = None,
     delay: Delay | None = None,
-    adapter: str = "rsgi",
 ) -> None:
     """Bind (port 0 picks a free one), report the bound URL, serve until SIGINT or SIGTERM.
 
     ``delay`` says how long to hold a request before the app runs it (injected latency); granian
-    waits it out without a thread, waitress leaves the app to sleep on its thread. ``adapter``
-    names the interface granian serves the app through (``ADAPTERS``).
+    waits it out without a thread, waitress leaves the app to sleep on its thread.
 
     :raise OSError: the address cannot be bound.
     :raise ValueError: an unknown server name.
@@ -76,7 +70,7 @@ def serve(
         try:
             from .granian_embed import serve_granian
 
-            serve_granian(ADAPTERS[adapter](app, error_format, limits, delay), host, port, ready, limits)
+            serve_granian(WsgiOverRsgi(app, error_format, limits, delay), host, port, ready, limits)
             return
         except OSError:
             raise  # the address, not the server: waitress could not bind it either
@@ -89,6 +83,30 @@ def serve(
     except ImportError as exc:
         raise ServerUnavailable(f"waitress cannot be imported ({exc}); reinstall eulabel-mock") from None
     serve_waitress(app, host, port, ready, threads or DEFAULT_THREADS, limits, error_format)
+
+
+def serve_in_thread(
+    app: WsgiApp,
+    host: str = "127.0.0.1",
+    *,
+    error_format: str = "flat",
+    limits: Limits | None = None,
+    threads: int = DEFAULT_THREADS,
+) -> tuple[str, Callable[[], None]]:
+    """Serve ``app`` on a free port from a thread of this process, with the limits ``eulabel-mock``
+    applies (``limits``), until the returned function is called; returns the URL and that function.
+
+    waitress, as ``eulabel-mock --server waitress`` runs it: granian's embedded server wants the
+    main thread (it installs signal handlers), and a test process's main thread runs the tests.
+
+    :raise ServerUnavailable: waitress cannot be imported.
+    """
+    try:
+        import waitress  # noqa: F401
+    except ImportError as exc:
+        raise ServerUnavailable(f"waitress cannot be imported ({exc}); reinstall eulabel-mock") from None
+    bound, _, stop = start_waitress(app, bind_address(host), 0, threads, limits or Limits(), error_format)
+    return base_url(host, bound), stop
 
 
 def bind_address(host: str) -> str:

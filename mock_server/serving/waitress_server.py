@@ -23,6 +23,22 @@ def serve_waitress(
     app: WsgiApp, host: str, port: int, ready: Callable[[int], None], threads: int, limits: Limits, error_format: str
 ) -> None:
     """Serve ``app`` on ``threads`` threads until SIGINT or SIGTERM; ``ready(port)`` once bound."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _sig, _frame: stop.set())
+    bound, loop, drain = start_waitress(app, host, port, threads, limits, error_format)
+    ready(bound)
+    while not stop.wait(0.5):  # a timed wait lets this thread run the signal handlers promptly
+        if not loop.is_alive():
+            raise RuntimeError("waitress stopped unexpectedly")
+    drain()
+
+
+def start_waitress(
+    app: WsgiApp, host: str, port: int, threads: int, limits: Limits, error_format: str
+) -> tuple[int, threading.Thread, Callable[[], None]]:
+    """Serve ``app`` from a thread of this process: the bound port, the serving thread, and what
+    stops it (drain the requests in flight, then close every connection). Signals are the caller's."""
     from waitress.server import create_server
 
     timeout = max(1, round(limits.body_timeout))
@@ -42,21 +58,17 @@ def serve_waitress(
     channel = _json_error_channel(error_format)
     if channel is not None:
         server.channel_class = channel
-    bound = server.effective_port
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda _sig, _frame: stop.set())
     loop = threading.Thread(target=server.run, name="waitress", daemon=True)
     loop.start()
-    ready(bound)
-    while not stop.wait(0.5):  # a timed wait lets this thread run the signal handlers promptly
-        if not loop.is_alive():
-            raise RuntimeError("waitress stopped unexpectedly")
-    try:
-        _drain(server)
-    except Exception as exc:  # noqa: BLE001 - waitress internals; the process ends either way
-        log.warning("waitress did not drain cleanly (%s: %s)", type(exc).__name__, exc)
-    loop.join(DRAIN_SECONDS)
+
+    def drain() -> None:
+        try:
+            _drain(server)
+        except Exception as exc:  # noqa: BLE001 - waitress internals; the process ends either way
+            log.warning("waitress did not drain cleanly (%s: %s)", type(exc).__name__, exc)
+        loop.join(DRAIN_SECONDS)
+
+    return int(server.effective_port), loop, drain
 
 
 def _drain(server: Any) -> None:

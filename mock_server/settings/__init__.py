@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ERROR_FORMATS
 from ..serving.limits import DEFAULT_BODY_TIMEOUT, client_timeout
 from ..serving.server import DEFAULT_SERVER, DEFAULT_THREADS, SERVERS
 from ..state.rate_limit import DEFAULT_RATE_LIMIT
+from .setting import ENV_PREFIX, Setting
 from .values import (
     Convert,
     choice,
@@ -32,37 +32,9 @@ from .values import (
     whole,
 )
 
-ENV_PREFIX = "EULABEL_MOCK_"
-
 
 class ConfigError(ValueError):
     """A setting the mock cannot use; the message names it as the user wrote it."""
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One setting: its option name, how a value is checked, and the app config key it fills."""
-
-    name: str  # the option without its dashes, e.g. "revocation-delay"
-    convert: Convert  # text or a Python value -> the value used; ValueError says why not
-    about: str  # what it does; ``help`` adds the default
-    metavar: str | None = None
-    app_key: str | None = None  # None: a setting of the server, not of the app
-    switch: bool = False  # an on/off option that takes no value on the command line
-    default: str | None = None  # the default as --help and docs/options.md both say it
-    secret: bool = False  # never shown, not even in the error that refuses it
-
-    @property
-    def option(self) -> str:
-        return "--" + self.name
-
-    @property
-    def env(self) -> str:
-        return ENV_PREFIX + self.name.upper().replace("-", "_")
-
-    @property
-    def help(self) -> str:
-        return f"{self.about} (default: {self.default})" if self.default else self.about
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -176,6 +148,15 @@ SETTINGS: tuple[Setting, ...] = (
         "NAMES",
         "ALLOWED_HOSTS",
         default="loopback names, IP addresses and the --host name",
+    ),
+    Setting(
+        "strict",
+        on_off,
+        "check every answer against openapi.yaml before it leaves: one that breaks it becomes a 500 "
+        "mock_contract_violation naming the operation and a JSON pointer",
+        app_key="STRICT",
+        switch=True,
+        default="off",
     ),
 )
 # Keys of the app config that are no command-line option.

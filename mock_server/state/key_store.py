@@ -164,6 +164,15 @@ class ApiKeyStore:
         digest = self.digest(f"sk_{self.environment}_{random_part}")
         return digest in self._by_hash or digest in self._revoked
 
+    def identify(self, secret: str) -> ApiKey | None:
+        """The key this secret belongs to, active or revoked, to name it in a report; never admits a call."""
+        digest = self.digest(secret)
+        return self._by_hash.get(digest) or self._revoked.get(digest)
+
+    def by_id(self, key_id: str) -> ApiKey | None:
+        """The key with this id in any organisation, revoked or not (reports across organisations)."""
+        return self._by_id.get(key_id)
+
     def revoked(self, secret: str) -> ApiKey | None:
         """The revoked key this secret belonged to, if any (for explaining a refusal, never to admit)."""
         return self._revoked.get(self.digest(secret))

@@ -54,6 +54,8 @@ def open_state_file(state: State, path: str | os.PathLike[str]) -> Database:
 def _open(state: State, path: Path) -> Database:
     head = _head(path)
     if head is None:
+        if not state.built:  # built only now: nothing to restore, the fixtures are the state
+            state.reset()
         try:
             _build(state, path)
         except OSError as exc:  # its own message would name the temporary file, not the state file
@@ -66,8 +68,12 @@ def _open(state: State, path: Path) -> Database:
     except Exception as exc:  # sqlite3.Error, OSError: either way the file is not usable
         raise _unusable(path, str(exc)) from None
     try:
-        _restore(state, db)
-        if head is not None:
+        if head is None:  # the file was just written from this state: nothing to read back
+            db.use_wal()
+            db.create(state.records())  # the tables it has, which a reset clears
+            state.reseed()
+        else:
+            _restore(state, db)
             log.info("restored state from %s", path)
     except BaseException:
         db.close()

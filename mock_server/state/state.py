@@ -38,14 +38,18 @@ COOKIE_PREFIX = "sess_"
 class State:
     """Organisations, sessions, keys, products, passports and rate-limit counters of one mock instance."""
 
-    def __init__(self, config: Mapping[str, Any]) -> None:
-        self.lock = threading.RLock()
-        self.config = config
+    def __init__(self, config: Mapping[str, Any], build: bool = True) -> None:
+        self.lock, self.config = threading.RLock(), config
         # The pepper outlives resets so that nothing keyed by it goes stale between tests.
         self.pepper = secrets.token_bytes(32)
         # Outlives resets too: the state file (if any) stays attached while the stores are rebuilt.
         self.changes = ChangeLog()
-        self._build()
+        if build:  # else a restore (persistence) builds the stores, so the fixtures load once
+            self._build()
+
+    @property
+    def built(self) -> bool:
+        return "keys" in vars(self)
 
     def records(self) -> dict[Table, Records]:
         """Everything the state file keeps, by table. Listed by hand: a new store must be added here
@@ -105,9 +109,8 @@ class State:
         load_fixtures(self, Path(self.config["FIXTURES"]))
 
     def reseed(self) -> None:
-        """Draw ids and secrets from the OS's random source from now on: after a restart from a state
-        file, a seeded mock would otherwise repeat the ids and secrets of its first run, which anyone
-        who knows the seed can compute."""
+        """Draw ids and secrets from the OS's random source from now on: after a restart from a state file, a
+        seeded mock would otherwise repeat the ids and secrets of its first run, computable from the seed."""
         self.rng.seed(secrets.randbits(256))
         self.secret_rng.seed(secrets.randbits(256))
 

@@ -14,7 +14,7 @@ from werkzeug.test import run_wsgi_app
 from werkzeug.wrappers import Request, Response
 
 from contract_tests.documented import KEY_SCOPES
-from mock_server.api.routing import state_of
+from mock_server.handle import handle_of
 
 KEYS = "/v1/auth/api-keys"
 
@@ -24,7 +24,7 @@ class Middleware:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
-        self.state = state_of(app)
+        self.state = handle_of(app).state
         self.secrets: dict[str, str] = {}  # key id -> secret, as seen in create responses
         self.items: dict[str, dict[str, Any]] = {}  # key id -> its create response without the secret
         self.lock = threading.Lock()

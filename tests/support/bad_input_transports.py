@@ -26,7 +26,7 @@ from tests.support.bad_inputs import Bad
 from tests.support.clients import QUINTA
 from tests.support.served import read_reply, running
 
-TRANSPORTS = ("in-process", "werkzeug", "granian", "waitress")
+TRANSPORTS = ("in-process", "in-thread", "granian", "waitress")
 CONFIG: dict[str, Any] = {"SEED": 21, "RATE_LIMIT": "0"}
 OPTIONS = ("--seed", "21", "--rate-limit", "0")
 
@@ -134,9 +134,9 @@ def target(name: str) -> Iterator[Target]:
     """The mock ``name`` names, started for the catalogue and stopped after it."""
     if name == "in-process":
         yield InProcess()
-    elif name == "werkzeug":  # the in-thread server of EulabelMock and the pytest fixture
+    elif name == "in-thread":  # EulabelMock's and the pytest fixture's: waitress on a thread, answering as it
         with EulabelMock(CONFIG) as mock:
-            yield OnSocket(name, mock.host, int(mock.base_url.rsplit(":", 1)[1]))
+            yield OnSocket("waitress", mock.host, int(mock.base_url.rsplit(":", 1)[1]))
     else:
         with running(name, *OPTIONS) as mock:
             yield OnSocket(name, mock.host, mock.port)

@@ -144,3 +144,15 @@ def heap_holds(page: Any, needle: str) -> bool:
     cdp.send("HeapProfiler.takeHeapSnapshot", {"reportProgress": False})
     cdp.detach()
     return needle in "".join(chunks)
+
+
+def change_cookies(page: Any, *cookies: dict[str, Any]) -> None:
+    """Replace the context's cookies with ``cookies``, once the page's own scripts have stopped.
+
+    A Dashboard page whose fetch is still in flight meets the change as a 401 and navigates to the
+    sign-in page by itself, which interrupts the test's next ``goto`` on a loaded machine.
+    """
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    if cookies:
+        page.context.add_cookies(list(cookies))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_server.testing import EulabelMock, Session
-from tests.support.browser import create_key, key_row, session_cookie
+from tests.support.browser import change_cookies, create_key, key_row, session_cookie
 
 
 @dataclass
@@ -39,6 +39,11 @@ def prepare(page: Any, mock: EulabelMock) -> Tour:
     mock.revoke(revoked, session=session)
     statuses.append(mock.request("GET", "/v1/products", bearer=revoked_secret).status)
     assert statuses == [200, 200, 403, 403, 403, 401]
+    # The usage pages then show findings of the client report too (C36: the 403 resent; C16).
+    assert {(f["claim"], f["keyId"]) for f in mock.client_findings() if f["keyId"] in (busy, revoked)} == {
+        ("C36", busy),
+        ("C16", revoked),
+    }
     page.goto(f"{mock.base_url}/dashboard")
     key_row(page, "Backend").get_by_role("button", name="Rotate").click()
     page.get_by_role("dialog", name="Rotate API key").get_by_role("button", name="Create new key").click()
@@ -55,7 +60,7 @@ def keys_page(page: Any, tour: Tour) -> None:
 
 def signed_out(page: Any, tour: Tour, error: bool = False) -> None:
     cookie = session_cookie(page.context)
-    page.context.clear_cookies()
+    change_cookies(page)
     try:
         page.goto(f"{tour.base_url}/dashboard")
         if error:  # an organisation the page does not offer: the page comes back with the error

@@ -1,15 +1,13 @@
-"""Stand-ins for granian in the adapter tests: one request driven through RSGI or ASGI, no socket."""
+"""Stand-ins for granian in the adapter tests: one request driven through RSGI, no socket."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, MutableMapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
-from mock_server.serving.asgi import WsgiOverAsgi
 from mock_server.serving.inline_wsgi import InlineWsgi
 from mock_server.serving.rsgi import WsgiOverRsgi
 
@@ -119,58 +117,3 @@ async def rsgi_request(
         return Answer(path, None, [], b"")
     status, sent_headers, parts, streamed = proto.answer
     return Answer(path, status, sent_headers, b"".join(parts), cut=streamed)
-
-
-# --- ASGI ----------------------------------------------------------------------------------
-
-Message = MutableMapping[str, Any]
-
-
-async def asgi_request(
-    adapter: InlineWsgi,
-    method: str,
-    target: str,
-    headers: list[tuple[str, str]],
-    body: Body,
-    gone: bool,
-    http_version: str = "1.1",
-) -> Answer:
-    assert isinstance(adapter, WsgiOverAsgi)
-    path, _, query = target.partition("?")
-    scope = {
-        "type": "http",
-        "method": method,
-        "path": path,
-        "raw_path": quote(path).encode(),
-        "query_string": query.encode(),
-        "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers],
-        "http_version": http_version,
-        "scheme": "http",
-        "server": ("127.0.0.1", 8080),
-        "client": ("127.0.0.1", 50000),
-    }
-    chunks = list(body or [])
-    messages: list[Message] = [
-        {"type": "http.request", "body": c, "more_body": i < len(chunks) - 1 or gone} for i, c in enumerate(chunks)
-    ]
-    if gone:
-        messages.append({"type": "http.disconnect"})
-    sent: list[Message] = []
-
-    async def receive() -> Message:
-        if body is STALL or not messages:
-            await _stall()
-        return messages.pop(0)
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    cut = False
-    try:
-        await adapter(scope, receive, send)
-    except ConnectionAbortedError:
-        cut = True  # granian closes the connection: the body ends short of its Content-Length
-    if not sent:
-        return Answer(path, None, [], b"")
-    sent_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in sent[0]["headers"]]
-    return Answer(path, sent[0]["status"], sent_headers, b"".join(m.get("body", b"") for m in sent[1:]), cut)

@@ -5,7 +5,11 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable
-from urllib.parse import quote, quote_plus, unquote_plus
+from urllib.parse import quote, quote_plus, unquote_plus, urlencode
+
+from flask import Flask
+
+from tests.support.clients import QUINTA
 
 # Built at run time: the tree holds no full-looking key.
 KEY = "sk_test_" + "Zq9Xw2Lm" * 4
@@ -66,3 +70,30 @@ def hides_key(text: str) -> bool:
 # too: a key sent as either is looked for once case and "-" are folded.
 def hides_key_in_any_case(text: str) -> bool:
     return not any(TAIL.lower() in variant.lower() for variant in decodings(text))
+
+
+# Where a request carries text a client chose: ``send`` puts an encoded key in each, with a session.
+def send(app: Flask, where: str, encoded: str) -> None:
+    client = app.test_client()
+    client.set_cookie("eulabel_session", QUINTA)
+    if where == "query":
+        client.get("/v1/auth/api-keys?token=" + encoded + "&note=a+b")
+    elif where == "query via urlencode":
+        client.get("/v1/auth/api-keys?" + urlencode({"token": encoded, "n": "x y"}))
+    elif where == "form body":
+        client.post(
+            "/v1/auth/api-keys", data="note=my+key&token=" + encoded, content_type="application/x-www-form-urlencoded"
+        )
+    elif where == "json body":
+        client.post(
+            "/v1/auth/api-keys", data='{"name": "' + encoded + '", "scopes": []}', content_type="application/json"
+        )
+    elif where == "text body":
+        client.post("/v1/auth/api-keys", data="key: " + encoded, content_type="text/plain")
+    elif where == "path":
+        client.get("/v1/auth/api-keys/" + encoded)
+    elif where == "header":
+        client.get("/v1/auth/api-keys", headers={"X-Debug": "key=" + encoded})
+
+
+PLACES = ["query", "query via urlencode", "form body", "json body", "text body", "path", "header"]

@@ -10,6 +10,7 @@
   const keyId = root.dataset.keyId;
   const filters = $("call-filters");
   let calls = [];
+  let claimsOf = new Map(); // journal entry id -> the claims of the findings that cite it
 
   function svg(tag, attrs, ...children) {
     const node = document.createElementNS(SVG, tag);
@@ -58,7 +59,13 @@
       el("td", { "data-label": "Method", text: c.method }),
       el("td", { "data-label": "Path" }, el("code", { text: c.path })),
       el("td", { "data-label": "Status", text: String(c.status) }),
-      el("td", { "data-label": "Reason" }, c.reason ? el("code", { text: reasonText(c.reason) }) : null));
+      el("td", { "data-label": "Reason" }, c.reason ? el("code", { text: reasonText(c.reason) }) : null,
+        ...(claimsOf.get(c.id) || []).map((claim) => el("span", { class: "claim", text: claim }))));
+  }
+
+  function findingItem(f) {
+    return el("li", { "data-claim": f.claim, "data-rule": f.rule },
+      el("strong", { text: f.claim }), ` ${f.message} `, el("span", { class: "fix", text: `Fix: ${f.fix}` }));
   }
 
   function options(select, values, label) {
@@ -124,6 +131,13 @@
     $("chart").hidden = $("legend").hidden = total === 0;
     $("unusual").replaceChildren(...data.unusual.map((u) => el("li", { "data-code": u.code, text: u.message })));
     $("unusual-section").hidden = data.unusual.length === 0;
+    const findings = data.clientFindings || [];
+    $("findings").replaceChildren(...findings.map(findingItem));
+    $("findings-section").hidden = findings.length === 0;
+    claimsOf = new Map();
+    for (const f of findings) {
+      for (const id of f.entries) claimsOf.set(id, [...new Set([...(claimsOf.get(id) || []), f.claim])]);
+    }
     calls = data.calls;
     options(filters.elements.status, calls.map((c) => String(c.status)), "Any status");
     options(filters.elements.method, calls.map((c) => c.method), "Any method");
