@@ -81,4 +81,5 @@ MARKERS = (
     "assumption: checks a choice of this project's spec where the docs are silent",
     "mock_only: needs the mock (its control plane at /_mock); skipped against other targets",
     "destructive: creates or revokes things on the target (deselected by --read-only)",
+    "differential: compares the target with the mock step by step; runs only with --differential",
 )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .divergence import Differences
 from .revocation import Revocation
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class Options:
     claims_report: str | None
     environment: str | None = None
     ca_bundle: str | None = None
+    differential: bool = False
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Options:
@@ -47,6 +49,7 @@ class Options:
             claims_report=config.getoption("--claims-report"),
             environment=config.getoption("--environment"),
             ca_bundle=config.getoption("--ca-bundle"),
+            differential=bool(config.getoption("--differential")),
         )
 
     @property
@@ -83,12 +86,16 @@ class Run:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     finalizers: list[Callable[[], None]] = field(default_factory=list)
     revocation: Revocation = field(init=False)
+    listing: Revocation = field(init=False)  # how long a revoked key stays listed (C13), one window per run too
+    differences: Differences = field(default_factory=Differences)  # what --differential found, as it runs
+    differences_seen: dict[str, Any] | None = None  # its summary, as the report of its check carried it
     written: list[str] = field(default_factory=list)  # paths of the reports this run wrote
     deselected: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # nodeid -> (claims, why)
     _mock_plane: str | None = None  # "" once a usable control plane was found, else why not
 
     def __post_init__(self) -> None:
         self.revocation = Revocation(self.options.revocation_window)
+        self.listing = Revocation(self.options.revocation_window)
 
     def mock_plane_missing(self) -> str | None:
         """None when the target is a mock whose control plane (/_mock) this run may use; else why not."""

@@ -71,3 +71,10 @@ def add_options(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="trust the CA certificates in PATH for an HTTPS target (a company CA); REQUESTS_CA_BUNDLE works too",
     )
+    group.addoption(
+        "--differential",
+        action="store_true",
+        default=False,
+        help="also send a stateful sequence of steps to the target and to an in-process mock in lockstep, "
+        "and report where they answer differently (docs/differential.md)",
+    )

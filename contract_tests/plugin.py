@@ -7,6 +7,7 @@ names the same plugin and is not registered twice. The run's state lives on ``co
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,11 @@ import pytest
 from . import claims as claim_index
 from .claims import MARKERS
 from .context import RUN, Options, Run, run_of
+from .differential import lockstep, oracle, refuse_read_only  # noqa: F401  (fixtures by name)
 from .differs import Differs
 from .fixtures import api, api_key, make_key, revocation, session, session2, target  # noqa: F401  (by name)
 from .options import add_options
-from .recorder import Recorder, reason_of
+from .recorder import DIFFERENCES, Recorder, reason_of
 from .redact import redact
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -39,6 +41,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", line)
     run = Run(Options.from_config(config))
     config.stash[RUN] = run
+    refuse_read_only(run)
     config.pluginmanager.register(Recorder(run, config), f"contract_tests.recorder-{id(config)}")
 
 
@@ -49,6 +52,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not in_contract_suite(item):
             kept.append(item)
             continue
+        if item.get_closest_marker("differential") is not None and not options.differential:
+            continue  # not part of an ordinary run, so not counted as left out either
         claims = [m.args[0] for m in item.iter_markers("claim")]
         if not claims and item.get_closest_marker("assumption") is None:
             raise pytest.UsageError(f"{item.nodeid}: a contract check must cite a claim or be marked assumption")
@@ -64,7 +69,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             kept.append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
+    items[:] = kept
 
 
 def pytest_deselected(items: list[pytest.Item]) -> None:
@@ -92,8 +97,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report: pytest.TestReport = outcome.get_result()
     scrub(report)
     if in_contract_suite(item):
-        for marker in item.iter_markers("claim"):
-            report.user_properties.append(("claim", marker.args[0]))
+        for claim in _claims_of(item, report):
+            report.user_properties.append(("claim", claim))
+        if item.get_closest_marker("differential") is not None and report.when == "call":
+            summary = json.dumps(run_of(item.config).differences.as_dict())
+            report.user_properties.append((DIFFERENCES, summary))
         if call.excinfo is not None and call.excinfo.errisinstance(Differs):
             _mark_differs(report, redact(str(call.excinfo.value)))
         elif item.get_closest_marker("assumption") is not None:
@@ -102,6 +110,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             report.user_properties.append(("assumption", "true"))
         if report.when == "setup" and report.failed:
             _name_the_claims(item, report)
+
+
+def _claims_of(item: pytest.Item, report: pytest.TestReport) -> list[str]:
+    """The claims a check cites; a failed differential check names only the claim its divergence touches."""
+    claims = [m.args[0] for m in item.iter_markers("claim")]
+    first = run_of(item.config).differences.first
+    if item.get_closest_marker("differential") is not None and report.failed and first is not None and first.claim:
+        return [first.claim]
+    return claims
 
 
 def _report_difference(item: pytest.Item, report: pytest.TestReport) -> None:

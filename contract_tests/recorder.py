@@ -3,6 +3,7 @@ output with the verdict and the paths of the reports written (the last lines a Q
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from .context import Outcome, Run
 from .redact import redact
 from .report import render
 from .verdict import headline, status
+
+DIFFERENCES = "differences_from_the_mock"  # the property that carries a differential run's summary
 
 
 class Recorder:
@@ -22,10 +25,14 @@ class Recorder:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
+        if DIFFERENCES in props:
+            self._differences(json.loads(str(props[DIFFERENCES])))
         claims = [str(v) for k, v in report.user_properties if k == "claim"]
         if not claims and "assumption" not in props:
             return
         entry = self.run.outcomes.setdefault(report.nodeid, Outcome(report.nodeid, claims, "assumption" in props))
+        if report.when == "call":  # a failed differential check names only the claim it diverged on
+            entry.claims = claims
         if "differs" in props:
             entry.outcome, entry.reason = "differs", reason_of(report)
         elif "setup_failed" in props:
@@ -34,6 +41,13 @@ class Recorder:
             entry.outcome, entry.reason = report.outcome, reason_of(report)
         elif report.outcome == "failed" and entry.outcome != "failed":  # an error in teardown
             entry.outcome, entry.reason = "error", f"teardown failed: {reason_of(report)}"
+
+    def _differences(self, found: dict[str, object]) -> None:
+        """Kept from the check's report, so it reaches the claims report from a pytest-xdist worker too."""
+        self.run.differences_seen = found
+        replay = found.get("replay")
+        if isinstance(replay, str) and replay not in self.run.written:
+            self.run.written.append(replay)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         for finalize in reversed(self.run.finalizers):

@@ -9,6 +9,7 @@ from typing import Any
 from .claims import CLAIMS, NOT_CHECKED
 from .context import Run
 from .coverage import CAUGHT
+from .divergence import markdown
 from .verdict import NO_CHECK, checks_text, claim_ranges, headline, not_run, status
 
 
@@ -48,6 +49,7 @@ def _summary(run: Run) -> dict[str, Any]:
         "assumptions": {
             k: sum(1 for o in assumptions if o.outcome == k) for k in ("passed", "failed", "differs", "skipped")
         },
+        "differences_from_the_mock": run.differences_seen,
     }
 
 
@@ -133,6 +135,7 @@ def render_markdown(run: Run) -> str:
     if s["differs"]:
         lines += ["", "## Where the target takes another reading the docs allow", ""]
         lines += [f"- `{d['nodeid'].split('::')[-1]}` ({', '.join(d['claims'])}): {d['reason']}" for d in s["differs"]]
+    lines += markdown(run.differences_seen)
     lines += [
         "",
         "## Documented claims",

@@ -44,6 +44,7 @@ KINDS = {
     "workflow",
     "qa",
     "qa-destructive",
+    "qa-differential",
     "control-schema",
     "st-run",
     "docs-site",
@@ -384,7 +385,7 @@ def test_ci_job_contract_suite_step_passes_against_the_started_mock(installed_py
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["qa", "qa-destructive"])
+@pytest.mark.parametrize("kind", ["qa", "qa-destructive", "qa-differential"])
 def test_qa_commands_pass_and_leave_nothing_behind(eulabel_mock: EulabelMock, tmp_path: Path, kind: str) -> None:
     needs_contract_suite()
     [command] = of_kind(kind)
