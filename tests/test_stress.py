@@ -29,7 +29,7 @@ from tests.support.served import running
 
 WORKERS = 6
 OPERATIONS = 80  # per worker
-READY_EVERY = 0.05  # seconds between readiness probes
+READY_EVERY = 0.01  # seconds between readiness probes: several land within even a fast run of the load
 READY_TIMEOUT = 5.0
 
 

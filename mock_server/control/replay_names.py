@@ -20,6 +20,9 @@ _IDS = (
     (re.compile(r"ps_[a-z0-9]{6,}"), "passport"),
 )
 _MASKED_KEY = re.compile(r"(sk_(?:test|live)_[A-Za-z0-9]{0,4})…")  # a key as the journal masks it
+# A listed key's prefix: kept as the answer gave it (the journal no longer searches the mock's own
+# answers) or, in journals recorded before, masked like a key.
+_PREFIX = re.compile(r"(sk_(?:test|live)_[A-Za-z0-9]{0,4})…?")
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?Z")
 
 
@@ -93,7 +96,7 @@ class Names:
             key = value[1:]
             self.captured.update({key, key + "_prefix"})
             return f"Secret({key!r})"
-        shown = _MASKED_KEY.fullmatch(value) if field == "prefix" else None
+        shown = _PREFIX.fullmatch(value) if field == "prefix" else None
         if shown is not None:  # a key's prefix, which the journal shows with "…" like a masked key
             key = self.prefixes.get(shown.group(1)) or self.prefixes.setdefault(shown.group(1), self._new("key"))
             return self._named(key + "_prefix")
@@ -117,7 +120,7 @@ class Names:
     def _link_prefix(self, value: dict[str, Any]) -> None:
         """A listed key's id and prefix name one key, so that a later call can quote either."""
         key_id, shown = value.get("id"), value.get("prefix")
-        masked = _MASKED_KEY.fullmatch(shown) if isinstance(shown, str) else None
+        masked = _PREFIX.fullmatch(shown) if isinstance(shown, str) else None
         if isinstance(key_id, str) and _IDS[0][0].fullmatch(key_id) and masked and masked.group(1) not in self.prefixes:
             key = self.bound.get(key_id, "").removesuffix("_id") or self._new("key")
             self.bound.setdefault(key_id, key + "_id")
