@@ -134,7 +134,7 @@ def _mask(match: re.Match[str]) -> str:
     return key[:12] + "…"
 
 
-def _decodings(text: str) -> list[str]:
+def decodings(text: str) -> list[str]:
     """``text`` and what each round of percent and JSON-escape decoding makes of it."""
     levels = [text]
     for _ in range(_DECODE_ROUNDS):
@@ -149,7 +149,7 @@ def _mask_encoded(match: re.Match[str]) -> str:
     run = match.group(0)
     if "%" not in run and "\\" not in run:
         return run
-    levels = _decodings(run)
+    levels = decodings(run)
     # A base64 key shows at some round, and a later round may spoil it ("%25c2..." read once more
     # as "%c2"), so every round is looked at, not only the last.
     if any(len(level) >= 52 and _BASE64_RUN.sub(_mask_base64, level) != level for level in levels):
@@ -168,7 +168,7 @@ def _mask_base64(match: re.Match[str]) -> str:
             text = base64.b64decode(part, validate=True).decode("latin-1")
         except (binascii.Error, ValueError):
             continue
-        if _SECRET.search(text) or _SECRET.search(_decodings(text)[-1]):
+        if _SECRET.search(text) or _SECRET.search(decodings(text)[-1]):
             return REDACTED
     return run
 

@@ -12,20 +12,17 @@ import base64
 import binascii
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
 
 from ..log_text import escape_controls
-from ..redaction import any_may_hold_secret, mask_folded, may_hold_secret
+from ..redaction import any_may_hold_secret, decodings, mask_folded, may_hold_secret
 
 if TYPE_CHECKING:
     from ..state.key_store import ApiKeyStore
 
 # A key however a client library may have cased or dashed its prefix; the random part is kept as sent.
 _KEY = re.compile(r"(?i:sk[-_](test|live)[-_])([A-Za-z0-9]{32})(?![A-Za-z0-9])")
-_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{52,}={0,2}")
 _BEARER = re.compile(r"[ \t]*Bearer [A-Za-z0-9._~+/-]+=*[ \t]*")
-_DECODE_ROUNDS = 4
 _NAME_LIMIT = 100
 
 
@@ -81,10 +78,10 @@ def sightings(
 
 def _candidates(text: str) -> list[str]:
     """The keys in ``text``, literal or percent-, JSON- or base64-encoded, with a canonical prefix."""
-    levels = _decodings(text)
+    levels = decodings(text)
     for run in _BASE64_RUN.findall(" ".join(levels)):
         for decoded in _base64_texts(run):
-            levels.extend(_decodings(decoded))  # base64 of a percent-encoded key, say
+            levels.extend(decodings(decoded))  # base64 of a percent-encoded key, say
     out: list[str] = []
     for level in levels:
         for match in _KEY.finditer(level):
@@ -92,17 +89,6 @@ def _candidates(text: str) -> list[str]:
             if secret not in out:
                 out.append(secret)
     return out
-
-
-def _decodings(text: str) -> list[str]:
-    """``text`` and what each round of percent and JSON-escape decoding makes of it."""
-    levels = [text]
-    for _ in range(_DECODE_ROUNDS):
-        decoded = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), unquote(levels[-1]))
-        if decoded == levels[-1]:
-            break
-        levels.append(decoded)
-    return levels
 
 
 def _base64_texts(run: str) -> list[str]:
