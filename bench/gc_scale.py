@@ -26,7 +26,7 @@ from mock_server.handle import handle_of  # noqa: E402
 
 def main() -> int:
     keys, freeze = int(sys.argv[1]), sys.argv[2] == "freeze"
-    app = create_app({"SEED": 1, "RATE_LIMIT": profile_app.BENCH_RATE_LIMIT})
+    app = create_app({"SEED": 1, "RATE_LIMIT": profile_app.BENCH_RATE_LIMIT, "STRICT": False})
     state = handle_of(app).state
     for i in range(keys):
         state.keys.create("org_quinta", f"filler {i}", ["products:read"])
