@@ -20,8 +20,8 @@ _IDS = (
     (re.compile(r"ps_[a-z0-9]{6,}"), "passport"),
 )
 _MASKED_KEY = re.compile(r"(sk_(?:test|live)_[A-Za-z0-9]{0,4})…")  # a key as the journal masks it
-# A listed key's prefix: kept as the answer gave it (the journal no longer searches the mock's own
-# answers) or, in journals recorded before, masked like a key.
+# A key's prefix as an answer shows it: as the mock wrote it (its answers are kept unsearched), or
+# cut with "…" where the one masked answer, a created key's, holds it.
 _PREFIX = re.compile(r"(sk_(?:test|live)_[A-Za-z0-9]{0,4})…?")
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?Z")
 
